@@ -1,0 +1,112 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using GenomeNode.Host.Hosting;
+using GenomeNode.Host.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace GenomeNode.Host.Admin;
+
+/// <summary>
+/// A second, loopback-only Kestrel server through which CLI commands reach a serving node, so that they work while
+/// the node holds the database lock. It never listens on the public addresses; its secret sits in the data
+/// directory readable by the node's owner only.
+/// </summary>
+internal sealed class AdminServer(
+    IServiceProvider nodeServices,
+    NodeDatabase database,
+    NodeOperations operations,
+    IServer publicServer,
+    ILogger<AdminServer> logger) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? app;
+    private AdminChannel? channel;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        app = builder.Build();
+        app.MapGet("/admin/status", (HttpContext context) =>
+            Authorize(context, secret) ?? Results.Json(new { processId = Environment.ProcessId, version = NodeComposition.Version }));
+        app.MapPost("/admin/operations/{name}", async (string name, HttpContext context) =>
+            Authorize(context, secret) ?? await RunOperationAsync(name, context));
+        await app.StartAsync(cancellationToken);
+
+        var adminUrl = app.Urls.First();
+        var publicUrls = publicServer.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+        channel = new AdminChannel(adminUrl, secret, Environment.ProcessId, publicUrls);
+        channel.WriteTo(database.DataDirectory);
+        Log.AdminListening(logger, adminUrl);
+    }
+
+    private IResult? Authorize(HttpContext context, string secret)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        if (remote is null || !IPAddress.IsLoopback(remote))
+        {
+            Log.AdminRequestRefused(logger, remote?.ToString(), "not from loopback");
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var presented = Encoding.UTF8.GetBytes(context.Request.Headers[AdminChannel.SecretHeader].ToString());
+        if (!CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(secret)))
+        {
+            Log.AdminRequestRefused(logger, remote.ToString(), "wrong or missing secret");
+            return Results.StatusCode(StatusCodes.Status401Unauthorized);
+        }
+
+        return null;
+    }
+
+    private async Task<IResult> RunOperationAsync(string name, HttpContext context)
+    {
+        if (!operations.Exists(name))
+        {
+            return Results.Json(OperationResult.Fail($"this node does not know the operation '{name}'"),
+                statusCode: StatusCodes.Status404NotFound);
+        }
+
+        OperationResult result;
+        try
+        {
+            using var arguments = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            result = await operations.ExecuteAsync(name, arguments.RootElement, nodeServices, context.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            result = OperationResult.Fail($"malformed arguments for {name}: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.AdminOperationCrashed(logger, name, ex);
+            result = OperationResult.Fail($"{name} failed inside the node: {ex.Message}");
+        }
+
+        Log.AdminOperationFinished(logger, name, result.ExitCode);
+        return Results.Json(result);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        channel?.RemoveFrom(database.DataDirectory);
+        channel = null;
+        if (app is not null)
+        {
+            await app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+            app = null;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GenomeNode.Passport.Datasets;
+
+namespace GenomeNode.Host.Admin;
+
+public sealed record DatasetAddArguments(string Id, string Name, string Tier, string? Description);
+
+public sealed record DatasetListArguments(bool Json);
+
+public sealed record DatasetRemoveArguments(string Id);
+
+/// <summary>The <c>dataset add|list|remove</c> operations over the Passport module's catalog.</summary>
+internal static class DatasetOperations
+{
+    public const string Add = "dataset.add";
+    public const string List = "dataset.list";
+    public const string Remove = "dataset.remove";
+
+    public static async Task<OperationResult> AddAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var request = NodeOperations.ReadArguments<DatasetAddArguments>(arguments);
+        if (!AccessTiers.TryParse(request.Tier, out var tier))
+        {
+            return OperationResult.Fail(
+                $"unknown tier '{request.Tier}': use one of {string.Join(", ", AccessTiers.Names)}");
+        }
+
+        try
+        {
+            var catalog = services.GetRequiredService<DatasetCatalog>();
+            var added = await catalog.AddAsync(new NewDataset(request.Id, request.Name, tier, request.Description), cancellationToken);
+            return OperationResult.Ok($"added dataset '{added.Id}' ({added.Tier.ToName()})");
+        }
+        catch (DatasetCatalogException ex)
+        {
+            return OperationResult.Fail(ex.Message);
+        }
+    }
+
+    public static async Task<OperationResult> ListAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var request = NodeOperations.ReadArguments<DatasetListArguments>(arguments);
+        var datasets = await services.GetRequiredService<DatasetCatalog>().ListAsync(cancellationToken);
+        if (request.Json)
+        {
+            var rows = datasets.Select(d => new
+            {
+                id = d.Id,
+                name = d.Name,
+                description = d.Description,
+                tier = d.Tier.ToName(),
+                demo = d.IsDemo,
+                createdAt = d.CreatedAt,
+            });
+            return OperationResult.Ok(JsonSerializer.Serialize(rows, NodeOperations.Json));
+        }
+
+        return OperationResult.Ok(FormatTable(datasets));
+    }
+
+    public static async Task<OperationResult> RemoveAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var request = NodeOperations.ReadArguments<DatasetRemoveArguments>(arguments);
+        try
+        {
+            await services.GetRequiredService<DatasetCatalog>().RemoveAsync(request.Id, cancellationToken);
+            return OperationResult.Ok($"removed dataset '{request.Id}'");
+        }
+        catch (DatasetCatalogException ex)
+        {
+            return OperationResult.Fail(ex.Message);
+        }
+    }
+
+    private static string FormatTable(IReadOnlyList<Dataset> datasets)
+    {
+        if (datasets.Count == 0)
+        {
+            return "no datasets";
+        }
+
+        string[] header = ["ID", "TIER", "NAME"];
+        var rows = datasets
+            .Select(d => new[] { d.Id, d.Tier.ToName(), d.IsDemo ? $"{d.Name} [synthetic demo]" : d.Name })
+            .ToList();
+        var widths = Enumerable.Range(0, header.Length - 1)
+            .Select(column => Math.Max(header[column].Length, rows.Max(row => row[column].Length)))
+            .ToArray();
+
+        var table = new StringBuilder();
+        foreach (var row in rows.Prepend(header))
+        {
+            for (var column = 0; column < widths.Length; column++)
+            {
+                table.Append(row[column].PadRight(widths[column] + 2));
+            }
+
+            table.Append(CultureInfo.InvariantCulture, $"{row[^1]}\n");
+        }
+
+        return table.ToString().TrimEnd('\n');
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace GenomeNode.Host.Admin;
+
+/// <summary>What a CLI command ended with: its exit code, what it prints, and a one-line reason on failure.</summary>
+public sealed record OperationResult(int ExitCode, string Output, string? Error)
+{
+    public const int Failed = 1;
+
+    public static OperationResult Ok(string output) => new(0, output, null);
+
+    public static OperationResult Fail(string reason) => new(Failed, "", reason);
+}
+
+/// <summary>
+/// The writing (and locking) work behind CLI commands, by name. The same operation runs in the CLI's own process
+/// when no node serves the data directory, or inside the serving node when handed over the admin channel.
+/// </summary>
+public sealed class NodeOperations
+{
+    public delegate Task<OperationResult> Handler(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken);
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Dictionary<string, Handler> handlers = new(StringComparer.Ordinal)
+    {
+        [DatasetOperations.Add] = DatasetOperations.AddAsync,
+        [DatasetOperations.List] = DatasetOperations.ListAsync,
+        [DatasetOperations.Remove] = DatasetOperations.RemoveAsync,
+    };
+
+    public bool Exists(string name) => handlers.ContainsKey(name);
+
+    /// <summary>Runs <paramref name="name"/> in a scope of its own (one database connection for the operation).</summary>
+    public async Task<OperationResult> ExecuteAsync(
+        string name, JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (!handlers.TryGetValue(name, out var handler))
+        {
+            return OperationResult.Fail($"unknown operation '{name}'");
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        return await handler(arguments, scope.ServiceProvider, cancellationToken);
+    }
+
+    internal static T ReadArguments<T>(JsonElement arguments) =>
+        arguments.Deserialize<T>(Json) ?? throw new JsonException($"missing arguments for {typeof(T).Name}");
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using GenomeNode.Host.Admin;
+using GenomeNode.Host.Hosting;
+using GenomeNode.Host.Storage;
+
+namespace GenomeNode.Host.Cli;
+
+/// <summary>Runs an operation on the data directory directly, for when no node is serving it.</summary>
+internal static class LocalOperationRunner
+{
+    public static async Task<OperationResult> ExecuteAsync(
+        string dataDirectory, string[] configurationArgs, string operation, object arguments, CancellationToken cancellationToken)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = configurationArgs,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{NodeOptions.Section}:DataDirectory"] = dataDirectory,
+            // Only what needs the operator's attention: stdout carries the command's own output.
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.AddNodeCore(logToStandardError: true);
+
+        using var host = builder.Build();
+        NodeComposition.OpenDatabase(host.Services);
+        var json = JsonSerializer.SerializeToElement(arguments, NodeOperations.Json);
+        return await host.Services.GetRequiredService<NodeOperations>()
+            .ExecuteAsync(operation, json, host.Services, cancellationToken);
+    }
+}

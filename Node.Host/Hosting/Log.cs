@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace GenomeNode.Host.Hosting;
+
+/// <summary>The host's log lines, generated at compile time so they cost nothing when filtered out.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Opened {DatabasePath}; applied {Count} migrations ({Migrations})")]
+    public static partial void MigrationsApplied(ILogger logger, string databasePath, int count, string migrations);
+
+    [LoggerMessage(2, LogLevel.Information, "Opened {DatabasePath}; schema is up to date")]
+    public static partial void SchemaUpToDate(ILogger logger, string databasePath);
+
+    [LoggerMessage(3, LogLevel.Information,
+        "No datasets configured: serving the built-in SYNTHETIC demo dataset '{DatasetId}' (no real person's data); " +
+        "remove it with: genome-node dataset remove --id {DatasetId}")]
+    public static partial void DemoSeeded(ILogger logger, string datasetId);
+
+    [LoggerMessage(4, LogLevel.Warning,
+        "Node:Organization is not configured; service-info names a placeholder organisation")]
+    public static partial void OrganizationNotConfigured(ILogger logger);
+
+    [LoggerMessage(5, LogLevel.Information, "Admin channel for local CLI commands listening on {AdminUrl}")]
+    public static partial void AdminListening(ILogger logger, string adminUrl);
+
+    [LoggerMessage(6, LogLevel.Information, "Admin operation {Operation} finished with exit code {ExitCode}")]
+    public static partial void AdminOperationFinished(ILogger logger, string operation, int exitCode);
+
+    [LoggerMessage(7, LogLevel.Warning, "Refused an admin request from {RemoteAddress}: {Reason}")]
+    public static partial void AdminRequestRefused(ILogger logger, string? remoteAddress, string reason);
+
+    [LoggerMessage(8, LogLevel.Error, "Admin operation {Operation} failed unexpectedly")]
+    public static partial void AdminOperationCrashed(ILogger logger, string operation, Exception exception);
+}

@@ -1,0 +1,100 @@
+using System.Reflection;
+using GenomeNode.Beacon;
+using GenomeNode.DataUseOntology;
+using GenomeNode.Host.Admin;
+using GenomeNode.Host.Storage;
+using GenomeNode.Htsget;
+using GenomeNode.Passport;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace GenomeNode.Host.Hosting;
+
+/// <summary>What every way of running the node shares: options, the database, the modules and the admin operations.</summary>
+public static class NodeComposition
+{
+    /// <summary>Every module's migrations, in dependency order (a module may rely on the tables of those before it).</summary>
+    public static IReadOnlyList<ModuleMigrations> Migrations { get; } =
+    [
+        ModuleMigrations.FromAssembly(DataUseOntologyModule.Name, DataUseOntologyModule.Assembly),
+        ModuleMigrations.FromAssembly(PassportModule.Name, PassportModule.Assembly),
+        ModuleMigrations.FromAssembly(HtsgetModule.Name, HtsgetModule.Assembly),
+        ModuleMigrations.FromAssembly(BeaconModule.Name, BeaconModule.Assembly),
+    ];
+
+    /// <summary>The node's version, as service-info and the migrations table record it.</summary>
+    public static string Version { get; } = ReadVersion();
+
+    /// <summary>Registers the services shared by <c>serve</c> and the CLI's direct (no node running) mode.</summary>
+    public static IHostApplicationBuilder AddNodeCore(this IHostApplicationBuilder builder, bool logToStandardError = false)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<NodeOptions>()
+            .Bind(builder.Configuration.GetSection(NodeOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+
+        builder.Services.AddSingleton<NodeDatabase>();
+        // Modules take a scoped, open connection; the scope disposes it.
+        builder.Services.AddScoped(services => services.GetRequiredService<NodeDatabase>().OpenConnection());
+
+        builder.AddPassport();
+        builder.Services.AddSingleton<NodeOperations>();
+
+        ConfigureConsoleLogging(builder, logToStandardError);
+        return builder;
+    }
+
+    /// <summary>Opens the database and applies pending migrations, logging what was done.</summary>
+    public static void OpenDatabase(IServiceProvider services)
+    {
+        var database = services.GetRequiredService<NodeDatabase>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Storage");
+        var applied = database.Open(Migrations, Version);
+        if (applied.Count == 0)
+        {
+            Log.SchemaUpToDate(logger, database.DatabasePath);
+        }
+        else
+        {
+            Log.MigrationsApplied(logger, database.DatabasePath, applied.Count, string.Join(", ", applied.Select(m => m.Label)));
+        }
+    }
+
+    private static void ConfigureConsoleLogging(IHostApplicationBuilder builder, bool logToStandardError)
+    {
+        var json = string.Equals(builder.Configuration[$"{NodeOptions.Section}:LogFormat"], "json", StringComparison.OrdinalIgnoreCase);
+        builder.Logging.ClearProviders();
+        if (json)
+        {
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.IncludeScopes = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                options.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        if (logToStandardError)
+        {
+            // CLI commands keep stdout for their own output.
+            builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+    }
+
+    private static string ReadVersion()
+    {
+        var informational = typeof(NodeComposition).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var metadata = informational.IndexOf('+', StringComparison.Ordinal);
+        return metadata < 0 ? informational : informational[..metadata];
+    }
+}

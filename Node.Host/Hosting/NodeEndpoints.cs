@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace GenomeNode.Host.Hosting;
+
+/// <summary>The node-level HTTP surface: health, service-info, the OpenAPI document and its reference page.</summary>
+public static class NodeEndpoints
+{
+    /// <summary>The service-info <c>type.group</c> of the node as a whole (it is not itself one GA4GH API).</summary>
+    public const string NodeServiceGroup = "org.genomenode";
+
+    public static IServiceCollection AddNodeEndpoints(this IServiceCollection services)
+    {
+        services.AddSingleton<OfferedApis>();
+        services.AddHealthChecks().AddCheck<DuckDbHealthCheck>("duckdb");
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Genome Node";
+            document.Info.Version = NodeComposition.Version;
+            document.Info.Description =
+                "GA4GH data-access node: node-level endpoints, and the Beacon v2, htsget, Passport and DUO APIs as they are enabled.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapNodeEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
+
+        endpoints.MapGet("/service-info", GetServiceInfo)
+            .WithName("GetServiceInfo")
+            .WithTags("Node")
+            .WithSummary("GA4GH service-info of the node, naming the APIs it offers");
+
+        endpoints.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync })
+            .WithTags("Node")
+            .WithSummary("Health of the node and its DuckDB database");
+
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        endpoints.MapScalarApiReference("/docs", options => options
+            .WithTitle("Genome Node API reference")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts());
+        return endpoints;
+    }
+
+    private static Ok<ServiceInfo> GetServiceInfo(IOptions<NodeOptions> options, OfferedApis apis, HttpRequest request)
+    {
+        var node = options.Value;
+        var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        return TypedResults.Ok(new ServiceInfo(
+            Id: node.Id,
+            Name: node.Name,
+            Type: new ServiceType(NodeServiceGroup, "genome-node", NodeComposition.Version),
+            Description: node.Description,
+            Organization: new ServiceOrganization(node.Organization.Name, node.Organization.Url),
+            ContactUrl: node.ContactUrl,
+            DocumentationUrl: string.IsNullOrEmpty(node.DocumentationUrl) ? $"{baseUrl}/docs" : node.DocumentationUrl,
+            Environment: node.Environment,
+            Version: NodeComposition.Version,
+            Services: apis.All));
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.Select(entry => new
+            {
+                name = entry.Key,
+                status = entry.Value.Status.ToString(),
+                description = entry.Value.Description,
+            }),
+        }, cancellationToken: context.RequestAborted);
+    }
+}

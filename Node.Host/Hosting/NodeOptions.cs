@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Options;
+
+namespace GenomeNode.Host.Hosting;
+
+/// <summary>The node as a whole: where its data lives and how it describes itself (section <c>Node</c>).</summary>
+public sealed class NodeOptions
+{
+    public const string Section = "Node";
+
+    /// <summary>Folder of node.duckdb and the admin channel; set by <c>--data</c> or GENOMENODE_DATA.</summary>
+    public string DataDirectory { get; set; } = Storage.DataDirectory.DefaultPath;
+
+    /// <summary>Globally unique service id, in reverse domain notation (GA4GH service-info <c>id</c>).</summary>
+    public string Id { get; set; } = "org.example.genome-node";
+
+    public string Name { get; set; } = "Genome Node";
+
+    public string? Description { get; set; }
+
+    /// <summary>prod, test, dev or staging, as GA4GH service-info suggests.</summary>
+    public string Environment { get; set; } = "dev";
+
+    public OrganizationOptions Organization { get; set; } = new();
+
+    public string? ContactUrl { get; set; }
+
+    public string? DocumentationUrl { get; set; }
+
+    /// <summary><c>plain</c> for people, <c>json</c> for log collectors.</summary>
+    public string LogFormat { get; set; } = "plain";
+
+    /// <summary>Serve the built-in synthetic demo dataset when the node has no datasets.</summary>
+    public bool SeedDemo { get; set; } = true;
+}
+
+public sealed class OrganizationOptions
+{
+    public string Name { get; set; } = "Unconfigured Genome Node operator";
+
+    public string Url { get; set; } = "https://example.org";
+}
+
+/// <summary>Checks <see cref="NodeOptions"/>; every message names the configuration key at fault.</summary>
+public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
+{
+    public static IReadOnlyList<string> LogFormats { get; } = ["plain", "json"];
+
+    public ValidateOptionsResult Validate(string? name, NodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        Require(failures, "DataDirectory", options.DataDirectory);
+        Require(failures, "Id", options.Id);
+        Require(failures, "Name", options.Name);
+        Require(failures, "Environment", options.Environment);
+        Require(failures, "Organization:Name", options.Organization.Name);
+        if (!IsWebUrl(options.Organization.Url))
+        {
+            failures.Add(Fault("Organization:Url", options.Organization.Url, "must be an absolute http or https URL"));
+        }
+
+        if (options.ContactUrl is { Length: > 0 } contact && !IsContactUrl(contact))
+        {
+            failures.Add(Fault("ContactUrl", contact, "must be an absolute http(s) URL or a mailto: address"));
+        }
+
+        if (options.DocumentationUrl is { Length: > 0 } documentation && !IsWebUrl(documentation))
+        {
+            failures.Add(Fault("DocumentationUrl", documentation, "must be an absolute http or https URL"));
+        }
+
+        if (!LogFormats.Contains(options.LogFormat, StringComparer.OrdinalIgnoreCase))
+        {
+            failures.Add(Fault("LogFormat", options.LogFormat, $"must be one of: {string.Join(", ", LogFormats)}"));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Require(List<string> failures, string key, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            failures.Add($"{NodeOptions.Section}:{key} must not be empty");
+        }
+    }
+
+    private static string Fault(string key, string? value, string rule) =>
+        $"{NodeOptions.Section}:{key} {rule} (got '{value}')";
+
+    private static bool IsWebUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    private static bool IsContactUrl(string value) =>
+        IsWebUrl(value) || (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeMailto);
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+using GenomeNode.Host.Admin;
+
+namespace GenomeNode.Host.Hosting;
+
+/// <summary>Builds the serving node: the web application with every module's endpoints.</summary>
+public static class NodeWebApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <param name="configurationArgs">command-line configuration (<c>--Section:Key=value</c>), as ASP.NET Core reads it</param>
+    /// <param name="overrides">values given by dedicated CLI options; they win over every other source</param>
+    public static WebApplication Build(string[] configurationArgs, IReadOnlyDictionary<string, string?> overrides)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = configurationArgs,
+            // appsettings.json sits beside the binary, wherever the node is started from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Defaults sit below every other source: appsettings, environment (ASPNETCORE_URLS, GENOMENODE_DATA) and args.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["urls"] = DefaultUrl,
+                [$"{NodeOptions.Section}:DataDirectory"] = Storage.DataDirectory.Default(),
+            },
+        });
+        builder.Configuration.AddInMemoryCollection(overrides);
+
+        builder.AddNodeCore();
+        builder.Services.AddHostedService<NodeInitializer>();
+        builder.Services.AddHostedService<AdminServer>();
+        builder.Services.AddNodeEndpoints();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+
+        var app = builder.Build();
+        app.MapNodeEndpoints();
+        return app;
+    }
+}

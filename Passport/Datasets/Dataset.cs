@@ -1,0 +1,16 @@
+namespace GenomeNode.Passport.Datasets;
+
+/// <summary>A dataset as the catalog stores it.</summary>
+public sealed record Dataset(
+    string Id,
+    string Name,
+    string? Description,
+    AccessTier Tier,
+    bool IsDemo,
+    DateTimeOffset CreatedAt);
+
+/// <summary>What an operator gives to add a dataset.</summary>
+public sealed record NewDataset(string Id, string Name, AccessTier Tier, string? Description = null, bool IsDemo = false);
+
+/// <summary>A request the catalog refuses; the message is meant for the operator as it is.</summary>
+public sealed class DatasetCatalogException(string message) : Exception(message);
