@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -38,9 +36,10 @@ public static class NodeEndpoints
             .WithTags("Node")
             .WithSummary("GA4GH service-info of the node, naming the APIs it offers");
 
-        endpoints.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync })
+        endpoints.MapGet("/health", GetHealthAsync)
+            .WithName("GetHealth")
             .WithTags("Node")
-            .WithSummary("Health of the node and its DuckDB database");
+            .WithSummary("Health of the node and its DuckDB database (503 when unhealthy)");
 
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         endpoints.MapScalarApiReference("/docs", options => options
@@ -67,18 +66,18 @@ public static class NodeEndpoints
             Services: apis.All));
     }
 
-    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    private static async Task<JsonHttpResult<NodeHealth>> GetHealthAsync(HealthCheckService health, CancellationToken cancellationToken)
     {
-        context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.Select(entry => new
-            {
-                name = entry.Key,
-                status = entry.Value.Status.ToString(),
-                description = entry.Value.Description,
-            }),
-        }, cancellationToken: context.RequestAborted);
+        var report = await health.CheckHealthAsync(cancellationToken);
+        var body = new NodeHealth(
+            report.Status.ToString(),
+            [.. report.Entries.Select(entry => new NodeHealthCheck(entry.Key, entry.Value.Status.ToString(), entry.Value.Description))]);
+        return TypedResults.Json(body, statusCode: report.Status == HealthStatus.Unhealthy
+            ? StatusCodes.Status503ServiceUnavailable
+            : StatusCodes.Status200OK);
     }
 }
+
+public sealed record NodeHealth(string Status, IReadOnlyList<NodeHealthCheck> Checks);
+
+public sealed record NodeHealthCheck(string Name, string Status, string? Description);

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text.Json;
+using GenomeNode.Host.Demo;
+using GenomeNode.Passport.Datasets;
+using Microsoft.Extensions.DependencyInjection;
+using Newtonsoft.Json.Linq;
+using Newtonsoft.Json.Schema;
+
+namespace GenomeNode.Node.Host.Tests;
+
+public sealed class HostEndpointsTests(NodeFactory factory) : IClassFixture<NodeFactory>
+{
+    [Fact]
+    public async Task Health_answers_200_with_the_duckdb_check_healthy()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", health.RootElement.GetProperty("status").GetString());
+        var duckdb = Assert.Single(health.RootElement.GetProperty("checks").EnumerateArray());
+        Assert.Equal("duckdb", duckdb.GetProperty("name").GetString());
+        Assert.Equal("Healthy", duckdb.GetProperty("status").GetString());
+        Assert.True(File.Exists(factory.Data.Combine("node.duckdb")));
+    }
+
+    [Fact]
+    public async Task Service_info_is_valid_against_the_ga4gh_service_info_schema()
+    {
+        using var client = factory.CreateClient();
+
+        var body = await client.GetStringAsync(new Uri("/service-info", UriKind.Relative));
+
+        var schema = JSchema.Parse(await File.ReadAllTextAsync(
+            Path.Combine(AppContext.BaseDirectory, "schemas", "ga4gh-service-info-1-0-0-schema.json")));
+        var document = JObject.Parse(body);
+        Assert.True(document.IsValid(schema, out IList<string> errors), string.Join("\n", errors));
+        Assert.Equal("fi.example.genome-node.test", (string?)document["id"]);
+        Assert.Equal("Test genome centre", (string?)document["organization"]?["name"]);
+        Assert.Equal("mailto:helpdesk@genome.example.fi", (string?)document["contactUrl"]);
+        Assert.Equal("genome-node", (string?)document["type"]?["artifact"]);
+        Assert.NotNull(document["services"] as JArray);
+    }
+
+    [Fact]
+    public async Task Service_info_schema_check_rejects_a_document_missing_required_fields()
+    {
+        // Guards the test above: the vendored schema really is enforced.
+        var schema = JSchema.Parse(await File.ReadAllTextAsync(
+            Path.Combine(AppContext.BaseDirectory, "schemas", "ga4gh-service-info-1-0-0-schema.json")));
+
+        Assert.False(JObject.Parse("""{"id":"x","name":"y","version":"1"}""").IsValid(schema));
+    }
+
+    [Fact]
+    public async Task OpenApi_document_describes_the_node_endpoints()
+    {
+        using var client = factory.CreateClient();
+
+        using var openApi = JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+
+        Assert.StartsWith("3.", openApi.RootElement.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var paths = openApi.RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/service-info", out _));
+        Assert.True(paths.TryGetProperty("/health", out _));
+        Assert.Equal("Genome Node", openApi.RootElement.GetProperty("info").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Docs_page_serves_the_api_reference_and_its_script_from_the_node_itself()
+    {
+        using var client = factory.CreateClient();
+
+        var page = await client.GetStringAsync(new Uri("/docs/", UriKind.Relative));
+        using var script = await client.GetAsync(new Uri("/docs/scalar.js", UriKind.Relative));
+
+        Assert.Contains("Genome Node API reference", page, StringComparison.Ordinal);
+        Assert.Contains("openapi/v1.json", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.True((await script.Content.ReadAsByteArrayAsync()).Length > 100_000);
+    }
+
+    [Fact]
+    public async Task Empty_data_directory_gets_the_synthetic_demo_dataset_with_its_files()
+    {
+        using var client = factory.CreateClient(); // starts the host
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var datasets = await scope.ServiceProvider.GetRequiredService<DatasetCatalog>().ListAsync();
+
+        var demo = Assert.Single(datasets);
+        Assert.Equal(DemoDataset.Id, demo.Id);
+        Assert.True(demo.IsDemo);
+        Assert.Equal(AccessTier.Public, demo.Tier);
+        Assert.Contains("SYNTHETIC", demo.Description, StringComparison.Ordinal);
+        Assert.Equal(
+            ["demo.bam", "demo.bam.bai", "demo.vcf.gz", "demo.vcf.gz.tbi", "individuals.json"],
+            DemoDataset.FileNames);
+        foreach (var name in DemoDataset.FileNames)
+        {
+            var source = Path.Combine(RepositoryRoot(), "Node.Host", "Demo", "data", name);
+            Assert.Equal(await File.ReadAllBytesAsync(source),
+                await File.ReadAllBytesAsync(Path.Combine(DemoDataset.DirectoryIn(factory.Data.Path), name)));
+        }
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "GenomeNode.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("the repository root (GenomeNode.slnx) is not above the test binaries");
+    }
+}

@@ -1,0 +1,113 @@
+using GenomeNode.Passport.Datasets;
+using GenomeNode.Tests;
+
+namespace GenomeNode.Passport.Tests;
+
+public sealed class DatasetCatalogTests : IDisposable
+{
+    private readonly TestDatabase database = new();
+    private readonly DuckDB.NET.Data.DuckDBConnection connection;
+    private readonly DatasetCatalog catalog;
+
+    public DatasetCatalogTests()
+    {
+        connection = database.OpenConnection();
+        catalog = new DatasetCatalog(connection);
+    }
+
+    public void Dispose()
+    {
+        connection.Dispose();
+        database.Dispose();
+    }
+
+    [Fact]
+    public async Task Added_dataset_is_found_and_listed_with_its_tier()
+    {
+        await catalog.AddAsync(new NewDataset("FIN-WGS-1", "  Finnish WGS pilot ", AccessTier.Controlled, "pilot cohort"));
+        await catalog.AddAsync(new NewDataset("a-public.set", "Public set", AccessTier.Public));
+
+        var found = await catalog.FindAsync("FIN-WGS-1");
+        Assert.NotNull(found);
+        Assert.Equal("Finnish WGS pilot", found.Name);
+        Assert.Equal(AccessTier.Controlled, found.Tier);
+        Assert.Equal("pilot cohort", found.Description);
+        Assert.False(found.IsDemo);
+        Assert.True(DateTimeOffset.UtcNow - found.CreatedAt < TimeSpan.FromMinutes(5));
+
+        var listed = await catalog.ListAsync();
+        Assert.Equal(["FIN-WGS-1", "a-public.set"], listed.Select(d => d.Id));
+        Assert.Null(listed[1].Description);
+    }
+
+    [Fact]
+    public async Task Duplicate_id_is_refused_and_the_first_dataset_is_kept()
+    {
+        await catalog.AddAsync(new NewDataset("ds1", "First", AccessTier.Registered));
+
+        var refused = await Assert.ThrowsAsync<DatasetCatalogException>(
+            () => catalog.AddAsync(new NewDataset("ds1", "Second", AccessTier.Public)));
+
+        Assert.Equal("dataset 'ds1' already exists", refused.Message);
+        var kept = Assert.Single(await catalog.ListAsync());
+        Assert.Equal(("First", AccessTier.Registered), (kept.Name, kept.Tier));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-leading-dash")]
+    [InlineData("../etc/passwd")]
+    [InlineData("has space")]
+    [InlineData("slash/inside")]
+    [InlineData("ümlaut")]
+    public async Task Invalid_ids_are_refused_with_the_reason(string id)
+    {
+        var refused = await Assert.ThrowsAsync<DatasetCatalogException>(
+            () => catalog.AddAsync(new NewDataset(id, "name", AccessTier.Public)));
+
+        Assert.Contains("dataset id", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await catalog.ListAsync());
+    }
+
+    [Fact]
+    public async Task Overlong_id_and_blank_name_are_refused()
+    {
+        await Assert.ThrowsAsync<DatasetCatalogException>(
+            () => catalog.AddAsync(new NewDataset(new string('a', DatasetCatalog.MaxIdLength + 1), "name", AccessTier.Public)));
+        var blank = await Assert.ThrowsAsync<DatasetCatalogException>(
+            () => catalog.AddAsync(new NewDataset("ok", "   ", AccessTier.Public)));
+
+        Assert.Equal("dataset 'ok' needs a name", blank.Message);
+        Assert.Empty(await catalog.ListAsync());
+    }
+
+    [Fact]
+    public async Task Remove_deletes_the_dataset_and_refuses_an_unknown_id()
+    {
+        await catalog.AddAsync(new NewDataset("gone", "Gone soon", AccessTier.Public));
+        await catalog.AddAsync(new NewDataset("stays", "Stays", AccessTier.Public));
+
+        await catalog.RemoveAsync("gone");
+        var unknown = await Assert.ThrowsAsync<DatasetCatalogException>(() => catalog.RemoveAsync("gone"));
+
+        Assert.Equal("no dataset has the id 'gone'", unknown.Message);
+        Assert.Equal(["stays"], (await catalog.ListAsync()).Select(d => d.Id));
+    }
+
+    [Theory]
+    [InlineData("public", AccessTier.Public)]
+    [InlineData("REGISTERED", AccessTier.Registered)]
+    [InlineData(" Controlled ", AccessTier.Controlled)]
+    public void Tier_names_parse_case_insensitively(string name, AccessTier expected)
+    {
+        Assert.True(AccessTiers.TryParse(name, out var tier));
+        Assert.Equal(expected, tier);
+        Assert.Equal(expected.ToString().ToLowerInvariant(), tier.ToName());
+    }
+
+    [Theory]
+    [InlineData("secret")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Unknown_tier_names_do_not_parse(string? name) => Assert.False(AccessTiers.TryParse(name, out _));
+}
