@@ -9,8 +9,7 @@ namespace GenomeNode.Host.Storage;
 public sealed record Migration(string Module, int Version, string Name, string Sql)
 {
     /// <summary>SHA-256 of the script with line endings normalised, to notice a script edited after it was applied.</summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(
-        SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
 
     public string Label => $"{Module}/{Version:D4}_{Name}";
 }
