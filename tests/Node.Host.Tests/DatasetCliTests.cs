@@ -89,6 +89,22 @@ public sealed class DatasetCliTests : IDisposable
         Assert.True(File.Exists(data.Combine("node.duckdb")));
     }
 
+    [Fact]
+    public async Task Serve_writes_one_json_object_per_log_line_on_request()
+    {
+        await using var node = await ServingNode.StartAsync(data.Path, new Dictionary<string, string> { ["Node__LogFormat"] = "json" });
+        await Cli("dataset", "list");
+        await node.StopAsync();
+
+        var lines = node.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        var events = lines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Contains(events, e => e.GetProperty("EventId").GetInt32() == 3
+            && e.GetProperty("Category").GetString() == "GenomeNode.Demo"
+            && e.GetProperty("State").GetProperty("DatasetId").GetString() == "demo");
+        Assert.All(events, e => Assert.True(e.TryGetProperty("Timestamp", out _)));
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("serve", "--help")]
