@@ -1,12 +1,25 @@
 using System.Reflection;
+using GenomeNode.DataUseOntology.DataUse;
+using GenomeNode.DataUseOntology.Ontologies;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace GenomeNode.DataUseOntology;
 
-/// <summary>Identity of the DataUseOntology module for the host: its name and the assembly holding its migrations.</summary>
+/// <summary>Identity and registration of the DataUseOntology module (ontology graphs, DUO conditions, matching).</summary>
 public static class DataUseOntologyModule
 {
     /// <summary>The module's name in the migrations table; also the DuckDB schema its tables live in.</summary>
     public const string Name = "ontology";
 
     public static Assembly Assembly => typeof(DataUseOntologyModule).Assembly;
+
+    /// <summary>Registers the module's services; they take the scoped, open <c>DuckDBConnection</c> the host provides.</summary>
+    public static IHostApplicationBuilder AddDataUseOntology(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddScoped<OntologyStore>();
+        builder.Services.AddScoped<DatasetDataUse>();
+        return builder;
+    }
 }

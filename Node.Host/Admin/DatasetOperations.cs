@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DuckDB.NET.Data;
+using GenomeNode.DataUseOntology.DataUse;
+using GenomeNode.DataUseOntology.Matching;
 using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Host.Admin;
@@ -11,12 +14,15 @@ public sealed record DatasetListArguments(bool Json);
 
 public sealed record DatasetRemoveArguments(string Id);
 
+public sealed record DatasetUseArguments(string Id, IReadOnlyList<string> Duo, IReadOnlyList<string> Diseases);
+
 /// <summary>The <c>dataset add|list|remove</c> operations over the Passport module's catalog.</summary>
 internal static class DatasetOperations
 {
     public const string Add = "dataset.add";
     public const string List = "dataset.list";
     public const string Remove = "dataset.remove";
+    public const string Use = "dataset.use";
 
     public static async Task<OperationResult> AddAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -43,6 +49,8 @@ internal static class DatasetOperations
     {
         var request = NodeOperations.ReadArguments<DatasetListArguments>(arguments);
         var datasets = await services.GetRequiredService<DatasetCatalog>().ListAsync(cancellationToken);
+        var dataUse = services.GetRequiredService<DatasetDataUse>();
+        var conditions = datasets.ToDictionary(d => d.Id, d => dataUse.Find(d.Id));
         if (request.Json)
         {
             var rows = datasets.Select(d => new
@@ -53,11 +61,12 @@ internal static class DatasetOperations
                 tier = d.Tier.ToName(),
                 demo = d.IsDemo,
                 createdAt = d.CreatedAt,
+                dataUse = conditions[d.Id],
             });
             return OperationResult.Ok(JsonSerializer.Serialize(rows, NodeOperations.Json));
         }
 
-        return OperationResult.Ok(FormatTable(datasets));
+        return OperationResult.Ok(FormatTable(datasets, conditions));
     }
 
     public static async Task<OperationResult> RemoveAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
@@ -65,7 +74,11 @@ internal static class DatasetOperations
         var request = NodeOperations.ReadArguments<DatasetRemoveArguments>(arguments);
         try
         {
+            var connection = services.GetRequiredService<DuckDBConnection>();
+            using var transaction = connection.BeginTransaction();
             await services.GetRequiredService<DatasetCatalog>().RemoveAsync(request.Id, cancellationToken);
+            services.GetRequiredService<DatasetDataUse>().Remove(request.Id);
+            transaction.Commit();
             return OperationResult.Ok($"removed dataset '{request.Id}'");
         }
         catch (DatasetCatalogException ex)
@@ -74,16 +87,43 @@ internal static class DatasetOperations
         }
     }
 
-    private static string FormatTable(IReadOnlyList<Dataset> datasets)
+    public static async Task<OperationResult> UseAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var request = NodeOperations.ReadArguments<DatasetUseArguments>(arguments);
+        if (await services.GetRequiredService<DatasetCatalog>().FindAsync(request.Id, cancellationToken) is null)
+        {
+            return OperationResult.Fail($"no dataset has the id '{request.Id}'");
+        }
+
+        try
+        {
+            var dataUse = services.GetRequiredService<DatasetDataUse>();
+            var conditions = dataUse.Interpret(request.Duo, request.Diseases);
+            dataUse.Replace(request.Id, conditions);
+            return OperationResult.Ok($"dataset '{request.Id}' data use: {DatasetDataUse.Describe(conditions)}");
+        }
+        catch (DataUseException ex)
+        {
+            return OperationResult.Fail(ex.Message);
+        }
+    }
+
+    private static string FormatTable(IReadOnlyList<Dataset> datasets, Dictionary<string, DataUseConditions?> conditions)
     {
         if (datasets.Count == 0)
         {
             return "no datasets";
         }
 
-        string[] header = ["ID", "TIER", "NAME"];
+        string[] header = ["ID", "TIER", "DATA USE", "NAME"];
         var rows = datasets
-            .Select(d => new[] { d.Id, d.Tier.ToName(), d.IsDemo ? $"{d.Name} [synthetic demo]" : d.Name })
+            .Select(d => new[]
+            {
+                d.Id,
+                d.Tier.ToName(),
+                conditions[d.Id] is { } use ? DatasetDataUse.Describe(use) : "-",
+                d.IsDemo ? $"{d.Name} [synthetic demo]" : d.Name,
+            })
             .ToList();
         var widths = Enumerable.Range(0, header.Length - 1)
             .Select(column => Math.Max(header[column].Length, rows.Max(row => row[column].Length)))

@@ -27,6 +27,9 @@ public sealed class NodeOperations
         [DatasetOperations.Add] = DatasetOperations.AddAsync,
         [DatasetOperations.List] = DatasetOperations.ListAsync,
         [DatasetOperations.Remove] = DatasetOperations.RemoveAsync,
+        [DatasetOperations.Use] = DatasetOperations.UseAsync,
+        [OntologyOperations.Load] = OntologyOperations.LoadAsync,
+        [OntologyOperations.List] = OntologyOperations.ListAsync,
     };
 
     public bool Exists(string name) => handlers.ContainsKey(name);

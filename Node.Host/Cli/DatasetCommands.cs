@@ -13,6 +13,7 @@ internal static class DatasetCommands
             CreateAdd(globals),
             CreateList(globals),
             CreateRemove(globals),
+            CreateUse(globals),
         };
 
     private static Command CreateAdd(GlobalOptions globals)
@@ -55,6 +56,34 @@ internal static class DatasetCommands
         var command = new Command("remove", "Remove a dataset from the catalog.") { id };
         command.SetAction((parseResult, cancellationToken) => NodeCommandLine.RunOperationAsync(
             parseResult, globals, DatasetOperations.Remove, new DatasetRemoveArguments(parseResult.GetRequiredValue(id)), cancellationToken));
+        return command;
+    }
+
+    private static Command CreateUse(GlobalOptions globals)
+    {
+        var id = IdOption("Id of the dataset");
+        var duo = new Option<string[]>("--duo")
+        {
+            Description = "DUO terms: exactly one data use permission (e.g. DUO:0000007 for DS) and any modifiers (e.g. DUO:0000045 NPU)",
+            Required = true,
+            HelpName = "TERM",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var disease = new Option<string[]>("--disease")
+        {
+            Description = "Disease terms (e.g. MONDO:0007254) that disease specific research (DS) is restricted to",
+            HelpName = "TERM",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("use",
+            "Set a dataset's data-use conditions as DUO terms, replacing what it had; unknown, obsolete or wrong-kind terms are refused.")
+        {
+            id, duo, disease,
+        };
+        command.SetAction((parseResult, cancellationToken) => NodeCommandLine.RunOperationAsync(
+            parseResult, globals, DatasetOperations.Use,
+            new DatasetUseArguments(parseResult.GetRequiredValue(id), parseResult.GetRequiredValue(duo), parseResult.GetValue(disease) ?? []),
+            cancellationToken));
         return command;
     }
 

@@ -62,6 +62,7 @@ public static class NodeCommandLine
             logFormat,
             ServeCommand.Create(globals, error),
             DatasetCommands.Create(globals),
+            OntologyCommands.Create(globals),
         };
         return root;
     }

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "Refused an admin request from {RemoteAddress}: {Reason}")]
     public static partial void AdminRequestRefused(ILogger logger, string? remoteAddress, string reason);
 
+    [LoggerMessage(9, LogLevel.Information, "Loaded the Data Use Ontology from the shipped {Resource}")]
+    public static partial void DuoLoaded(ILogger logger, string resource);
+
     [LoggerMessage(8, LogLevel.Error, "Admin operation {Operation} failed unexpectedly")]
     public static partial void AdminOperationCrashed(ILogger logger, string operation, Exception exception);
 }

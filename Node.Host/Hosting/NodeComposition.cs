@@ -1,6 +1,7 @@
 using System.Reflection;
 using GenomeNode.Beacon;
 using GenomeNode.DataUseOntology;
+using GenomeNode.DataUseOntology.Ontologies;
 using GenomeNode.Host.Admin;
 using GenomeNode.Host.Storage;
 using GenomeNode.Htsget;
@@ -38,6 +39,7 @@ public static class NodeComposition
         // Modules take a scoped, open connection; the scope disposes it.
         builder.Services.AddScoped(services => services.GetRequiredService<NodeDatabase>().OpenConnection());
 
+        builder.AddDataUseOntology();
         builder.AddPassport();
         builder.Services.AddSingleton<NodeOperations>();
 
@@ -58,6 +60,12 @@ public static class NodeComposition
         else
         {
             Log.MigrationsApplied(logger, database.DatabasePath, applied.Count, string.Join(", ", applied.Select(m => m.Label)));
+        }
+
+        using var scope = services.CreateScope();
+        if (DuoOntology.EnsureLoaded(scope.ServiceProvider.GetRequiredService<OntologyStore>()))
+        {
+            Log.DuoLoaded(logger, DuoOntology.ResourceName);
         }
     }
 

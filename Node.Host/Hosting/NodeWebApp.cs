@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Host.Admin;
 
 namespace GenomeNode.Host.Hosting;
@@ -34,11 +35,20 @@ public static class NodeWebApp
         builder.Services.AddHostedService<NodeInitializer>();
         builder.Services.AddHostedService<AdminServer>();
         builder.Services.AddNodeEndpoints();
+        builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
 
         var app = builder.Build();
+        // Failures answer as RFC 7807 problem details, never with a stack trace.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.MapNodeEndpoints();
+        app.MapDataUse();
+        app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
+            new ServiceType(NodeEndpoints.NodeServiceGroup, "data-use", "1.0.0"),
+            "/dataUse",
+            "DUO terms, datasets' data-use conditions, and research-purpose matching (DUOS rules)"));
         return app;
     }
 }

@@ -1,0 +1,165 @@
+using System.Text.RegularExpressions;
+using GenomeNode.DataUseOntology.Matching;
+using GenomeNode.DataUseOntology.Ontologies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace GenomeNode.DataUseOntology.DataUse;
+
+public sealed record DuoTermView(
+    string Id, string? Shorthand, string? Label, string? Definition, string Kind, IReadOnlyList<string> Parents,
+    bool Obsolete, string? ReplacedBy);
+
+public sealed record OntologyTermView(string Id, string? Label);
+
+/// <summary>A DUO code as Beacon v2's <c>dataUseConditions.duoDataUse</c> lists it (disease terms as modifiers of DS).</summary>
+public sealed record DuoDataUseView(string Id, string? Label, string Version, IReadOnlyList<OntologyTermView>? Modifiers);
+
+public sealed record DatasetDataUseView(string DatasetId, IReadOnlyList<DuoDataUseView> DuoDataUse, string Summary);
+
+/// <summary>Conditions given directly in a match request: DUO terms (one permission, any modifiers) and diseases.</summary>
+public sealed record ConditionsInput(IReadOnlyList<string>? Duo, IReadOnlyList<string>? Diseases);
+
+/// <summary>A purpose, and either a dataset whose recorded conditions apply or explicit conditions.</summary>
+public sealed record MatchRequest(ResearchPurpose? Purpose, string? DatasetId, ConditionsInput? Conditions);
+
+public sealed record MatchReasonView(string Rule, string Decision, string Explanation);
+
+public sealed record MatchResponse(
+    string Decision, IReadOnlyList<MatchReasonView> Reasons, string? DatasetId, IReadOnlyList<DuoDataUseView> Conditions);
+
+/// <summary>The <c>/dataUse</c> HTTP surface: DUO terms, datasets' conditions and purpose matching.</summary>
+public static partial class DataUseEndpoints
+{
+    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}", RegexOptions.CultureInvariant)]
+    private static partial Regex ReleaseDate();
+
+    public static IEndpointRouteBuilder MapDataUse(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/dataUse").WithTags("Data use (DUO)");
+        group.MapGet("/terms", GetTerms)
+            .WithName("GetDuoTerms")
+            .WithSummary("The DUO terms this node knows: permissions, modifiers and the rest, with labels and parents");
+        group.MapGet("/datasets/{datasetId}", GetDatasetConditions)
+            .WithName("GetDatasetDataUse")
+            .WithSummary("A dataset's data-use conditions, in Beacon's duoDataUse form");
+        group.MapPost("/match", Match)
+            .WithName("MatchResearchPurpose")
+            .WithSummary("Match a research purpose against a dataset's data-use conditions (or explicit ones): APPROVE, DENY or ABSTAIN, with reasons");
+        return endpoints;
+    }
+
+    private static Ok<List<DuoTermView>> GetTerms(OntologyStore ontologies) =>
+        TypedResults.Ok(ontologies.Terms(DuoOntology.Prefix)
+            .Where(term => Curie.PrefixOf(term.Id) == DuoOntology.Prefix)
+            .Select(term => new DuoTermView(
+                term.Id, term.Shorthand, term.Label, term.Definition, KindOf(ontologies, term.Id), ontologies.Parents(term.Id),
+                term.IsObsolete, term.ReplacedBy))
+            .ToList());
+
+    private static Results<Ok<DatasetDataUseView>, NotFound<HttpValidationProblemDetails>> GetDatasetConditions(
+        string datasetId, DatasetDataUse dataUse, OntologyStore ontologies)
+    {
+        if (dataUse.Find(datasetId) is not { } conditions)
+        {
+            return NoConditions(datasetId);
+        }
+
+        return TypedResults.Ok(new DatasetDataUseView(datasetId, ToDuoDataUse(conditions, ontologies), DatasetDataUse.Describe(conditions)));
+    }
+
+    private static Results<Ok<MatchResponse>, ValidationProblem, NotFound<HttpValidationProblemDetails>> Match(
+        MatchRequest? request, DatasetDataUse dataUse, OntologyStore ontologies)
+    {
+        if (request?.Purpose is not { } purpose)
+        {
+            return Invalid("purpose", "a research purpose is required");
+        }
+
+        if ((request.DatasetId is null) == (request.Conditions is null))
+        {
+            return Invalid("datasetId", "give either datasetId or conditions, not both and not neither");
+        }
+
+        DataUseConditions conditions;
+        try
+        {
+            if (request.DatasetId is { } datasetId)
+            {
+                if (dataUse.Find(datasetId) is not { } recorded)
+                {
+                    return NoConditions(datasetId);
+                }
+
+                conditions = recorded;
+            }
+            else
+            {
+                conditions = dataUse.Interpret(request.Conditions!.Duo ?? [], request.Conditions.Diseases ?? []);
+            }
+        }
+        catch (DataUseException ex)
+        {
+            return Invalid("conditions", ex.Message);
+        }
+
+        MatchResult result;
+        try
+        {
+            result = DataUseMatcher.Match(purpose, conditions, new StoredDiseaseHierarchy(ontologies));
+        }
+        catch (ArgumentException ex)
+        {
+            return Invalid("purpose", ex.Message);
+        }
+
+        return TypedResults.Ok(new MatchResponse(
+            Upper(result.Decision),
+            [.. result.Reasons.Select(reason => new MatchReasonView(reason.Rule, Upper(reason.Decision), reason.Explanation))],
+            request.DatasetId,
+            ToDuoDataUse(conditions, ontologies)));
+    }
+
+    /// <summary>Beacon's duoDataUse: the permission (with DS's diseases as its modifiers), then each DUO modifier.</summary>
+    public static IReadOnlyList<DuoDataUseView> ToDuoDataUse(DataUseConditions conditions, OntologyStore ontologies)
+    {
+        ArgumentNullException.ThrowIfNull(conditions);
+        ArgumentNullException.ThrowIfNull(ontologies);
+        var loaded = ontologies.Find(DuoOntology.Prefix);
+        var version = loaded?.Version is { } iri && ReleaseDate().Match(iri) is { Success: true } date ? date.Value : loaded?.Version ?? "unknown";
+        var diseases = conditions.Diseases.Select(id => new OntologyTermView(id, ontologies.FindTerm(id)?.Label)).ToList();
+        return
+        [
+            new DuoDataUseView(conditions.Permission, ontologies.FindTerm(conditions.Permission)?.Label, version,
+                diseases.Count > 0 ? diseases : null),
+            .. conditions.Modifiers.Select(id => new DuoDataUseView(id, ontologies.FindTerm(id)?.Label, version, null)),
+        ];
+    }
+
+    private static string KindOf(OntologyStore ontologies, string id) =>
+        id is DuoTerms.Permission or DuoTerms.Modifier ? "category"
+        : ontologies.IsSameOrDescendant(id, DuoTerms.Permission) ? "permission"
+        : ontologies.IsSameOrDescendant(id, DuoTerms.Modifier) ? "modifier"
+        : "other";
+
+    private static string Upper(MatchDecision decision) => decision.ToString().ToUpperInvariant();
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message);
+
+    private static NotFound<HttpValidationProblemDetails> NoConditions(string datasetId) =>
+        TypedResults.NotFound(new HttpValidationProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = "No data-use conditions",
+            Detail = $"no data-use conditions are recorded for dataset '{datasetId}'",
+        });
+
+    /// <summary>Disease hierarchy from the loaded ontologies' is_a closure.</summary>
+    private sealed class StoredDiseaseHierarchy(OntologyStore ontologies) : IDiseaseHierarchy
+    {
+        public bool IsSameOrDescendant(string term, string ancestor) => ontologies.IsSameOrDescendant(term, ancestor);
+    }
+}
