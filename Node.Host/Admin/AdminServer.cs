@@ -19,12 +19,17 @@ internal sealed class AdminServer(
     NodeDatabase database,
     NodeOperations operations,
     IServer publicServer,
-    ILogger<AdminServer> logger) : IHostedService, IAsyncDisposable
+    ILogger<AdminServer> logger) : IHostedLifecycleService, IAsyncDisposable
 {
     private WebApplication? app;
     private AdminChannel? channel;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After every hosted service, the public server included, has started: its addresses are known then.</summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
     {
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -91,7 +96,9 @@ internal sealed class AdminServer(
         return Results.Json(result);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         channel?.RemoveFrom(database.DataDirectory);
         channel = null;
@@ -100,6 +107,8 @@ internal sealed class AdminServer(
             await app.StopAsync(cancellationToken);
         }
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

@@ -36,6 +36,9 @@ public static class NodeWebApp
         builder.Services.AddHostedService<AdminServer>();
         builder.Services.AddNodeEndpoints();
         builder.Services.AddProblemDetails();
+        // A body that does not bind is the caller's fault (400), in every environment.
+        builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
+            exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
 

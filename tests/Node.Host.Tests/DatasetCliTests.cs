@@ -29,7 +29,7 @@ public sealed class DatasetCliTests : IDisposable
             ParseList(list.Output).Select(d => (d.Id, d.Tier, d.Description)));
         Assert.Equal((0, "removed dataset 'open-panel'"), (remove.ExitCode, remove.Output));
         Assert.Equal(0, table.ExitCode);
-        Assert.Matches(@"^ID\s+TIER\s+NAME\nfin-wgs\s+controlled\s+Finnish WGS$", table.Output);
+        Assert.Matches(@"^ID\s+TIER\s+DATA USE\s+NAME\nfin-wgs\s+controlled\s+-\s+Finnish WGS$", table.Output);
         Assert.Empty(add.Error + list.Error + remove.Error);
     }
 
@@ -112,6 +112,10 @@ public sealed class DatasetCliTests : IDisposable
     [InlineData("dataset", "add", "--help")]
     [InlineData("dataset", "list", "--help")]
     [InlineData("dataset", "remove", "--help")]
+    [InlineData("dataset", "use", "--help")]
+    [InlineData("ontology", "--help")]
+    [InlineData("ontology", "load", "--help")]
+    [InlineData("ontology", "list", "--help")]
     public async Task Every_command_explains_itself_with_help(params string[] args)
     {
         var help = await GenomeNodeProcess.RunAsync(args);
