@@ -27,7 +27,7 @@ public sealed class OntologyStore(DuckDBConnection connection)
             .ToList();
 
         using var transaction = connection.BeginTransaction();
-        foreach (var table in new[] { "ontologies", "terms", "synonyms", "edges", "closure" })
+        foreach (var table in new[] { "ontologies", "terms", "synonyms", "edges", "closure", "descendant_lists" })
         {
             var column = table == "ontologies" ? "prefix" : "ontology";
             Execute($"DELETE FROM ontology.{table} WHERE {column} = $1", graph.Prefix);
@@ -72,6 +72,12 @@ public sealed class OntologyStore(DuckDBConnection connection)
             }
         }
 
+        Execute("""
+            INSERT INTO ontology.descendant_lists
+            SELECT ontology, ancestor, list(descendant ORDER BY descendant) FROM ontology.closure
+            WHERE ontology = $1 GROUP BY ontology, ancestor ORDER BY ancestor
+            """, graph.Prefix);
+
         using (var insert = connection.CreateCommand())
         {
             insert.CommandText = "INSERT INTO ontology.ontologies (prefix, title, version, source, format, term_count) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -106,8 +112,12 @@ public sealed class OntologyStore(DuckDBConnection connection)
             ReadTerm, ontology);
 
     /// <summary>The term and everything below it by is_a, over all loaded ontologies.</summary>
-    public IReadOnlyList<string> Descendants(string id) =>
-        Read("SELECT DISTINCT descendant FROM ontology.closure WHERE ancestor = $1 ORDER BY descendant", reader => reader.GetString(0), id);
+    public IReadOnlyList<string> Descendants(string id)
+    {
+        var lists = Read("SELECT descendants FROM ontology.descendant_lists WHERE ancestor = $1",
+            reader => reader.GetFieldValue<List<string>>(0), id);
+        return lists.Count == 1 ? lists[0] : [.. lists.SelectMany(list => list).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>The term and everything above it by is_a, over all loaded ontologies.</summary>
     public IReadOnlyList<string> Ancestors(string id) =>
