@@ -6,20 +6,14 @@ namespace GenomeNode.Passport.Tests;
 public sealed class DatasetCatalogTests : IDisposable
 {
     private readonly TestDatabase database = new();
-    private readonly DuckDB.NET.Data.DuckDBConnection connection;
     private readonly DatasetCatalog catalog;
 
     public DatasetCatalogTests()
     {
-        connection = database.OpenConnection();
-        catalog = new DatasetCatalog(connection);
+        catalog = new DatasetCatalog(database.Connection);
     }
 
-    public void Dispose()
-    {
-        connection.Dispose();
-        database.Dispose();
-    }
+    public void Dispose() => database.Dispose();
 
     [Fact]
     public async Task Added_dataset_is_found_and_listed_with_its_tier()

@@ -10,11 +10,16 @@ public sealed class TestDatabase : IDisposable
 {
     private readonly TemporaryDirectory directory = new("genome-node-db");
 
+    private DuckDBConnection? connection;
+
     public TestDatabase()
     {
         Database = new NodeDatabase(Options.Create(new NodeOptions { DataDirectory = directory.Path }));
         Database.Open(NodeComposition.Migrations, "test");
     }
+
+    /// <summary>One open connection for the test, closed with the database.</summary>
+    public DuckDBConnection Connection => connection ??= Database.OpenConnection();
 
     public NodeDatabase Database { get; }
 
@@ -24,6 +29,7 @@ public sealed class TestDatabase : IDisposable
 
     public void Dispose()
     {
+        connection?.Dispose();
         Database.Dispose();
         directory.Dispose();
     }

@@ -8,20 +8,14 @@ namespace GenomeNode.DataUseOntology.Tests.Ontologies;
 public sealed class ClosurePropertyTests : IDisposable
 {
     private readonly TestDatabase database = new();
-    private readonly DuckDB.NET.Data.DuckDBConnection connection;
     private readonly OntologyStore store;
 
     public ClosurePropertyTests()
     {
-        connection = database.OpenConnection();
-        store = new OntologyStore(connection);
+        store = new OntologyStore(database.Connection);
     }
 
-    public void Dispose()
-    {
-        connection.Dispose();
-        database.Dispose();
-    }
+    public void Dispose() => database.Dispose();
 
     /// <summary>Terms T:0..n-1; every is_a edge goes from a higher to a lower number, so the graph is acyclic.</summary>
     private static readonly Gen<(int Terms, (int Child, int Parent)[] Edges)> RandomDag =

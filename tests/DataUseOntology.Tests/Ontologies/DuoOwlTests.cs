@@ -7,21 +7,15 @@ namespace GenomeNode.DataUseOntology.Tests.Ontologies;
 public sealed class DuoOwlTests : IDisposable
 {
     private readonly TestDatabase database = new(); // the node loads DUO itself at start; this one is empty of it
-    private readonly DuckDB.NET.Data.DuckDBConnection connection;
     private readonly OntologyStore store;
 
     public DuoOwlTests()
     {
-        connection = database.OpenConnection();
-        store = new OntologyStore(connection);
+        store = new OntologyStore(database.Connection);
         DuoOntology.EnsureLoaded(store);
     }
 
-    public void Dispose()
-    {
-        connection.Dispose();
-        database.Dispose();
-    }
+    public void Dispose() => database.Dispose();
 
     [Fact]
     public void Every_current_term_of_the_release_flat_file_is_loaded_with_its_label()
@@ -89,7 +83,7 @@ public sealed class DuoOwlTests : IDisposable
     [Fact]
     public void Existential_restrictions_become_named_relations_such_as_ds_is_restricted_to_a_disease()
     {
-        using var command = connection.CreateCommand();
+        using var command = database.Connection.CreateCommand();
         command.CommandText = "SELECT relation, parent FROM ontology.edges WHERE child = 'DUO:0000007' AND relation <> 'is_a'";
         using var reader = command.ExecuteReader();
 

@@ -8,24 +8,18 @@ namespace GenomeNode.DataUseOntology.Tests.Ontologies;
 public sealed class MalformedOntologyTests : IDisposable
 {
     private readonly TestDatabase database = new();
-    private readonly DuckDB.NET.Data.DuckDBConnection connection;
     private readonly OntologyStore store;
     private readonly LoadedOntology previous;
     private readonly IReadOnlyList<string> previousDescendants;
 
     public MalformedOntologyTests()
     {
-        connection = database.OpenConnection();
-        store = new OntologyStore(connection);
+        store = new OntologyStore(database.Connection);
         previous = store.Replace(OntologyFiles.Parse(SpecFiles.PathOf("go_import.obo"), null, new HashSet<string>()), "go_import.obo");
         previousDescendants = store.Descendants("GO:0008150");
     }
 
-    public void Dispose()
-    {
-        connection.Dispose();
-        database.Dispose();
-    }
+    public void Dispose() => database.Dispose();
 
     [Fact]
     public void Truncated_obo_file_names_the_line()

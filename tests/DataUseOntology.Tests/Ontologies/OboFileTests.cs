@@ -8,20 +8,14 @@ namespace GenomeNode.DataUseOntology.Tests.Ontologies;
 public sealed partial class OboFileTests : IDisposable
 {
     private readonly TestDatabase database = new();
-    private readonly DuckDB.NET.Data.DuckDBConnection connection;
     private readonly OntologyStore store;
 
     public OboFileTests()
     {
-        connection = database.OpenConnection();
-        store = new OntologyStore(connection);
+        store = new OntologyStore(database.Connection);
     }
 
-    public void Dispose()
-    {
-        connection.Dispose();
-        database.Dispose();
-    }
+    public void Dispose() => database.Dispose();
 
     [Theory]
     [InlineData("go_import.obo", "GO", 2443)]
