@@ -32,9 +32,10 @@ internal sealed class AdminServer(
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        // An empty builder reads no appsettings or environment: the operator's Kestrel endpoints are not bound twice.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+        builder.Services.AddRoutingCore();
         app = builder.Build();
         app.MapGet("/admin/status", (HttpContext context) =>
             Authorize(context, secret) ?? Results.Json(new { processId = Environment.ProcessId, version = NodeComposition.Version }));

@@ -1,3 +1,5 @@
+using GenomeNode.DataUseOntology.DataUse;
+using GenomeNode.DataUseOntology.Matching;
 using GenomeNode.Host.Hosting;
 using GenomeNode.Host.Storage;
 using GenomeNode.Passport.Datasets;
@@ -39,6 +41,9 @@ internal static class DemoDataset
 
         ExtractFiles(scope.ServiceProvider.GetRequiredService<NodeDatabase>().DataDirectory);
         await catalog.AddAsync(new NewDataset(Id, Name, AccessTier.Public, Description, IsDemo: true), cancellationToken);
+        // Synthetic data carries no restriction on use.
+        var dataUse = scope.ServiceProvider.GetRequiredService<DatasetDataUse>();
+        dataUse.Replace(Id, dataUse.Interpret([DuoTerms.NRES], []));
         Log.DemoSeeded(scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Demo"), Id);
     }
 

@@ -95,6 +95,8 @@ public sealed class HostEndpointsTests(NodeFactory factory) : IClassFixture<Node
         Assert.True(demo.IsDemo);
         Assert.Equal(AccessTier.Public, demo.Tier);
         Assert.Contains("SYNTHETIC", demo.Description, StringComparison.Ordinal);
+        var dataUse = scope.ServiceProvider.GetRequiredService<GenomeNode.DataUseOntology.DataUse.DatasetDataUse>().Find(DemoDataset.Id);
+        Assert.Equal("DUO:0000004", dataUse?.Permission); // NRES: synthetic data carries no restriction
         Assert.Equal(
             ["demo.bam", "demo.bam.bai", "demo.vcf.gz", "demo.vcf.gz.tbi", "individuals.json"],
             DemoDataset.FileNames);
