@@ -1,4 +1,7 @@
 using System.Reflection;
+using GenomeNode.Htsget.Registration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace GenomeNode.Htsget;
 
@@ -9,4 +12,16 @@ public static class HtsgetModule
     public const string Name = "htsget";
 
     public static Assembly Assembly => typeof(HtsgetModule).Assembly;
+
+    /// <summary>
+    /// Registers the module's services (object registration and the registered-object store); they take the scoped,
+    /// open <c>DuckDBConnection</c> the host provides.
+    /// </summary>
+    public static IHostApplicationBuilder AddHtsget(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddScoped<HtsgetObjectRegistrar>();
+        builder.Services.AddScoped<HtsgetObjectStore>();
+        return builder;
+    }
 }

@@ -1,0 +1,74 @@
+using GenomeNode.Htsget.Formats;
+
+namespace GenomeNode.Htsget.Registration;
+
+/// <summary>Parses and cross-checks a CRAM file with its CRAI index.</summary>
+internal static class CramParser
+{
+    public static ParsedObject Parse(Stream stream, string path, string indexPath)
+    {
+        CramLayout layout;
+        IReadOnlyList<(string Name, long? Length)> references;
+        try
+        {
+            layout = CramLayout.Read(stream);
+            references = CramHeaderReferences.Read(stream, layout);
+        }
+        catch (Exception error) when (error is HtsFormatException or InvalidDataException or EndOfStreamException)
+        {
+            throw new HtsgetRegistrationException($"{path} is not a readable CRAM file: {error.Message}", error);
+        }
+
+        // EOF containers arrived with CRAM 2.1; without one a newer file is truncated.
+        var definition = layout.FileDefinition;
+        var needsEof = definition.MajorVersion > 2 || definition.MinorVersion >= 1;
+        if (layout.Containers.Count == 0 || (needsEof && !layout.EndsWithEofContainer))
+        {
+            throw new HtsgetRegistrationException($"{path} is truncated: it does not end with the CRAM EOF container.");
+        }
+
+        IReadOnlyList<CraiEntry> entries;
+        try
+        {
+            using var index = new FileStream(indexPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+            entries = CraiReader.Read(index);
+        }
+        catch (Exception error) when (error is HtsFormatException or InvalidDataException or EndOfStreamException)
+        {
+            throw new HtsgetRegistrationException($"The index {indexPath} of {path} is not a readable CRAI index: {error.Message}", error);
+        }
+
+        var containers = layout.DataContainers.ToDictionary(container => container.Offset);
+        for (var row = 0; row < entries.Count; row++)
+        {
+            var entry = entries[row];
+            if (!containers.TryGetValue(entry.ContainerOffset, out var container)
+                || !container.Header.Landmarks.Contains((int)Math.Min(entry.SliceOffset, int.MaxValue))
+                || entry.SliceOffset + entry.SliceSize > container.Header.Length)
+            {
+                throw new HtsgetRegistrationException(
+                    $"The index {indexPath} does not belong to {path}: row {row + 1} points at a slice at byte {entry.ContainerOffset}+{entry.SliceOffset}, where the file has none.");
+            }
+
+            if (entry.ReferenceSequenceId >= references.Count)
+            {
+                throw new HtsgetRegistrationException(
+                    $"The index {indexPath} does not belong to {path}: row {row + 1} names reference {entry.ReferenceSequenceId}, the file's header declares {references.Count}.");
+            }
+        }
+
+        var firstData = layout.DataContainers.FirstOrDefault() ?? layout.Containers[^1];
+        return new ParsedObject
+        {
+            Format = DataFileFormat.Cram,
+            IndexFormat = "CRAI",
+            IndexPath = indexPath,
+            HeaderEnd = firstData.Offset,
+            EndsWithEof = layout.EndsWithEofContainer,
+            References = references,
+            IndexReferences = references.Select(reference => reference.Name).ToList(),
+            Blocks = layout.Containers.Select(container => new StoredBlock(container.Offset, container.Length, null, container.Header.RecordCount)).ToList(),
+            Crai = entries,
+        };
+    }
+}

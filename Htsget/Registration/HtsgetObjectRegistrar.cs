@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
+using GenomeNode.Htsget.Formats;
+
+namespace GenomeNode.Htsget.Registration;
+
+/// <summary>
+/// Registers BAM+BAI/CSI, CRAM+CRAI, VCF.gz+TBI/CSI and BCF+CSI files as htsget objects: it reads the file header,
+/// the BGZF block list (CRAM: container list) and the index once, checks that they belong together, and stores them
+/// in the <c>htsget</c> tables so that tickets are range queries (see <see cref="HtsgetObjectStore"/>).
+/// It does not check that the dataset exists; the host does.
+/// </summary>
+public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
+{
+    public const int MaxObjectIdLength = 128;
+
+    // Virtual offsets are stored as signed BIGINT and compared as such: compressed offsets must stay below 2^47.
+    private const long MaxFileSize = 1L << 47;
+
+    private static readonly string[] Tables = ["objects", "references", "index_references", "blocks", "bins", "lower_bounds", "crai"];
+
+    /// <summary>
+    /// Registers (or re-registers, replacing atomically) the object. Throws <see cref="HtsgetRegistrationException"/>
+    /// naming the file when the id is invalid, the file or its index is missing, unreadable or mismatched, or the file
+    /// is not of the request's kind; a refused or failed registration leaves any previous one as it was.
+    /// </summary>
+    public RegisteredObject Register(RegistrationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ValidateObjectId(request.ObjectId);
+        if (string.IsNullOrWhiteSpace(request.DatasetId))
+        {
+            throw new HtsgetRegistrationException("A dataset id is required to register an object.");
+        }
+
+        var path = Path.GetFullPath(request.FilePath);
+        if (!File.Exists(path))
+        {
+            throw new HtsgetRegistrationException($"{path} does not exist.");
+        }
+
+        ParsedObject parsed;
+        long size;
+        string sha256;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
+            size = stream.Length;
+            if (size >= MaxFileSize)
+            {
+                throw new HtsgetRegistrationException($"{path} is larger than the 2^47 bytes virtual offsets can address.");
+            }
+
+            var format = DataFileFormat.Detect(stream, path);
+            CheckKind(request.Kind, format, path);
+            var indexPath = FindIndex(path, format, request.IndexPath);
+            parsed = format == DataFileFormat.Cram
+                ? CramParser.Parse(stream, path, indexPath)
+                : BgzfParser.Parse(stream, path, format, indexPath);
+            sha256 = Sha256(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new HtsgetRegistrationException($"{path} could not be read: {error.Message}", error);
+        }
+
+        var modified = File.GetLastWriteTimeUtc(path);
+        Store(request, path, size, sha256, modified, parsed);
+        return new RegisteredObject(request.ObjectId, request.DatasetId, request.Kind, parsed.Format, path, size, sha256,
+            parsed.IndexFormat, parsed.References.Count, parsed.Blocks.Count);
+    }
+
+    /// <summary>True when <paramref name="objectId"/> is a valid opaque object id (letters, digits, '.', '_', '-').</summary>
+    public static bool IsValidObjectId(string? objectId) =>
+        !string.IsNullOrEmpty(objectId) && objectId.Length <= MaxObjectIdLength && ObjectIdPattern().IsMatch(objectId);
+
+    /// <summary>Throws <see cref="HtsgetRegistrationException"/> unless the id is valid (see <see cref="IsValidObjectId"/>).</summary>
+    public static void ValidateObjectId(string? objectId)
+    {
+        if (!IsValidObjectId(objectId))
+        {
+            throw new HtsgetRegistrationException(
+                $"'{objectId}' is not a valid object id: use 1 to {MaxObjectIdLength} letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ObjectIdPattern();
+
+    private static void CheckKind(HtsgetKind kind, string format, string path)
+    {
+        var expected = format is DataFileFormat.Bam or DataFileFormat.Cram ? HtsgetKind.Reads : HtsgetKind.Variants;
+        if (kind != expected)
+        {
+            throw new HtsgetRegistrationException(
+                $"{path} is {format}, which is {(expected == HtsgetKind.Reads ? "reads" : "variants")}, not {(kind == HtsgetKind.Reads ? "reads" : "variants")}: register it with 'register {(expected == HtsgetKind.Reads ? "reads" : "variants")}'.");
+        }
+    }
+
+    private static string FindIndex(string path, string format, string? given)
+    {
+        if (given is not null)
+        {
+            var full = Path.GetFullPath(given);
+            return File.Exists(full) ? full : throw new HtsgetRegistrationException($"The index {full} given for {path} does not exist.");
+        }
+
+        string[] suffixes = format switch
+        {
+            DataFileFormat.Bam => [".bai", ".csi"],
+            DataFileFormat.Cram => [".crai"],
+            DataFileFormat.Vcf => [".tbi", ".csi"],
+            _ => [".csi"],
+        };
+        var candidates = suffixes.Select(suffix => path + suffix).ToList();
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new HtsgetRegistrationException(
+                $"No index found for {path}; tried {string.Join(", ", candidates)}. Build one ({IndexCommand(format)}) or pass --index.");
+    }
+
+    private static string IndexCommand(string format) => format switch
+    {
+        DataFileFormat.Bam or DataFileFormat.Cram => "samtools index",
+        DataFileFormat.Vcf => "tabix -p vcf",
+        _ => "bcftools index",
+    };
+
+    private static string Sha256(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private void Store(RegistrationRequest request, string path, long size, string sha256, DateTime modified, ParsedObject parsed)
+    {
+        var id = request.ObjectId;
+        using var transaction = connection.BeginTransaction();
+        foreach (var table in Tables)
+        {
+            using var delete = connection.CreateCommand();
+            delete.CommandText = $"DELETE FROM htsget.{table} WHERE object_id = $1";
+            delete.Parameters.Add(new DuckDBParameter(id));
+            delete.ExecuteNonQuery();
+        }
+
+        using (var references = connection.CreateAppender("htsget", "references"))
+        {
+            for (var i = 0; i < parsed.References.Count; i++)
+            {
+                var (name, length) = parsed.References[i];
+                references.CreateRow().AppendValue(id).AppendValue(i).AppendValue(name).AppendValue(length).EndRow();
+            }
+        }
+
+        using (var names = connection.CreateAppender("htsget", "index_references"))
+        {
+            for (var i = 0; i < parsed.IndexReferences.Count; i++)
+            {
+                names.CreateRow().AppendValue(id).AppendValue(i).AppendValue(parsed.IndexReferences[i]).EndRow();
+            }
+        }
+
+        using (var blocks = connection.CreateAppender("htsget", "blocks"))
+        {
+            foreach (var block in parsed.Blocks)
+            {
+                blocks.CreateRow().AppendValue(id).AppendValue(block.Offset).AppendValue(block.CompressedSize)
+                    .AppendValue(block.UncompressedSize).AppendValue(block.RecordCount).EndRow();
+            }
+        }
+
+        if (parsed.Index is { } index)
+        {
+            StoreBinningIndex(id, index);
+        }
+
+        using (var crai = connection.CreateAppender("htsget", "crai"))
+        {
+            foreach (var entry in parsed.Crai)
+            {
+                crai.CreateRow().AppendValue(id).AppendValue(entry.ReferenceSequenceId).AppendValue(entry.AlignmentStart)
+                    .AppendValue(entry.AlignmentSpan).AppendValue(entry.ContainerOffset).AppendValue(entry.SliceOffset)
+                    .AppendValue(entry.SliceSize).EndRow();
+            }
+        }
+
+        using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = """
+                INSERT INTO htsget.objects (object_id, dataset_id, kind, format, path, size, sha256, modified_at, index_path,
+                    index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS TIMESTAMPTZ), $9, $10, $11, $12, $13, $14, $15)
+                """;
+            object?[] values =
+            [
+                id, request.DatasetId, request.Kind == HtsgetKind.Reads ? "reads" : "variants", parsed.Format, path, size, sha256,
+                modified.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00", parsed.IndexPath,
+                parsed.IndexFormat, parsed.HeaderEnd, parsed.EndsWithEof, parsed.MinShift, parsed.Depth, parsed.UnplacedOffset,
+            ];
+            foreach (var value in values)
+            {
+                insert.Parameters.Add(new DuckDBParameter(value ?? DBNull.Value));
+            }
+
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private void StoreBinningIndex(string id, BinningIndex index)
+    {
+        using (var bins = connection.CreateAppender("htsget", "bins"))
+        {
+            for (var r = 0; r < index.References.Count; r++)
+            {
+                foreach (var (bin, start, end, chunk) in IndexRows.Bins(index, index.References[r]))
+                {
+                    bins.CreateRow().AppendValue(id).AppendValue(r).AppendValue(bin).AppendValue(start).AppendValue(end)
+                        .AppendValue((long)chunk.Start.Value).AppendValue((long)chunk.End.Value).EndRow();
+                }
+            }
+        }
+
+        using var bounds = connection.CreateAppender("htsget", "lower_bounds");
+        for (var r = 0; r < index.References.Count; r++)
+        {
+            foreach (var window in IndexRows.LowerBounds(index, index.References[r]))
+            {
+                bounds.CreateRow().AppendValue(id).AppendValue(r).AppendValue(window.Start).AppendValue(window.End)
+                    .AppendValue((long)window.Offset.Value).EndRow();
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+using GenomeNode.Htsget.Formats;
+
+namespace GenomeNode.Htsget.Registration;
+
+/// <summary>
+/// Where a registered object's parts lie: the end of its header (BGZF: virtual offset of the first record; CRAM:
+/// byte offset of the first data container), whether it ends with the EOF block/container, and for BAM where the
+/// unplaced unmapped reads start (null: right after the header).
+/// </summary>
+public sealed record ObjectLayout(
+    string ObjectId,
+    string Format,
+    string Path,
+    long Size,
+    string IndexFormat,
+    long HeaderEnd,
+    bool EndsWithEof,
+    int? MinShift,
+    int? Depth,
+    long? UnplacedOffset);
+
+/// <summary>
+/// Registered htsget objects and the ticket core: which chunks and byte ranges of a file can hold records of a
+/// region, answered by range queries on the <c>htsget</c> tables; no index file is read.
+/// </summary>
+public sealed class HtsgetObjectStore(DuckDBConnection connection)
+{
+    private const string ObjectColumns = """
+        o.object_id, o.dataset_id, o.kind, o.format, o.path, o.size, o.sha256, o.index_format,
+        (SELECT count(*) FROM htsget.references r WHERE r.object_id = o.object_id),
+        (SELECT count(*) FROM htsget.blocks b WHERE b.object_id = o.object_id)
+        """;
+
+    private static readonly string[] Tables = ["objects", "references", "index_references", "blocks", "bins", "lower_bounds", "crai"];
+
+    public RegisteredObject? Find(string objectId) =>
+        Read($"SELECT {ObjectColumns} FROM htsget.objects o WHERE o.object_id = $1", ReadObject, objectId).FirstOrDefault();
+
+    /// <summary>Every registered object, or those of one dataset, ordered by object id.</summary>
+    public IReadOnlyList<RegisteredObject> List(string? datasetId = null) =>
+        datasetId is null
+            ? Read($"SELECT {ObjectColumns} FROM htsget.objects o ORDER BY o.object_id", ReadObject)
+            : Read($"SELECT {ObjectColumns} FROM htsget.objects o WHERE o.dataset_id = $1 ORDER BY o.object_id", ReadObject, datasetId);
+
+    /// <summary>Header location and layout facts a ticket needs, or null for an unknown object.</summary>
+    public ObjectLayout? Layout(string objectId) =>
+        Read("""
+            SELECT object_id, format, path, size, index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset
+            FROM htsget.objects WHERE object_id = $1
+            """,
+            reader => new ObjectLayout(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
+                reader.GetString(4), reader.GetInt64(5), reader.GetBoolean(6),
+                reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                reader.IsDBNull(9) ? null : reader.GetInt64(9)),
+            objectId).FirstOrDefault();
+
+    /// <summary>Removes the object and all its rows in one transaction; false when no object has this id.</summary>
+    public bool Remove(string objectId) => RemoveWhere("object_id = $1", objectId) > 0;
+
+    /// <summary>Removes every object of the dataset and all their rows in one transaction; returns how many objects.</summary>
+    public int RemoveDataset(string datasetId) =>
+        RemoveWhere("object_id IN (SELECT object_id FROM htsget.objects WHERE dataset_id = $1)", datasetId);
+
+    /// <summary>The file header's references in header order (length -1 when the header gives none); empty for an unknown object.</summary>
+    public IReadOnlyList<(string Name, long Length)> References(string objectId) =>
+        Read("SELECT name, coalesce(length, -1) FROM htsget.references WHERE object_id = $1 ORDER BY ref_index",
+            reader => (reader.GetString(0), reader.GetInt64(1)), objectId);
+
+    /// <summary>
+    /// Merged chunks of a BAM, VCF.gz or BCF object that hold every record of <paramref name="referenceName"/>
+    /// overlapping [start, end) (0-based, half-open; <see cref="long.MaxValue"/> for the rest of the reference), as
+    /// <see cref="Formats.RegionChunks.Find"/> computes them from the index: the chunks of bins overlapping the region,
+    /// cut below by the lower bound of start. Empty when the index has no such reference (the file holds no records
+    /// on it). Throws <see cref="KeyNotFoundException"/> for an unknown object, <see cref="InvalidOperationException"/>
+    /// for a CRAM object (see <see cref="CramContainerRanges"/>).
+    /// </summary>
+    public IReadOnlyList<Chunk> RegionChunks(string objectId, string referenceName, long start, long end)
+    {
+        ArgumentNullException.ThrowIfNull(referenceName);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        var layout = Layout(objectId) ?? throw new KeyNotFoundException($"No htsget object '{objectId}' is registered.");
+        if (layout.MinShift is not { } minShift || layout.Depth is not { } depth)
+        {
+            throw new InvalidOperationException($"Object '{objectId}' is {layout.Format}, which has no binning index.");
+        }
+
+        end = Math.Min(end, Binning.MaxCoordinate(minShift, depth));
+        if (start >= end)
+        {
+            return [];
+        }
+
+        var chunks = Read("""
+            WITH reference AS (
+                SELECT ref_index FROM htsget.index_references WHERE object_id = $1 AND name = $2 LIMIT 1),
+            bound AS (
+                SELECT coalesce(max(l."offset"), 0) AS value FROM htsget.lower_bounds l, reference r
+                WHERE l.object_id = $1 AND l.ref_index = r.ref_index AND l.window_start <= $3 AND $3 < l.window_end)
+            SELECT greatest(b.chunk_start, bound.value), b.chunk_end
+            FROM htsget.bins b, reference r, bound
+            WHERE b.object_id = $1 AND b.ref_index = r.ref_index AND b.bin_start < $4 AND b.bin_end > $3
+                AND b.chunk_end > bound.value
+            """,
+            reader => new Chunk(new VirtualOffset((ulong)reader.GetInt64(0)), new VirtualOffset((ulong)reader.GetInt64(1))),
+            objectId, referenceName, start, end);
+        return ChunkMerger.Merge(chunks);
+    }
+
+    /// <summary>
+    /// The byte ranges (offset, length) of the whole BGZF blocks that chunks cover: a chunk [s, e) covers the blocks
+    /// from the one at s's compressed offset through the one holding e, or up to e's block when e points at its
+    /// first byte. Sorted, with overlapping or adjacent ranges merged.
+    /// </summary>
+    public IReadOnlyList<(long Offset, long Length)> ByteRanges(string objectId, IReadOnlyList<Chunk> chunks)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        var ranges = new List<(long Start, long End)>();
+        foreach (var chunk in chunks.Where(chunk => chunk.End > chunk.Start))
+        {
+            var end = Read("""
+                SELECT max("offset" + compressed_size) FROM htsget.blocks
+                WHERE object_id = $1 AND "offset" >= $2 AND ("offset" < $3 OR ($4 AND "offset" = $3))
+                """,
+                reader => reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0),
+                objectId, chunk.Start.CompressedOffset, chunk.End.CompressedOffset, chunk.End.UncompressedOffset > 0).Single();
+            if (end is { } value && value > chunk.Start.CompressedOffset)
+            {
+                ranges.Add((chunk.Start.CompressedOffset, value));
+            }
+        }
+
+        return Merge(ranges);
+    }
+
+    /// <summary>
+    /// Byte ranges (offset, length) of the whole CRAM containers with a slice overlapping [start, end) of the
+    /// reference (0-based, half-open), from the CRAI rows; "*" selects the unmapped slices. Sorted, adjacent merged.
+    /// Empty for a reference the file does not declare.
+    /// </summary>
+    public IReadOnlyList<(long Offset, long Length)> CramContainerRanges(string objectId, string referenceName, long start, long end)
+    {
+        ArgumentNullException.ThrowIfNull(referenceName);
+        var ranges = Read("""
+            WITH reference AS (
+                SELECT -1 AS ref_index WHERE $2 = '*'
+                UNION ALL
+                SELECT ref_index FROM htsget.index_references WHERE object_id = $1 AND name = $2)
+            SELECT DISTINCT c.container_offset, b."offset" + b.compressed_size
+            FROM htsget.crai c
+            JOIN reference r ON c.ref_index = r.ref_index
+            JOIN htsget.blocks b ON b.object_id = c.object_id AND b."offset" = c.container_offset
+            WHERE c.object_id = $1 AND (c.ref_index = -1 OR (c."start" - 1 < $4 AND c."start" - 1 + c.span > $3))
+            ORDER BY 1
+            """,
+            reader => (reader.GetInt64(0), reader.GetInt64(1)), objectId, referenceName, start, end);
+        return Merge(ranges);
+    }
+
+    private static List<(long Offset, long Length)> Merge(IEnumerable<(long Start, long End)> ranges)
+    {
+        var merged = new List<(long Start, long End)>();
+        foreach (var (rangeStart, rangeEnd) in ranges.OrderBy(range => range.Start))
+        {
+            if (merged.Count > 0 && rangeStart <= merged[^1].End)
+            {
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, rangeEnd));
+            }
+            else
+            {
+                merged.Add((rangeStart, rangeEnd));
+            }
+        }
+
+        return merged.Select(range => (range.Start, range.End - range.Start)).ToList();
+    }
+
+    private static RegisteredObject ReadObject(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2) == "reads" ? HtsgetKind.Reads : HtsgetKind.Variants,
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetInt64(5),
+        reader.GetString(6),
+        reader.GetString(7),
+        (int)reader.GetInt64(8),
+        (int)reader.GetInt64(9));
+
+    private int RemoveWhere(string condition, string key)
+    {
+        using var transaction = connection.BeginTransaction();
+        var objects = Read($"SELECT count(*) FROM htsget.objects WHERE {condition}", reader => reader.GetInt64(0), key).Single();
+        // objects last: the other tables' conditions may select through it.
+        foreach (var table in Enumerable.Reverse(Tables))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"DELETE FROM htsget.{table} WHERE {condition}";
+            command.Parameters.Add(new DuckDBParameter(key));
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return (int)objects;
+    }
+
+    private List<T> Read<T>(string sql, Func<DbDataReader, T> map, params object[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(parameter));
+        }
+
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+}

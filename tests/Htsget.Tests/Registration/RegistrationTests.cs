@@ -1,0 +1,162 @@
+using System.Globalization;
+using GenomeNode.Htsget.Registration;
+using GenomeNode.Htsget.Tests.Formats;
+using GenomeNode.Tests;
+
+namespace GenomeNode.Htsget.Tests.Registration;
+
+[Collection(BuiltFilesGroup.Name)]
+public sealed class RegistrationTests(BuiltFiles files)
+{
+    [Theory]
+    [MemberData(nameof(RegistrationCase.All), MemberType = typeof(RegistrationCase))]
+    public void Registering_stores_format_size_checksum_and_the_header_references(RegistrationCase file)
+    {
+        using var database = new TestDatabase();
+        var registrar = new HtsgetObjectRegistrar(database.Connection);
+        var store = new HtsgetObjectStore(database.Connection);
+        var path = file.Path(files);
+
+        var registered = registrar.Register(file.Request(files, "obj-1"));
+
+        Assert.Equal(("obj-1", "ds1", file.Kind, file.Format, file.IndexFormat), (registered.ObjectId, registered.DatasetId, registered.Kind, registered.Format, registered.IndexFormat));
+        Assert.Equal(Path.GetFullPath(path), registered.Path);
+        Assert.Equal(new FileInfo(path).Length, registered.Size);
+        Assert.Equal(Tools.Run("sha256sum", path).Split(' ')[0], registered.Sha256);
+        Assert.Equal(registered, store.Find("obj-1"));
+        Assert.Equal([registered], store.List("ds1"));
+
+        var expected = file.HeaderReferences(files);
+        Assert.Equal(expected, store.References("obj-1"));
+        Assert.Equal(expected.Count, registered.References);
+        Assert.True(registered.Blocks > 0);
+
+        var layout = store.Layout("obj-1")!;
+        Assert.True(layout.EndsWithEof);
+        Assert.Equal(file.Format == "CRAM", layout.MinShift is null);
+    }
+
+    [Fact]
+    public void The_index_is_found_beside_the_file_when_not_given()
+    {
+        using var database = new TestDatabase();
+        var registrar = new HtsgetObjectRegistrar(database.Connection);
+
+        Assert.Equal("BAI", registrar.Register(new("bam", "ds", HtsgetKind.Reads, files.IndexBam, null)).IndexFormat);
+        Assert.Equal("CRAI", registrar.Register(new("cram", "ds", HtsgetKind.Reads, files.IndexCram, null)).IndexFormat);
+        Assert.Equal("TBI", registrar.Register(new("vcf", "ds", HtsgetKind.Variants, files.IndexVcf, null)).IndexFormat);
+        Assert.Equal("CSI", registrar.Register(new("bcf", "ds", HtsgetKind.Variants, files.IndexBcf, null)).IndexFormat);
+        Assert.Equal("CSI", registrar.Register(new("large", "ds", HtsgetKind.Variants, files.LargeChromosomeVcf, null)).IndexFormat);
+    }
+
+    [Fact]
+    public void Bins_are_stored_in_reference_and_bin_start_order_with_their_genomic_span()
+    {
+        using var database = new TestDatabase();
+        new HtsgetObjectRegistrar(database.Connection).Register(new("syn", "ds", HtsgetKind.Reads, files.SyntheticBam, files.SyntheticBam + ".bai"));
+
+        using var command = database.Connection.CreateCommand();
+        command.CommandText = "SELECT ref_index, bin, bin_start, bin_end FROM htsget.bins WHERE object_id = 'syn'";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(int Ref, int Bin, long Start, long End)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+
+        Assert.NotEmpty(rows);
+        for (var i = 1; i < rows.Count; i++)
+        {
+            Assert.True((rows[i - 1].Ref, rows[i - 1].Start).CompareTo((rows[i].Ref, rows[i].Start)) <= 0, $"row {i} out of order");
+        }
+
+        Assert.All(rows, row =>
+        {
+            var region = GenomeNode.Htsget.Formats.Binning.BinRegion(row.Bin, 14, 5);
+            Assert.Equal((region.Start, region.End), (row.Start, row.End));
+        });
+    }
+
+    [Fact]
+    public void Re_registering_replaces_the_object_atomically_and_a_failed_one_leaves_it_intact()
+    {
+        using var database = new TestDatabase();
+        var registrar = new HtsgetObjectRegistrar(database.Connection);
+        var store = new HtsgetObjectStore(database.Connection);
+
+        registrar.Register(new("obj", "ds", HtsgetKind.Reads, files.IndexBam, files.IndexBam + ".bai"));
+        var once = RowCounts(database, "obj");
+        registrar.Register(new("obj", "ds", HtsgetKind.Reads, files.IndexBam, files.IndexBam + ".bai"));
+        Assert.Equal(once, RowCounts(database, "obj"));
+
+        // Replaced by another file: only the new file's rows remain.
+        var replaced = registrar.Register(new("obj", "ds2", HtsgetKind.Reads, files.SyntheticBam, files.SyntheticBam + ".csi"));
+        Assert.Equal(replaced, store.Find("obj"));
+        registrar.Register(new("fresh", "ds", HtsgetKind.Reads, files.SyntheticBam, files.SyntheticBam + ".csi"));
+        Assert.Equal(RowCounts(database, "fresh"), RowCounts(database, "obj"));
+
+        // A refused re-registration (the index of another file) leaves the previous one as it was.
+        var before = RowCounts(database, "obj");
+        Assert.Throws<HtsgetRegistrationException>(() =>
+            registrar.Register(new("obj", "ds", HtsgetKind.Reads, files.IndexBam, files.SyntheticBam + ".bai")));
+        Assert.Equal(replaced, store.Find("obj"));
+        Assert.Equal(before, RowCounts(database, "obj"));
+        Assert.NotEmpty(store.RegionChunks("obj", "chrA", 0, long.MaxValue));
+    }
+
+    [Fact]
+    public void Removing_a_dataset_removes_its_objects_and_all_their_rows()
+    {
+        using var database = new TestDatabase();
+        var registrar = new HtsgetObjectRegistrar(database.Connection);
+        var store = new HtsgetObjectStore(database.Connection);
+        registrar.Register(new("a", "gone", HtsgetKind.Reads, files.IndexBam, files.IndexBam + ".csi"));
+        registrar.Register(new("b", "gone", HtsgetKind.Reads, files.IndexCram, null));
+        registrar.Register(new("c", "gone", HtsgetKind.Variants, files.IndexVcf, null));
+        registrar.Register(new("d", "kept", HtsgetKind.Variants, files.IndexBcf, null));
+        var kept = RowCounts(database, "d");
+
+        Assert.Equal(3, store.RemoveDataset("gone"));
+
+        Assert.Empty(store.List("gone"));
+        Assert.Equal(["d"], store.List().Select(o => o.ObjectId));
+        foreach (var id in new[] { "a", "b", "c" })
+        {
+            Assert.All(RowCounts(database, id), count => Assert.Equal(0, count));
+        }
+
+        Assert.Equal(kept, RowCounts(database, "d"));
+        Assert.Equal(0, store.RemoveDataset("gone"));
+        Assert.True(store.Remove("d"));
+        Assert.False(store.Remove("d"));
+        Assert.All(RowCounts(database, "d"), count => Assert.Equal(0, count));
+    }
+
+    [Fact]
+    public void The_store_answers_nothing_for_unknown_objects_and_references()
+    {
+        using var database = new TestDatabase();
+        new HtsgetObjectRegistrar(database.Connection).Register(new("bam", "ds", HtsgetKind.Reads, files.IndexBam, null));
+        var store = new HtsgetObjectStore(database.Connection);
+
+        Assert.Null(store.Find("nope"));
+        Assert.Empty(store.References("nope"));
+        Assert.Throws<KeyNotFoundException>(() => store.RegionChunks("nope", "chr1", 0, 10));
+        Assert.Empty(store.RegionChunks("bam", "no-such-reference", 0, long.MaxValue));
+        Assert.Empty(store.RegionChunks("bam", store.References("bam")[0].Name, 100, 100));
+    }
+
+    private static List<long> RowCounts(TestDatabase database, string objectId)
+    {
+        var counts = new List<long>();
+        foreach (var table in new[] { "objects", "references", "index_references", "blocks", "bins", "lower_bounds", "crai" })
+        {
+            using var command = database.Connection.CreateCommand();
+            command.CommandText = $"SELECT count(*) FROM htsget.{table} WHERE object_id = $1";
+            command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter(objectId));
+            counts.Add(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
+        }
+
+        return counts;
+    }
+}
