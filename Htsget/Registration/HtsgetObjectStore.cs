@@ -60,8 +60,20 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
     public bool Remove(string objectId) => RemoveWhere("object_id = $1", objectId) > 0;
 
     /// <summary>Removes every object of the dataset and all their rows in one transaction; returns how many objects.</summary>
-    public int RemoveDataset(string datasetId) =>
-        RemoveWhere("object_id IN (SELECT object_id FROM htsget.objects WHERE dataset_id = $1)", datasetId);
+    public int RemoveDataset(string datasetId)
+    {
+        using var transaction = connection.BeginTransaction();
+        var removed = DeleteDatasetRows(datasetId);
+        transaction.Commit();
+        return removed;
+    }
+
+    /// <summary>
+    /// <see cref="RemoveDataset"/> without a transaction of its own: for a caller that removes a dataset from every
+    /// module inside one transaction of its own, so that the whole removal is atomic.
+    /// </summary>
+    public int DeleteDatasetRows(string datasetId) =>
+        DeleteWhere("object_id IN (SELECT object_id FROM htsget.objects WHERE dataset_id = $1)", datasetId);
 
     /// <summary>The file header's references in header order (length -1 when the header gives none); empty for an unknown object.</summary>
     public IReadOnlyList<(string Name, long Length)> References(string objectId) =>
@@ -191,6 +203,13 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
     private int RemoveWhere(string condition, string key)
     {
         using var transaction = connection.BeginTransaction();
+        var objects = DeleteWhere(condition, key);
+        transaction.Commit();
+        return objects;
+    }
+
+    private int DeleteWhere(string condition, string key)
+    {
         var objects = Read($"SELECT count(*) FROM htsget.objects WHERE {condition}", reader => reader.GetInt64(0), key).Single();
         // objects last: the other tables' conditions may select through it.
         foreach (var table in Enumerable.Reverse(Tables))
@@ -201,7 +220,6 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
             command.ExecuteNonQuery();
         }
 
-        transaction.Commit();
         return (int)objects;
     }
 

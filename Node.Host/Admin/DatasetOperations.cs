@@ -4,6 +4,7 @@ using System.Text.Json;
 using DuckDB.NET.Data;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.DataUseOntology.Matching;
+using GenomeNode.Htsget.Registration;
 using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Host.Admin;
@@ -78,6 +79,7 @@ internal static class DatasetOperations
             using var transaction = connection.BeginTransaction();
             await services.GetRequiredService<DatasetCatalog>().RemoveAsync(request.Id, cancellationToken);
             services.GetRequiredService<DatasetDataUse>().Remove(request.Id);
+            services.GetRequiredService<HtsgetObjectStore>().DeleteDatasetRows(request.Id);
             transaction.Commit();
             return OperationResult.Ok($"removed dataset '{request.Id}'");
         }

@@ -29,6 +29,7 @@ public sealed class NodeOperations
         [DatasetOperations.Remove] = DatasetOperations.RemoveAsync,
         [DatasetOperations.Use] = DatasetOperations.UseAsync,
         [OntologyOperations.Load] = OntologyOperations.LoadAsync,
+        [RegisterOperations.Register] = RegisterOperations.RegisterAsync,
         [OntologyOperations.List] = OntologyOperations.ListAsync,
     };
 

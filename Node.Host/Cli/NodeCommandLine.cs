@@ -63,6 +63,7 @@ public static class NodeCommandLine
             ServeCommand.Create(globals, error),
             DatasetCommands.Create(globals),
             OntologyCommands.Create(globals),
+            RegisterCommands.Create(globals),
         };
         return root;
     }

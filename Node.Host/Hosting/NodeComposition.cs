@@ -41,6 +41,7 @@ public static class NodeComposition
 
         builder.AddDataUseOntology();
         builder.AddPassport();
+        builder.AddHtsget();
         builder.Services.AddSingleton<NodeOperations>();
 
         ConfigureConsoleLogging(builder, logToStandardError);

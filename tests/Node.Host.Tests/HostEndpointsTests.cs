@@ -97,6 +97,9 @@ public sealed class HostEndpointsTests(NodeFactory factory) : IClassFixture<Node
         Assert.Contains("SYNTHETIC", demo.Description, StringComparison.Ordinal);
         var dataUse = scope.ServiceProvider.GetRequiredService<GenomeNode.DataUseOntology.DataUse.DatasetDataUse>().Find(DemoDataset.Id);
         Assert.Equal("DUO:0000004", dataUse?.Permission); // NRES: synthetic data carries no restriction
+        var objects = scope.ServiceProvider.GetRequiredService<GenomeNode.Htsget.Registration.HtsgetObjectStore>().List(DemoDataset.Id);
+        Assert.Equal([("demo-reads", "BAM", "BAI"), ("demo-variants", "VCF", "TBI")],
+            objects.Select(o => (o.ObjectId, o.Format, o.IndexFormat)).Order());
         Assert.Equal(
             ["demo.bam", "demo.bam.bai", "demo.vcf.gz", "demo.vcf.gz.tbi", "individuals.json"],
             DemoDataset.FileNames);

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using GenomeNode.Htsget.Registration;
+using GenomeNode.Passport.Datasets;
+
+namespace GenomeNode.Host.Admin;
+
+public sealed record RegisterArguments(HtsgetKind Kind, string DatasetId, string ObjectId, string Path, string? IndexPath);
+
+/// <summary>The <c>register reads|variants</c> operation over the Htsget module's registrar.</summary>
+internal static class RegisterOperations
+{
+    public const string Register = "register.object";
+
+    public static async Task<OperationResult> RegisterAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var request = NodeOperations.ReadArguments<RegisterArguments>(arguments);
+        if (await services.GetRequiredService<DatasetCatalog>().FindAsync(request.DatasetId, cancellationToken) is null)
+        {
+            return OperationResult.Fail($"no dataset has the id '{request.DatasetId}'");
+        }
+
+        try
+        {
+            var registered = services.GetRequiredService<HtsgetObjectRegistrar>().Register(
+                new RegistrationRequest(request.ObjectId, request.DatasetId, request.Kind, request.Path, request.IndexPath));
+            return OperationResult.Ok(Describe(registered));
+        }
+        catch (HtsgetRegistrationException ex)
+        {
+            return OperationResult.Fail(ex.Message);
+        }
+    }
+
+    public static string Describe(RegisteredObject registered) =>
+        $"registered {registered.Kind.ToString().ToLowerInvariant()} object '{registered.ObjectId}' of dataset '{registered.DatasetId}': " +
+        $"{registered.Format} with {registered.IndexFormat} index, {registered.References} references, {registered.Blocks} " +
+        $"{(registered.Format == "CRAM" ? "containers" : "blocks")}, {registered.Size} bytes, sha256 {registered.Sha256}";
+}

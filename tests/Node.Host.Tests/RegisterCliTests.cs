@@ -1,0 +1,102 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using GenomeNode.Tests;
+
+namespace GenomeNode.Node.Host.Tests;
+
+/// <summary>`register reads|variants` through the real binary, and what dataset removal takes with it.</summary>
+public sealed class RegisterCliTests : IDisposable
+{
+    private readonly TemporaryDirectory data = new("genome-node-register");
+    private readonly TemporaryDirectory files = new("genome-node-files");
+
+    public RegisterCliTests()
+    {
+        foreach (var name in new[] { "demo.bam", "demo.bam.bai", "demo.vcf.gz", "demo.vcf.gz.tbi" })
+        {
+            File.Copy(Path.Combine(HostEndpointsTests.RepositoryRoot(), "Node.Host", "Demo", "data", name), files.Combine(name));
+        }
+    }
+
+    public void Dispose()
+    {
+        data.Dispose();
+        files.Dispose();
+    }
+
+    [Fact]
+    public async Task Reads_and_variants_register_with_their_indexes_and_go_with_their_dataset()
+    {
+        await Cli("dataset", "add", "--id", "cohort", "--name", "Cohort", "--tier", "controlled");
+
+        var reads = await Cli("register", "reads", "--dataset", "cohort", "--id", "sample-1", files.Combine("demo.bam"));
+        var variants = await Cli("register", "variants", "--dataset", "cohort", "--id", "calls", files.Combine("demo.vcf.gz"),
+            "--index", files.Combine("demo.vcf.gz.tbi"));
+        var again = await Cli("register", "reads", "--dataset", "cohort", "--id", "sample-1", files.Combine("demo.bam"));
+
+        Assert.True(reads.ExitCode == 0, reads.ToString());
+        Assert.StartsWith("registered reads object 'sample-1' of dataset 'cohort': BAM with BAI index, 2 references,", reads.Output, StringComparison.Ordinal);
+        Assert.True(variants.ExitCode == 0, variants.ToString());
+        Assert.StartsWith("registered variants object 'calls' of dataset 'cohort': VCF with TBI index", variants.Output, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(2L, CountObjects("dataset_id = 'cohort'"));
+
+        var remove = await Cli("dataset", "remove", "--id", "cohort");
+
+        Assert.Equal(0, remove.ExitCode);
+        Assert.Equal(0L, CountObjects("true"));
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM htsget.bins"));
+    }
+
+    [Fact]
+    public async Task Refusals_name_the_reason_and_store_nothing()
+    {
+        await Cli("dataset", "add", "--id", "cohort", "--name", "Cohort", "--tier", "controlled");
+        File.Delete(files.Combine("demo.vcf.gz.tbi"));
+
+        var noIndex = await Cli("register", "variants", "--dataset", "cohort", "--id", "calls", files.Combine("demo.vcf.gz"));
+        var wrongKind = await Cli("register", "variants", "--dataset", "cohort", "--id", "reads", files.Combine("demo.bam"));
+        var noDataset = await Cli("register", "reads", "--dataset", "nowhere", "--id", "x", files.Combine("demo.bam"));
+        var badId = await Cli("register", "reads", "--dataset", "cohort", "--id", "../etc/passwd", files.Combine("demo.bam"));
+        var missingFile = await Cli("register", "reads", "--dataset", "cohort", "--id", "x", files.Combine("absent.bam"));
+
+        Assert.Equal(1, noIndex.ExitCode);
+        Assert.Contains("demo.vcf.gz.tbi", noIndex.Error, StringComparison.Ordinal);
+        Assert.Equal(1, wrongKind.ExitCode);
+        Assert.Contains("BAM", wrongKind.Error, StringComparison.Ordinal);
+        Assert.Equal((1, "error: no dataset has the id 'nowhere'"), (noDataset.ExitCode, noDataset.Error));
+        Assert.Equal(1, badId.ExitCode);
+        Assert.Equal(2, missingFile.ExitCode);
+        Assert.All(new[] { noIndex, wrongKind, noDataset, badId, missingFile }, result => Assert.Single(result.Error.Split('\n')));
+        Assert.Equal(0L, CountObjects("true"));
+    }
+
+    [Fact]
+    public async Task Registration_is_handed_to_a_serving_node()
+    {
+        await using (var node = await ServingNode.StartAsync(data.Path))
+        {
+            var reads = await Cli("register", "reads", "--dataset", "demo", "--id", "copy-of-demo", files.Combine("demo.bam"));
+
+            Assert.True(reads.ExitCode == 0, reads.ToString());
+            Assert.Contains("Admin operation register.object finished with exit code 0", node.Log, StringComparison.Ordinal);
+            Assert.Equal(0, await node.StopAsync());
+        }
+
+        // The demo's own two objects, registered at seeding, and the one added while serving.
+        Assert.Equal(3L, CountObjects("dataset_id = 'demo'"));
+    }
+
+    private Task<CliResult> Cli(params string[] args) => GenomeNodeProcess.RunAsync([.. args, "--data", data.Path]);
+
+    private long CountObjects(string condition) => Scalar($"SELECT count(*) FROM htsget.objects WHERE {condition}");
+
+    private long Scalar(string sql)
+    {
+        using var connection = new DuckDBConnection($"Data Source={data.Combine("node.duckdb")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+}
