@@ -5,6 +5,7 @@ using GenomeNode.DataUseOntology.Ontologies;
 using GenomeNode.Host.Admin;
 using GenomeNode.Host.Storage;
 using GenomeNode.Htsget;
+using GenomeNode.Htsget.Api;
 using GenomeNode.Passport;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,26 @@ public static class NodeComposition
         builder.AddDataUseOntology();
         builder.AddPassport();
         builder.AddHtsget();
+        // htsget's signing key lives with the node's data unless configured elsewhere.
+        builder.Services.AddOptions<HtsgetOptions>().PostConfigure<IOptions<NodeOptions>>((htsget, node) =>
+        {
+            if (string.IsNullOrWhiteSpace(htsget.SigningKeyFile))
+            {
+                htsget.SigningKeyFile = Path.Combine(node.Value.DataDirectory, "htsget-signing.key");
+            }
+        });
+        builder.Services.AddOptions<HtsgetServiceInfoOptions>().Configure<IOptions<NodeOptions>>((info, options) =>
+        {
+            var node = options.Value;
+            info.Id = node.Id;
+            info.Name = node.Name;
+            info.OrganizationName = node.Organization.Name;
+            info.OrganizationUrl = node.Organization.Url;
+            info.ContactUrl = node.ContactUrl;
+            info.DocumentationUrl = node.DocumentationUrl;
+            info.Environment = node.Environment;
+            info.Version = Version;
+        });
         builder.Services.AddSingleton<NodeOperations>();
 
         ConfigureConsoleLogging(builder, logToStandardError);

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Host.Admin;
+using GenomeNode.Htsget.Api;
 
 namespace GenomeNode.Host.Hosting;
 
@@ -46,12 +47,23 @@ public static class NodeWebApp
         // Failures answer as RFC 7807 problem details, never with a stack trace.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Endpoints that opt in (htsget, for igv.js in browsers) answer CORS requests.
+        app.UseCors();
         app.MapNodeEndpoints();
         app.MapDataUse();
+        app.MapHtsget();
         app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
             new ServiceType(NodeEndpoints.NodeServiceGroup, "data-use", "1.0.0"),
             "/dataUse",
             "DUO terms, datasets' data-use conditions, and research-purpose matching (DUOS rules)"));
+        app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
+            new ServiceType("org.ga4gh", "htsget", "1.3.0"),
+            $"{HtsgetEndpoints.Prefix}/reads",
+            "htsget reads API: slices of aligned reads (BAM, CRAM) by region"));
+        app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
+            new ServiceType("org.ga4gh", "htsget", "1.3.0"),
+            $"{HtsgetEndpoints.Prefix}/variants",
+            "htsget variants API: slices of variant calls (VCF, BCF) by region"));
         return app;
     }
 }

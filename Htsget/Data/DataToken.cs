@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace GenomeNode.Htsget.Data;
+
+/// <summary>A byte range of a registered object's file: what one data URL of a ticket serves.</summary>
+public readonly record struct DataRange(string ObjectId, long Offset, long Length)
+{
+    public long End => Offset + Length;
+}
+
+/// <summary>
+/// The claims a data-URL token carries: which bytes of which object, until when; and the signature over them. A
+/// parsed token is not yet trusted: <see cref="DataTokenSigner.IsAuthentic"/> checks the signature.
+/// </summary>
+public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnlyMemory<byte> Signature)
+{
+    /// <summary>Longest token text accepted; longer input is not even decoded.</summary>
+    public const int MaxLength = 1024;
+
+    private const byte Version = 1;
+    private const int FixedPayloadLength = 1 + 8 + 8 + 8;
+
+    /// <summary>Reads a token's claims without checking its signature; false for anything that is not a well-formed token.</summary>
+    public static bool TryParse(string? text, out DataToken token)
+    {
+        token = null!;
+        if (string.IsNullOrEmpty(text) || text.Length > MaxLength)
+        {
+            return false;
+        }
+
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot != text.LastIndexOf('.') || !TryDecode(text.AsSpan(0, dot), out var payload)
+            || !TryDecode(text.AsSpan(dot + 1), out var signature) || signature.Length != DataTokenSigner.SignatureLength)
+        {
+            return false;
+        }
+
+        if (payload.Length <= FixedPayloadLength || payload[0] != Version)
+        {
+            return false;
+        }
+
+        var expires = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(1));
+        var offset = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(9));
+        var length = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(17));
+        string objectId;
+        try
+        {
+            objectId = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(payload, FixedPayloadLength, payload.Length - FixedPayloadLength);
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+
+        if (offset < 0 || length <= 0 || offset > long.MaxValue - length
+            || expires < DateTimeOffset.MinValue.ToUnixTimeSeconds() || expires > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        {
+            return false;
+        }
+
+        token = new DataToken(new DataRange(objectId, offset, length), DateTimeOffset.FromUnixTimeSeconds(expires), signature);
+        return true;
+    }
+
+    /// <summary>The bytes the signature covers.</summary>
+    internal static byte[] Payload(DataRange range, DateTimeOffset expires)
+    {
+        var id = Encoding.UTF8.GetBytes(range.ObjectId);
+        var payload = new byte[FixedPayloadLength + id.Length];
+        payload[0] = Version;
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), expires.ToUnixTimeSeconds());
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(9), range.Offset);
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(17), range.Length);
+        id.CopyTo(payload.AsSpan(FixedPayloadLength));
+        return payload;
+    }
+
+    internal static string Format(byte[] payload, byte[] signature) =>
+        $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(signature)}";
+
+    private static bool TryDecode(ReadOnlySpan<char> text, out byte[] bytes)
+    {
+        bytes = [];
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        if (!Base64Url.IsValid(text, out var decodedLength))
+        {
+            return false;
+        }
+
+        var buffer = new byte[decodedLength];
+        if (!Base64Url.TryDecodeFromChars(text, buffer, out var written))
+        {
+            return false;
+        }
+
+        bytes = buffer[..written];
+        // Only the canonical encoding is a token: no two texts stand for the same claims.
+        return Base64Url.EncodeToString(bytes).AsSpan().SequenceEqual(text);
+    }
+}
+
+/// <summary>
+/// Signs and checks data-URL tokens with HMAC-SHA256 under the node's key. The signature also covers the object's
+/// version (its registered SHA-256), so re-registering an object voids the data URLs issued for the old file.
+/// </summary>
+public sealed class DataTokenSigner
+{
+    public const int SignatureLength = 32;
+
+    private static readonly byte[] Domain = "genome-node htsget data url\0"u8.ToArray();
+
+    private readonly byte[] key;
+
+    public DataTokenSigner(ReadOnlySpan<byte> key)
+    {
+        if (key.Length < 32)
+        {
+            throw new ArgumentException("A data-URL signing key must be at least 32 bytes.", nameof(key));
+        }
+
+        this.key = key.ToArray();
+    }
+
+    /// <summary>A token for <paramref name="range"/> of the object at <paramref name="objectVersion"/>, valid until <paramref name="expires"/> (whole seconds).</summary>
+    public string Create(DataRange range, string objectVersion, DateTimeOffset expires)
+    {
+        ArgumentNullException.ThrowIfNull(range.ObjectId);
+        ArgumentNullException.ThrowIfNull(objectVersion);
+        ArgumentOutOfRangeException.ThrowIfNegative(range.Offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(range.Length);
+        var payload = DataToken.Payload(range, expires);
+        return DataToken.Format(payload, Sign(payload, objectVersion));
+    }
+
+    /// <summary>True when the token's signature is this key's over its claims and <paramref name="objectVersion"/>.</summary>
+    public bool IsAuthentic(DataToken token, string objectVersion)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(objectVersion);
+        var expected = Sign(DataToken.Payload(token.Range, token.Expires), objectVersion);
+        return CryptographicOperations.FixedTimeEquals(expected, token.Signature.Span);
+    }
+
+    private byte[] Sign(byte[] payload, string objectVersion)
+    {
+        var version = Encoding.UTF8.GetBytes(objectVersion);
+        var message = new byte[Domain.Length + 4 + payload.Length + version.Length];
+        Domain.CopyTo(message, 0);
+        BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(Domain.Length), payload.Length);
+        payload.CopyTo(message, Domain.Length + 4);
+        version.CopyTo(message, Domain.Length + 4 + payload.Length);
+        return HMACSHA256.HashData(key, message);
+    }
+}

@@ -1,0 +1,104 @@
+namespace GenomeNode.Htsget.Data;
+
+/// <summary>
+/// A read-only, seekable view of [offset, offset + length) of a file: position 0 is the slice's first byte and
+/// nothing outside the slice can be read, so HTTP range processing over it stays within the ticketed bytes.
+/// </summary>
+public sealed class FileSliceStream : Stream
+{
+    private readonly FileStream file;
+    private readonly long offset;
+    private readonly long length;
+    private long position;
+
+    public FileSliceStream(FileStream file, long offset, long length)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        this.file = file;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => position;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            position = value;
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var count = Available(buffer.Length);
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        var read = RandomAccess.Read(file.SafeFileHandle, buffer[..count], offset + position);
+        position += read;
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var count = Available(buffer.Length);
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        var read = await RandomAccess.ReadAsync(file.SafeFileHandle, buffer[..count], offset + position, cancellationToken).ConfigureAwait(false);
+        position += read;
+        return read;
+    }
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => position + offset,
+            SeekOrigin.End => length + offset,
+            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+        };
+        return position;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            file.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Available(int wanted) => (int)Math.Min(wanted, Math.Max(0, length - position));
+}

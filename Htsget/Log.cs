@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace GenomeNode.Htsget;
+
+/// <summary>The module's log lines, generated at compile time. Tokens and data URLs are never logged.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "The htsget signing key {Path} is readable by other users than the node's; restrict it to the owner (chmod 600)")]
+    public static partial void SigningKeyExposed(ILogger logger, string path);
+
+    [LoggerMessage(2, LogLevel.Debug, "Issued an htsget ticket for {ObjectId}: {Urls} URLs, {Bytes} bytes of the file")]
+    public static partial void TicketIssued(ILogger logger, string objectId, int urls, long bytes);
+
+    [LoggerMessage(3, LogLevel.Information, "Refused htsget access to {ObjectId} of dataset {DatasetId}: {Decision}")]
+    public static partial void AccessRefused(ILogger logger, string objectId, string datasetId, string decision);
+
+    [LoggerMessage(4, LogLevel.Error, "The data file of htsget object {ObjectId} cannot be read")]
+    public static partial void DataFileUnreadable(ILogger logger, string objectId, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Information, "Refused an htsget data URL: {Reason}")]
+    public static partial void DataUrlRefused(ILogger logger, string reason);
+}

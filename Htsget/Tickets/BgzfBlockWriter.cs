@@ -1,0 +1,60 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using GenomeNode.Htsget.Formats;
+
+namespace GenomeNode.Htsget.Tickets;
+
+/// <summary>Compresses data into BGZF blocks (SAMv1 §4.1): gzip members with the BC extra subfield giving the block size.</summary>
+public static class BgzfBlockWriter
+{
+    /// <summary>Most uncompressed bytes one block takes, as htslib writes them.</summary>
+    public const int MaxBlockData = 0xff00;
+
+    /// <summary>The data as one or more BGZF blocks (none for empty data).</summary>
+    public static byte[] Compress(ReadOnlySpan<byte> data)
+    {
+        using var output = new MemoryStream();
+        while (!data.IsEmpty)
+        {
+            var take = Math.Min(data.Length, MaxBlockData);
+            WriteBlock(output, data[..take]);
+            data = data[take..];
+        }
+
+        return output.ToArray();
+    }
+
+    private static void WriteBlock(MemoryStream output, ReadOnlySpan<byte> data)
+    {
+        var deflated = Deflate(data, CompressionLevel.Optimal);
+        if (Bgzf.StandardHeaderLength + deflated.Length + Bgzf.FooterLength > Bgzf.MaxBlockLength)
+        {
+            // Incompressible data grows under deflate; stored blocks add only 5 bytes per 64 KiB.
+            deflated = Deflate(data, CompressionLevel.NoCompression);
+        }
+
+        var blockLength = Bgzf.StandardHeaderLength + deflated.Length + Bgzf.FooterLength;
+        Span<byte> header =
+        [
+            0x1f, 0x8b, 0x08, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0x00, (byte)'B', (byte)'C', 0x02, 0x00, 0x00, 0x00,
+        ];
+        BinaryPrimitives.WriteUInt16LittleEndian(header[16..], (ushort)(blockLength - 1));
+        output.Write(header);
+        output.Write(deflated);
+        Span<byte> footer = stackalloc byte[Bgzf.FooterLength];
+        BinaryPrimitives.WriteUInt32LittleEndian(footer, Crc32.Compute(data));
+        BinaryPrimitives.WriteUInt32LittleEndian(footer[4..], (uint)data.Length);
+        output.Write(footer);
+    }
+
+    private static byte[] Deflate(ReadOnlySpan<byte> data, CompressionLevel level)
+    {
+        using var buffer = new MemoryStream();
+        using (var deflate = new DeflateStream(buffer, level, leaveOpen: true))
+        {
+            deflate.Write(data);
+        }
+
+        return buffer.ToArray();
+    }
+}

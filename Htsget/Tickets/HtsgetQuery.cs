@@ -1,0 +1,27 @@
+using GenomeNode.Htsget.Registration;
+
+namespace GenomeNode.Htsget.Tickets;
+
+/// <summary>
+/// One region of a request: a reference (for reads, "*" for the unplaced unmapped reads) and an optional 0-based,
+/// half-open range on it.
+/// </summary>
+public sealed record HtsgetRegion(string ReferenceName, long? Start = null, long? End = null)
+{
+    /// <summary>The reads endpoint's name for the unplaced unmapped reads.</summary>
+    public const string Unplaced = "*";
+
+    public override string ToString() =>
+        Start is null && End is null ? ReferenceName : $"{ReferenceName}:{Start ?? 0}-{(End is { } end ? end.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}";
+}
+
+/// <summary>
+/// A validated ticket request, from a GET query string or a POST body: the format asked for (null: the object's
+/// own), whether only the header is wanted, and the regions (null: the whole file). The <c>fields</c>, <c>tags</c>
+/// and <c>notags</c> parameters are validated and then ignored: the node serves whole records.
+/// </summary>
+public sealed record HtsgetQuery(HtsgetKind Kind, string? Format = null, bool HeaderOnly = false, IReadOnlyList<HtsgetRegion>? Regions = null)
+{
+    /// <summary>Formats each endpoint serves, its default first.</summary>
+    public static IReadOnlyList<string> Formats(HtsgetKind kind) => kind == HtsgetKind.Reads ? ["BAM", "CRAM"] : ["VCF", "BCF"];
+}
