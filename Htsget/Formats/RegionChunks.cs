@@ -3,7 +3,8 @@ namespace GenomeNode.Htsget.Formats;
 /// <summary>
 /// Answers "which parts of the file can hold records overlapping this region?" from a binning index: the chunks of
 /// every bin overlapping the region, cut below by the smallest offset a matching record can have (the linear index
-/// for BAI/TBI, the loffset of the finest bin holding the start for CSI), then merged.
+/// for BAI/TBI, the loffset of the finest bin holding the start for CSI) and above by the first record of any bin
+/// lying wholly right of the region, then merged.
 /// </summary>
 public static class RegionChunks
 {
@@ -29,6 +30,8 @@ public static class RegionChunks
             ? LowerBoundFromBins(index, reference, start)
             : LowerBoundFromLinearIndex(index, reference, start);
 
+        var upperBound = UpperBound(index, reference, end);
+
         // Walking the bins present (not reg2bins' list) keeps deep CSI schemes cheap for whole-reference queries.
         var chunks = new List<Chunk>();
         foreach (var bin in reference.Bins.Values)
@@ -39,13 +42,32 @@ public static class RegionChunks
                 continue;
             }
 
-            // A record before the lower bound cannot reach the region; starting there is still on a record boundary.
+            // A record before the lower bound cannot reach the region, nor one at or after the upper bound; both
+            // bounds are record starts, so the cut chunks still start and end on record boundaries.
             chunks.AddRange(bin.Chunks
-                .Where(chunk => chunk.End > lowerBound)
-                .Select(chunk => chunk with { Start = VirtualOffset.Max(chunk.Start, lowerBound) }));
+                .Select(chunk => new Chunk(VirtualOffset.Max(chunk.Start, lowerBound), VirtualOffset.Min(chunk.End, upperBound)))
+                .Where(chunk => chunk.Start < chunk.End));
         }
 
         return ChunkMerger.Merge(chunks);
+    }
+
+    // The file is sorted by position, so every record overlapping [.., end) comes before any record that starts at or
+    // after the finest window following end - 1. Records of a bin lying wholly right of that point all do: the earliest
+    // chunk of such bins caps the region's chunks.
+    private static VirtualOffset UpperBound(BinningIndex index, ReferenceIndex reference, long end)
+    {
+        var rightOfRegion = (((end - 1) >> index.MinShift) + 1) << index.MinShift;
+        var bound = VirtualOffset.MaxValue;
+        foreach (var bin in reference.Bins.Values)
+        {
+            if (bin.Chunks.Count > 0 && Binning.BinRegion(bin.Id, index.MinShift, index.Depth).Start >= rightOfRegion)
+            {
+                bound = VirtualOffset.Min(bound, bin.Chunks.Min(chunk => chunk.Start));
+            }
+        }
+
+        return bound;
     }
 
     /// <summary>

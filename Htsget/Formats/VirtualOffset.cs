@@ -19,6 +19,9 @@ public readonly record struct VirtualOffset(ulong Value) : IComparable<VirtualOf
 
     public static VirtualOffset Zero => default;
 
+    /// <summary>Past every position of any file: the bound where nothing is cut.</summary>
+    public static VirtualOffset MaxValue => new(ulong.MaxValue);
+
     /// <summary>Byte offset of the BGZF block in the file.</summary>
     public long CompressedOffset => (long)(Value >> 16);
 

@@ -19,12 +19,11 @@ internal static class CramParser
             throw new HtsgetRegistrationException($"{path} is not a readable CRAM file: {error.Message}", error);
         }
 
-        // EOF containers arrived with CRAM 2.1; without one a newer file is truncated.
-        var definition = layout.FileDefinition;
-        var needsEof = definition.MajorVersion > 2 || definition.MinorVersion >= 1;
-        if (layout.Containers.Count == 0 || (needsEof && !layout.EndsWithEofContainer))
+        // A file whose last whole container is not the EOF container is served with a standard EOF container
+        // appended (as samtools reads it, with a warning); a container cut short fails CramLayout.Read above.
+        if (layout.Containers.Count == 0)
         {
-            throw new HtsgetRegistrationException($"{path} is truncated: it does not end with the CRAM EOF container.");
+            throw new HtsgetRegistrationException($"{path} holds no CRAM container.");
         }
 
         IReadOnlyList<CraiEntry> entries;
@@ -57,13 +56,16 @@ internal static class CramParser
             }
         }
 
-        var firstData = layout.DataContainers.FirstOrDefault() ?? layout.Containers[^1];
+        // The header is everything before the first data container; a file without one is all header (up to its
+        // EOF container, when it has one).
+        var headerEnd = layout.DataContainers.FirstOrDefault()?.Offset
+            ?? (layout.EndsWithEofContainer ? layout.Containers[^1].Offset : stream.Length);
         return new ParsedObject
         {
             Format = DataFileFormat.Cram,
             IndexFormat = "CRAI",
             IndexPath = indexPath,
-            HeaderEnd = firstData.Offset,
+            HeaderEnd = headerEnd,
             EndsWithEof = layout.EndsWithEofContainer,
             References = references,
             IndexReferences = references.Select(reference => reference.Name).ToList(),

@@ -190,14 +190,15 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
         {
             insert.CommandText = """
                 INSERT INTO htsget.objects (object_id, dataset_id, kind, format, path, size, sha256, modified_at, index_path,
-                    index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS TIMESTAMPTZ), $9, $10, $11, $12, $13, $14, $15)
+                    index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset, reference_count, block_count)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS TIMESTAMPTZ), $9, $10, $11, $12, $13, $14, $15, $16, $17)
                 """;
             object?[] values =
             [
                 id, request.DatasetId, request.Kind == HtsgetKind.Reads ? "reads" : "variants", parsed.Format, path, size, sha256,
                 modified.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00", parsed.IndexPath,
                 parsed.IndexFormat, parsed.HeaderEnd, parsed.EndsWithEof, parsed.MinShift, parsed.Depth, parsed.UnplacedOffset,
+                parsed.References.Count, (long)parsed.Blocks.Count,
             ];
             foreach (var value in values)
             {

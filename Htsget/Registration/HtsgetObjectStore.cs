@@ -28,9 +28,7 @@ public sealed record ObjectLayout(
 public sealed class HtsgetObjectStore(DuckDBConnection connection)
 {
     private const string ObjectColumns = """
-        o.object_id, o.dataset_id, o.kind, o.format, o.path, o.size, o.sha256, o.index_format,
-        (SELECT count(*) FROM htsget.references r WHERE r.object_id = o.object_id),
-        (SELECT count(*) FROM htsget.blocks b WHERE b.object_id = o.object_id)
+        o.object_id, o.dataset_id, o.kind, o.format, o.path, o.size, o.sha256, o.index_format, o.reference_count, o.block_count
         """;
 
     private static readonly string[] Tables = ["objects", "references", "index_references", "blocks", "bins", "lower_bounds", "crai"];
@@ -104,19 +102,25 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
             return [];
         }
 
+        // The file is sorted by position, so every record overlapping the region comes before any record of a bin
+        // that lies wholly right of the region's last finest window: the earliest such chunk caps the chunks' ends.
+        var rightOfRegion = (((end - 1) >> minShift) + 1) << minShift;
         var chunks = Read("""
             WITH reference AS (
                 SELECT ref_index FROM htsget.index_references WHERE object_id = $1 AND name = $2 LIMIT 1),
             bound AS (
                 SELECT coalesce(max(l."offset"), 0) AS value FROM htsget.lower_bounds l, reference r
-                WHERE l.object_id = $1 AND l.ref_index = r.ref_index AND l.window_start <= $3 AND $3 < l.window_end)
-            SELECT greatest(b.chunk_start, bound.value), b.chunk_end
-            FROM htsget.bins b, reference r, bound
+                WHERE l.object_id = $1 AND l.ref_index = r.ref_index AND l.window_start <= $3 AND $3 < l.window_end),
+            upper AS (
+                SELECT coalesce(min(u.chunk_start), 9223372036854775807) AS value FROM htsget.bins u, reference r
+                WHERE u.object_id = $1 AND u.ref_index = r.ref_index AND u.bin_start >= $5)
+            SELECT greatest(b.chunk_start, bound.value), least(b.chunk_end, upper.value)
+            FROM htsget.bins b, reference r, bound, upper
             WHERE b.object_id = $1 AND b.ref_index = r.ref_index AND b.bin_start < $4 AND b.bin_end > $3
-                AND b.chunk_end > bound.value
+                AND greatest(b.chunk_start, bound.value) < least(b.chunk_end, upper.value)
             """,
             reader => new Chunk(new VirtualOffset((ulong)reader.GetInt64(0)), new VirtualOffset((ulong)reader.GetInt64(1))),
-            objectId, referenceName, start, end);
+            objectId, referenceName, start, end, rightOfRegion);
         return ChunkMerger.Merge(chunks);
     }
 
@@ -197,7 +201,7 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
         reader.GetInt64(5),
         reader.GetString(6),
         reader.GetString(7),
-        (int)reader.GetInt64(8),
+        reader.GetInt32(8),
         (int)reader.GetInt64(9));
 
     private int RemoveWhere(string condition, string key)

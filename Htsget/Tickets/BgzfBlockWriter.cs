@@ -10,23 +10,36 @@ public static class BgzfBlockWriter
     /// <summary>Most uncompressed bytes one block takes, as htslib writes them.</summary>
     public const int MaxBlockData = 0xff00;
 
+    /// <summary>
+    /// A slice of a block's data as BGZF, re-compressed harder when the default level would take more bytes than
+    /// <paramref name="sourceBlockLength"/>, the block it was cut from (htslib often deflates with libdeflate,
+    /// which beats zlib at the same level): a ticket's edge parts then stay within the blocks the index names.
+    /// </summary>
+    public static byte[] CompressSlice(ReadOnlySpan<byte> data, int sourceBlockLength)
+    {
+        var compressed = Compress(data);
+        return compressed.Length <= sourceBlockLength ? compressed : Compress(data, CompressionLevel.SmallestSize);
+    }
+
     /// <summary>The data as one or more BGZF blocks (none for empty data).</summary>
-    public static byte[] Compress(ReadOnlySpan<byte> data)
+    public static byte[] Compress(ReadOnlySpan<byte> data) => Compress(data, CompressionLevel.Optimal);
+
+    private static byte[] Compress(ReadOnlySpan<byte> data, CompressionLevel level)
     {
         using var output = new MemoryStream();
         while (!data.IsEmpty)
         {
             var take = Math.Min(data.Length, MaxBlockData);
-            WriteBlock(output, data[..take]);
+            WriteBlock(output, data[..take], level);
             data = data[take..];
         }
 
         return output.ToArray();
     }
 
-    private static void WriteBlock(MemoryStream output, ReadOnlySpan<byte> data)
+    private static void WriteBlock(MemoryStream output, ReadOnlySpan<byte> data, CompressionLevel level)
     {
-        var deflated = Deflate(data, CompressionLevel.Optimal);
+        var deflated = Deflate(data, level);
         if (Bgzf.StandardHeaderLength + deflated.Length + Bgzf.FooterLength > Bgzf.MaxBlockLength)
         {
             // Incompressible data grows under deflate; stored blocks add only 5 bytes per 64 KiB.

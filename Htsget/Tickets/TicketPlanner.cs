@@ -141,7 +141,7 @@ public sealed class TicketPlanner(HtsgetObjectStore store)
             var to = sameBlock ? Math.Min(end.UncompressedOffset, data.Length) : data.Length;
             if (to > start.UncompressedOffset)
             {
-                parts.AddInline(DataClass.Body, BgzfBlockWriter.Compress(data.AsSpan(start.UncompressedOffset, to - start.UncompressedOffset)));
+                parts.AddInline(DataClass.Body, BgzfBlockWriter.CompressSlice(data.AsSpan(start.UncompressedOffset, to - start.UncompressedOffset), blockLength));
             }
 
             if (sameBlock)
@@ -155,8 +155,8 @@ public sealed class TicketPlanner(HtsgetObjectStore store)
         parts.AddFile(DataClass.Body, position, end.CompressedOffset - position);
         if (end.UncompressedOffset > 0)
         {
-            var (data, _) = blocks.Inflate(end.CompressedOffset);
-            parts.AddInline(DataClass.Body, BgzfBlockWriter.Compress(data.AsSpan(0, Math.Min(end.UncompressedOffset, data.Length))));
+            var (data, endBlockLength) = blocks.Inflate(end.CompressedOffset);
+            parts.AddInline(DataClass.Body, BgzfBlockWriter.CompressSlice(data.AsSpan(0, Math.Min(end.UncompressedOffset, data.Length)), endBlockLength));
         }
     }
 
@@ -188,18 +188,19 @@ public sealed class TicketPlanner(HtsgetObjectStore store)
         }
     }
 
-    // The EOF container has a fixed length per CRAM version: 38 bytes in 3.x, 30 in 2.1.
+    // The EOF container has a fixed length per CRAM version: 38 bytes in 3.x, 30 in 2.1. A file without one gets
+    // the standard one, so the client's stream ends properly.
     private static (long Offset, byte[] Bytes) ReadCramEof(ObjectLayout layout, FileStream file)
     {
-        if (!layout.EndsWithEof)
-        {
-            return (layout.Size, []);
-        }
-
         Span<byte> definition = stackalloc byte[6];
         file.Position = 0;
         file.ReadExactly(definition);
         var major = definition[4];
+        if (!layout.EndsWithEof)
+        {
+            return (layout.Size, CramEof.For(major, definition[5]).ToArray());
+        }
+
         var length = major >= 3 ? Cram3EofLength : Cram21EofLength;
         var bytes = new byte[length];
         var offset = layout.Size - length;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using GenomeNode.Htsget.Registration;
@@ -9,9 +10,10 @@ namespace GenomeNode.Node.Host.Tests;
 
 /// <summary>
 /// The real node on a real Kestrel (127.0.0.1, random port) with real files registered for htsget: Debian's
-/// htslib-test files rebuilt with samtools, bcftools, bgzip and tabix (their indexes are the tools' own), one
-/// shipped with its own index, and the demo objects the node registers by itself. Objects of dataset <c>open</c>
-/// are PUBLIC; those of <c>closed</c> are CONTROLLED.
+/// htslib-test files rebuilt with samtools, bcftools, bgzip and tabix (their indexes are the tools' own), every
+/// BAM, CRAM, VCF.gz and BCF the Debian test packages ship (see <see cref="DebianHtsFiles"/>), and the demo objects
+/// the node registers by itself. Objects of datasets <c>open</c> and <c>debian</c> are PUBLIC; those of
+/// <c>closed</c> are CONTROLLED.
 /// </summary>
 public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
 {
@@ -46,6 +48,10 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
         HtsTools.Run("bcftools", "view", "--no-version", "-Ob", "-o", bcf, Path.Combine(Htslib, "index.vcf"));
         HtsTools.Run("bcftools", "index", bcf);
 
+        HtsTools.ReferencePath = Combine("ref-cache");
+        DebianHtsFiles.WriteReferenceCache(HtsTools.ReferencePath);
+        var debian = DebianHtsFiles.All.Select(PrepareShipped).ToList();
+
         Factory.UseKestrel(0);
         Factory.StartServer();
         Client = Factory.CreateClient();
@@ -72,7 +78,21 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
             registrar.Register(new RegistrationRequest(item.Id, item.Dataset, item.Kind, item.Path, null));
         }
 
-        Objects = objects.ToDictionary(item => item.Id);
+        await catalog.AddAsync(new NewDataset("debian", "Debian's htslib-test, samtools-test and python-pysam-tests files", AccessTier.Public));
+        foreach (var item in debian)
+        {
+            if (item.Problem is null)
+            {
+                item.Problem = TryRegister(registrar, item);
+            }
+
+            if (item.PlainGzip is not null)
+            {
+                item.PlainGzipRefusal = TryRegister(registrar, item with { Id = item.Id + ".plain", Path = item.PlainGzip, Index = null });
+            }
+        }
+
+        Objects = objects.Concat(debian).ToDictionary(item => item.Id);
     }
 
     public async Task DisposeAsync()
@@ -92,10 +112,143 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
     }
 
     public string Combine(string name) => directory.Combine(name);
+
+    private static string? TryRegister(HtsgetObjectRegistrar registrar, HtsgetObjectFile item)
+    {
+        try
+        {
+            registrar.Register(new RegistrationRequest(item.Id, item.Dataset, item.Kind, item.Path, item.Index));
+            return null;
+        }
+        catch (HtsgetRegistrationException error)
+        {
+            return $"registration refused: {error.Message}";
+        }
+    }
+
+    // A shipped file as a user would register it: a copy with the shipped index, or one the tools build; a plain
+    // gzip VCF recompressed with bgzip (the original is kept to check that registration refuses it).
+    private HtsgetObjectFile PrepareShipped(ShippedFile shipped)
+    {
+        var extension = shipped.Format switch { "VCF" => ".vcf.gz", var format => "." + format.ToLowerInvariant() };
+        var path = Combine(shipped.Id.EndsWith(extension, StringComparison.Ordinal) ? shipped.Id : shipped.Id + extension);
+        File.Copy(shipped.FullPath, path);
+        var item = new HtsgetObjectFile(shipped.Id, shipped.Kind, shipped.Format, path, "debian");
+        if (shipped.Format == "VCF" && DebianHtsFiles.IsPlainGzip(path))
+        {
+            item.PlainGzip = path + ".plain.gz";
+            File.Move(path, item.PlainGzip);
+            using (var plain = new GZipStream(File.OpenRead(item.PlainGzip), CompressionMode.Decompress))
+            using (var text = File.Create(path + ".txt"))
+            {
+                plain.CopyTo(text);
+            }
+
+            File.WriteAllBytes(path, HtsTools.RunBytes("bgzip", "-c", path + ".txt"));
+        }
+
+        try
+        {
+            item.Index = ShippedIndex(shipped, path) ?? BuildIndex(shipped.Format, path);
+            item.ViewOptions = ViewOptions(item);
+        }
+        catch (InvalidOperationException error)
+        {
+            item.Problem = error.Message;
+        }
+
+        return item;
+    }
+
+    // The index Debian ships beside the file, copied beside the copy; null when there is none.
+    private static string? ShippedIndex(ShippedFile shipped, string copy)
+    {
+        foreach (var suffix in new[] { ".bai", ".csi", ".crai", ".tbi" })
+        {
+            if (File.Exists(shipped.FullPath + suffix) && !StaleIndexes.Contains(shipped.Id))
+            {
+                File.Copy(shipped.FullPath + suffix, copy + suffix);
+                return copy + suffix;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Shipped indexes that no longer match their file (samtools itself fails with them); the tools rebuild them.</summary>
+    private static readonly HashSet<string> StaleIndexes = new(["samtools.stat.11_target.bam"], StringComparer.Ordinal);
+
+    private static string BuildIndex(string format, string path)
+    {
+        switch (format)
+        {
+            case "BAM" or "CRAM":
+                HtsTools.Run("samtools", "index", path);
+                return path + (format == "BAM" ? ".bai" : ".crai");
+            case "BCF":
+                HtsTools.Run("bcftools", "index", path);
+                return path + ".csi";
+            default:
+                HtsTools.Run("tabix", "-p", "vcf", path);
+                return path + ".tbi";
+        }
+    }
+
+    // Options both the local and the remote reading get: a CRAM whose @SQ lines name their reference by a path
+    // (UR) takes the shipped FASTA of that name; one whose reference is not shipped at all is compared without
+    // the fields that need it (SEQ, QUAL, tags). The file must then read whole with the tool.
+    private static string[] ViewOptions(HtsgetObjectFile item)
+    {
+        string[] options = [];
+        if (item.Format == "CRAM")
+        {
+            var named = HtsTools.Lines("samtools", "view", "-H", item.Path)
+                .Where(line => line.StartsWith("@SQ\t", StringComparison.Ordinal) && !line.Contains("\tM5:", StringComparison.Ordinal))
+                .SelectMany(line => line.Split('\t').Where(field => field.StartsWith("UR:", StringComparison.Ordinal)))
+                .Select(field => Path.GetFileName(field[3..]))
+                .FirstOrDefault();
+            var fasta = named is null ? null : DebianHtsFiles.Fastas().FirstOrDefault(path => Path.GetFileName(path) == named);
+            options = fasta is null ? [] : ["-T", fasta];
+            try
+            {
+                HtsTools.Run("samtools", ["view", .. options, item.Path]);
+            }
+            catch (InvalidOperationException)
+            {
+                options = [.. options, "--input-fmt-option", "required_fields=0x1ff"];
+            }
+        }
+
+        if (item.Kind == HtsgetKind.Reads)
+        {
+            HtsTools.Run("samtools", ["view", .. options, item.Path]);
+        }
+        else
+        {
+            HtsTools.Run("bcftools", "view", "--no-version", item.Path);
+        }
+
+        return options;
+    }
 }
 
 public sealed record HtsgetObjectFile(string Id, HtsgetKind Kind, string Format, string Path, string Dataset = "open")
 {
+    /// <summary>The index to register with; null: the registrar finds it beside the file.</summary>
+    public string? Index { get; set; }
+
+    /// <summary>Options samtools needs to read the file (a reference), the same locally and over htsget.</summary>
+    public IReadOnlyList<string> ViewOptions { get; set; } = [];
+
+    /// <summary>Why the file is not served: the tools cannot index or read it, or registration refused it.</summary>
+    public string? Problem { get; set; }
+
+    /// <summary>The shipped plain-gzip original of a VCF that is served recompressed with bgzip.</summary>
+    public string? PlainGzip { get; set; }
+
+    /// <summary>What registering the plain-gzip original answered (null: it was accepted).</summary>
+    public string? PlainGzipRefusal { get; set; }
+
     public override string ToString() => Id;
 }
 
@@ -108,6 +261,9 @@ public sealed class HtsgetNodeGroup : ICollectionFixture<HtsgetNodeFixture>
 /// <summary>samtools, bcftools, bgzip and tabix as clients and oracles; CRAM decoding never fetches a reference.</summary>
 internal static class HtsTools
 {
+    /// <summary>Directory of reference sequences by MD5 (htslib REF_PATH); none: CRAM decoding never fetches one.</summary>
+    public static string? ReferencePath { get; set; }
+
     public static string Run(string program, params string[] arguments) => Encoding.UTF8.GetString(RunBytes(program, arguments));
 
     public static List<string> Lines(string program, params string[] arguments) =>
@@ -126,7 +282,7 @@ internal static class HtsTools
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["REF_PATH"] = "/nonexistent";
+        start.Environment["REF_PATH"] = ReferencePath is null ? "/nonexistent" : ReferencePath + "/%s";
         start.Environment["REF_CACHE"] = "/nonexistent";
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}");
         using var output = new MemoryStream();

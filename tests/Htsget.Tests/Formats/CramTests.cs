@@ -121,6 +121,20 @@ public sealed class CramTests(BuiltFiles files)
     }
 
     [Theory]
+    [InlineData("quickcheck/7.quickcheck.cram30.ok.cram", 3)]
+    [InlineData("quickcheck/6.quickcheck.cram21.ok.cram", 2)]
+    public void The_standard_eof_container_is_the_one_samtools_writes(string cram, byte major)
+    {
+        var bytes = File.ReadAllBytes(TestFiles.SamtoolsFile(cram));
+        var eof = CramEof.For(major, (byte)(major == 3 ? 0 : 1)).ToArray();
+
+        Assert.Equal(bytes[^eof.Length..], eof);
+        Assert.True(CramContainerHeader.TryParse(eof, major, 0, out var header, out _));
+        Assert.True(header!.IsEof);
+        Assert.Empty(CramEof.For(2, 0).ToArray());
+    }
+
+    [Theory]
     [InlineData("quickcheck/5.quickcheck.scramble30.truncated.cram")]
     [InlineData("quickcheck/8.quickcheck.cram21.truncated.cram")]
     [InlineData("quickcheck/9.quickcheck.cram30.truncated.cram")]
