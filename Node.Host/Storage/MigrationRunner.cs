@@ -69,6 +69,11 @@ public static class MigrationRunner
         }
 
         transaction.Commit();
+
+        // Write the new schema into the database file now: DuckDB 1.5 cannot replay an ALTER TABLE of a table with a
+        // function default (e.g. current_timestamp) from the WAL, so a node killed before its next checkpoint would
+        // leave a database that no longer opens.
+        Execute(connection, "CHECKPOINT");
         return pending;
     }
 

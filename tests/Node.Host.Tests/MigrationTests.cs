@@ -33,6 +33,24 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public void A_node_killed_right_after_migrating_leaves_a_database_that_opens()
+    {
+        using var crashed = new TemporaryDirectory("genome-node-crashed");
+        using (var database = Open())
+        {
+            database.Open(NodeComposition.Migrations, "test");
+            // The files as a SIGKILL would leave them: the database still open, its WAL (if any) beside it.
+            foreach (var file in Directory.EnumerateFiles(data.Path, NodeDatabase.FileName + "*"))
+            {
+                File.Copy(file, Path.Combine(crashed.Path, Path.GetFileName(file)));
+            }
+        }
+
+        using var reopened = new NodeDatabase(Options.Create(new NodeOptions { DataDirectory = crashed.Path }));
+        Assert.Empty(reopened.Open(NodeComposition.Migrations, "test"));
+    }
+
+    [Fact]
     public void Every_module_has_numbered_migrations_and_its_own_schema()
     {
         Assert.Equal(["ontology", "passport", "htsget", "beacon"], NodeComposition.Migrations.Select(m => m.Module));
