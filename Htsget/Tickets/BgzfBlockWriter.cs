@@ -11,20 +11,31 @@ public static class BgzfBlockWriter
     public const int MaxBlockData = 0xff00;
 
     /// <summary>
-    /// A slice of a block's data as BGZF, re-compressed harder when the default level would take more bytes than
-    /// <paramref name="sourceBlockLength"/>, the block it was cut from (htslib often deflates with libdeflate,
-    /// which beats zlib at the same level): a ticket's edge parts then stay within the blocks the index names.
+    /// A slice of a block's data as BGZF, for a ticket's inline edge parts: compressed fast (a ticket pays for two per
+    /// region), then harder while the result is larger than <paramref name="sourceBlockLength"/>, the block it was
+    /// cut from (htslib often deflates with libdeflate, which beats zlib at equal levels); so an edge part stays within
+    /// the blocks the index names whenever zlib's best level can manage it.
     /// </summary>
     public static byte[] CompressSlice(ReadOnlySpan<byte> data, int sourceBlockLength)
     {
-        var compressed = Compress(data);
-        return compressed.Length <= sourceBlockLength ? compressed : Compress(data, CompressionLevel.SmallestSize);
+        byte[] compressed = [];
+        foreach (var level in (ReadOnlySpan<CompressionLevel>)[CompressionLevel.Fastest, CompressionLevel.Optimal, CompressionLevel.SmallestSize])
+        {
+            compressed = Compress(data, level);
+            if (compressed.Length <= sourceBlockLength)
+            {
+                break;
+            }
+        }
+
+        return compressed;
     }
 
     /// <summary>The data as one or more BGZF blocks (none for empty data).</summary>
     public static byte[] Compress(ReadOnlySpan<byte> data) => Compress(data, CompressionLevel.Optimal);
 
-    private static byte[] Compress(ReadOnlySpan<byte> data, CompressionLevel level)
+    /// <summary>The data as one or more BGZF blocks deflated at <paramref name="level"/>.</summary>
+    public static byte[] Compress(ReadOnlySpan<byte> data, CompressionLevel level)
     {
         using var output = new MemoryStream();
         while (!data.IsEmpty)
