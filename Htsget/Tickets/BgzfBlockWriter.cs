@@ -11,24 +11,21 @@ public static class BgzfBlockWriter
     public const int MaxBlockData = 0xff00;
 
     /// <summary>
-    /// A slice of a block's data as BGZF, for a ticket's inline edge parts: compressed fast (a ticket pays for two per
-    /// region), then harder while the result is larger than <paramref name="sourceBlockLength"/>, the block it was
-    /// cut from (htslib often deflates with libdeflate, which beats zlib at equal levels); so an edge part stays within
-    /// the blocks the index names whenever zlib's best level can manage it.
+    /// A slice of a block's data as BGZF, for a ticket's inline edge parts: deflated at the default level, and at
+    /// zlib's best as well when that is larger than <paramref name="sourceBlockLength"/>, the block it was cut from
+    /// (htslib often deflates with libdeflate, which beats zlib at equal levels); the smaller result is taken.
     /// </summary>
     public static byte[] CompressSlice(ReadOnlySpan<byte> data, int sourceBlockLength)
     {
-        byte[] compressed = [];
-        foreach (var level in (ReadOnlySpan<CompressionLevel>)[CompressionLevel.Fastest, CompressionLevel.Optimal, CompressionLevel.SmallestSize])
+        var compressed = Compress(data, CompressionLevel.Optimal);
+        if (compressed.Length <= sourceBlockLength)
         {
-            compressed = Compress(data, level);
-            if (compressed.Length <= sourceBlockLength)
-            {
-                break;
-            }
+            return compressed;
         }
 
-        return compressed;
+        // zlib's best level is not always smaller than its default.
+        var harder = Compress(data, CompressionLevel.SmallestSize);
+        return harder.Length < compressed.Length ? harder : compressed;
     }
 
     /// <summary>The data as one or more BGZF blocks (none for empty data).</summary>

@@ -320,7 +320,7 @@ public sealed class BgzfBlockWriterTests(BuiltFiles files)
     {
         // htslib's blocks (libdeflate, level 6) are the budget an edge part of a ticket should stay within. Leaving out
         // a tenth of the block's data leaves enough room for zlib; a slice of almost all of it may not fit (libdeflate
-        // beats zlib's best level by a few percent), and then gets zlib's best.
+        // beats zlib's best level by a few percent), and then gets the better of zlib's levels.
         var path = name == "index.bam" ? files.IndexBam : files.IndexVcf;
         using var stream = File.OpenRead(path);
         var blocks = BgzfLayout.Read(stream).Blocks.Where(block => block.UncompressedSize > 1000).ToList();
@@ -336,8 +336,9 @@ public sealed class BgzfBlockWriterTests(BuiltFiles files)
                 Assert.Equal(slice, BgzfBlockInflater.InflateBlockAt(new MemoryStream(compressed), 0));
             }
 
-            var whole = BgzfBlockWriter.CompressSlice(data, block.CompressedSize);
-            Assert.Equal(whole.Length <= block.CompressedSize ? whole : BgzfBlockWriter.Compress(data, CompressionLevel.SmallestSize), whole);
+            var whole = BgzfBlockWriter.CompressSlice(data, block.CompressedSize).Length;
+            var zlibBest = Math.Min(BgzfBlockWriter.Compress(data).Length, BgzfBlockWriter.Compress(data, CompressionLevel.SmallestSize).Length);
+            Assert.True(whole <= block.CompressedSize || whole == zlibBest);
         }
     }
 
