@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Information, "Refused an htsget data URL: {Reason}")]
     public static partial void DataUrlRefused(ILogger logger, string reason);
+
+    [LoggerMessage(6, LogLevel.Error, "The data file {Path} of htsget object {ObjectId} changed since it was registered; it is not served until registered again")]
+    public static partial void DataFileChanged(ILogger logger, string objectId, string path);
 }

@@ -191,6 +191,12 @@ public static class HtsgetEndpoints
                     $"Object '{id}' belongs to a dataset that is not public; this node serves only public datasets until passport visas are supported.");
         }
 
+        if (!registered.IsUnchangedOnDisk())
+        {
+            Log.DataFileChanged(logger, registered.ObjectId, registered.Path);
+            return Unavailable(registered.ObjectId, $"The file of object '{registered.ObjectId}' changed since it was registered; it is served again once the node's operator registers it anew.");
+        }
+
         TicketPlan plan;
         try
         {
@@ -252,6 +258,12 @@ public static class HtsgetEndpoints
                 return Error(context, new HtsgetException(HtsgetErrorType.PermissionDenied, "This data URL has expired; request a new ticket."));
         }
 
+        if (!registered.IsUnchangedOnDisk())
+        {
+            Log.DataFileChanged(logger, registered.ObjectId, registered.Path);
+            return Unavailable(registered.ObjectId, $"The file of object '{registered.ObjectId}' changed since it was registered; it is served again once the node's operator registers it anew.");
+        }
+
         var range = parsed.Range;
         FileStream file;
         try
@@ -286,9 +298,9 @@ public static class HtsgetEndpoints
             error.Type.StatusCode());
     }
 
-    private static JsonHttpResult<HtsgetErrorResponse> Unavailable(string objectId) =>
+    private static JsonHttpResult<HtsgetErrorResponse> Unavailable(string objectId, string? why = null) =>
         TypedResults.Json(
-            new HtsgetErrorResponse(new HtsgetErrorBody("Unavailable", $"The data of object '{objectId}' cannot be read right now; try again later.")),
+            new HtsgetErrorResponse(new HtsgetErrorBody("Unavailable", why ?? $"The data of object '{objectId}' cannot be read right now; try again later.")),
             HtsgetJsonContext.Web.HtsgetErrorResponse,
             ErrorContentType,
             StatusCodes.Status503ServiceUnavailable);

@@ -66,10 +66,12 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
             throw new HtsgetRegistrationException($"{path} could not be read: {error.Message}", error);
         }
 
-        var modified = File.GetLastWriteTimeUtc(path);
+        // The database keeps microseconds; the object handed back says what was stored.
+        var written = File.GetLastWriteTimeUtc(path);
+        var modified = written.AddTicks(-(written.Ticks % TimeSpan.TicksPerMicrosecond));
         Store(request, path, size, sha256, modified, parsed);
         return new RegisteredObject(request.ObjectId, request.DatasetId, request.Kind, parsed.Format, path, size, sha256,
-            parsed.IndexFormat, parsed.References.Count, parsed.Blocks.Count);
+            parsed.IndexFormat, parsed.References.Count, parsed.Blocks.Count, modified);
     }
 
     /// <summary>True when <paramref name="objectId"/> is a valid opaque object id (letters, digits, '.', '_', '-').</summary>

@@ -28,7 +28,8 @@ public sealed record ObjectLayout(
 public sealed class HtsgetObjectStore(DuckDBConnection connection)
 {
     private const string ObjectColumns = """
-        o.object_id, o.dataset_id, o.kind, o.format, o.path, o.size, o.sha256, o.index_format, o.reference_count, o.block_count
+        o.object_id, o.dataset_id, o.kind, o.format, o.path, o.size, o.sha256, o.index_format, o.reference_count, o.block_count,
+        epoch_us(o.modified_at)
         """;
 
     private static readonly string[] Tables = ["objects", "references", "index_references", "blocks", "bins", "lower_bounds", "crai"];
@@ -202,7 +203,8 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
         reader.GetString(6),
         reader.GetString(7),
         reader.GetInt32(8),
-        (int)reader.GetInt64(9));
+        (int)reader.GetInt64(9),
+        DateTime.UnixEpoch.AddTicks(reader.GetInt64(10) * TimeSpan.TicksPerMicrosecond));
 
     private int RemoveWhere(string condition, string key)
     {

@@ -14,9 +14,9 @@ public enum HtsgetKind
 public sealed record RegistrationRequest(string ObjectId, string DatasetId, HtsgetKind Kind, string FilePath, string? IndexPath);
 
 /// <summary>
-/// A registered object as stored: its format (BAM, CRAM, VCF, BCF), absolute path, size and SHA-256 (lowercase hex)
-/// of the data file, the index format (BAI, CSI, TBI, CRAI), the number of references in the file header and the
-/// number of BGZF blocks (CRAM: containers).
+/// A registered object as stored: its format (BAM, CRAM, VCF, BCF), absolute path, size, SHA-256 (lowercase hex) and
+/// last write time (UTC) of the data file, the index format (BAI, CSI, TBI, CRAI), the number of references in the
+/// file header and the number of BGZF blocks (CRAM: containers).
 /// </summary>
 public sealed record RegisteredObject(
     string ObjectId,
@@ -28,7 +28,22 @@ public sealed record RegisteredObject(
     string Sha256,
     string IndexFormat,
     int References,
-    int Blocks);
+    int Blocks,
+    DateTime ModifiedUtc)
+{
+    /// <summary>
+    /// True when the file on disk still has the size and last write time it had when registered (to the microsecond
+    /// the database keeps). Tickets and data URLs are cut from the registered layout: a file rewritten since would
+    /// be served as garbage, so it is not served until registered again.
+    /// </summary>
+    public bool IsUnchangedOnDisk()
+    {
+        var file = new FileInfo(Path);
+        return file.Exists && file.Length == Size && ToMicroseconds(file.LastWriteTimeUtc) == ToMicroseconds(ModifiedUtc);
+    }
+
+    private static long ToMicroseconds(DateTime time) => time.Ticks / TimeSpan.TicksPerMicrosecond;
+}
 
 /// <summary>A registration was refused; the message is for the operator and names the file at fault.</summary>
 public class HtsgetRegistrationException : Exception

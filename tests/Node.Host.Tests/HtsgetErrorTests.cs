@@ -103,6 +103,40 @@ public sealed class HtsgetErrorTests(HtsgetNodeFixture node)
     }
 
     [Fact]
+    public async Task A_file_rewritten_since_registration_is_not_served_until_registered_again()
+    {
+        var path = node.Combine($"rewritten-{Guid.NewGuid():N}.bam");
+        File.Copy(node.Objects["range-bam"].Path, path);
+        File.Copy(node.Objects["range-bam"].Path + ".bai", path + ".bai");
+        await using (var scope = node.Factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<HtsgetObjectRegistrar>()
+                .Register(new RegistrationRequest("rewritten-bam", "open", HtsgetKind.Reads, path, null));
+        }
+
+        var url = await FirstDataUrlAsync("/htsget/reads/rewritten-bam?referenceName=CHROMOSOME_I");
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[^40] ^= 0xff;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        using var ticket = await node.Client.GetAsync(new Uri("/htsget/reads/rewritten-bam", UriKind.Relative));
+        using var data = await node.Client.GetAsync(new Uri(url));
+        foreach (var response in new[] { ticket, data })
+        {
+            await AssertErrorAsync(response, 503, "Unavailable");
+        }
+
+        await using (var scope = node.Factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<HtsgetObjectRegistrar>()
+                .Register(new RegistrationRequest("rewritten-bam", "open", HtsgetKind.Reads, path, null));
+        }
+
+        using var again = await node.Client.GetAsync(new Uri("/htsget/reads/rewritten-bam", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    [Fact]
     public async Task Tampered_expired_and_foreign_data_urls_are_refused()
     {
         var url = await FirstDataUrlAsync("/htsget/reads/bam?referenceName=CHROMOSOME_I");
