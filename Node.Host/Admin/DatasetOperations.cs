@@ -80,6 +80,7 @@ internal static class DatasetOperations
             await services.GetRequiredService<DatasetCatalog>().RemoveAsync(request.Id, cancellationToken);
             services.GetRequiredService<DatasetDataUse>().Remove(request.Id);
             services.GetRequiredService<HtsgetObjectStore>().DeleteDatasetRows(request.Id);
+            services.GetRequiredService<GenomeNode.Beacon.Ingest.VcfIngester>().DeleteDataset(request.Id);
             transaction.Commit();
             return OperationResult.Ok($"removed dataset '{request.Id}'");
         }

@@ -42,6 +42,7 @@ public static class NodeComposition
         builder.AddDataUseOntology();
         builder.AddPassport();
         builder.AddHtsget();
+        builder.AddBeacon();
         builder.Services.AddSingleton<NodeOperations>();
 
         ConfigureConsoleLogging(builder, logToStandardError);
