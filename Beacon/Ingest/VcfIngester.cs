@@ -661,7 +661,7 @@ public sealed class VcfIngester(DuckDBConnection connection)
             var tab = rest.IndexOf((byte)'\t');
             if (tab < 0)
             {
-                Fail($"the line ends before the {name} column (columns are tab-separated)");
+                Fail($"the line ends after the {name} column: columns must be tab-separated");
             }
 
             var field = rest[..tab];
