@@ -27,6 +27,7 @@ public static class BeaconModule
             .Bind(builder.Configuration.GetSection(BeaconOptions.Section))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BeaconOptions>, BeaconOptionsValidator>();
+        builder.Services.AddSingleton<VariantIndex>();
         builder.Services.AddScoped<VcfIngester>();
         builder.Services.AddScoped<VariantStore>();
         builder.Services.AddScoped<GVariantService>();

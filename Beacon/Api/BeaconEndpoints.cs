@@ -58,8 +58,28 @@ public static class BeaconEndpoints
             .WithName("PostGenomicVariant")
             .WithSummary("One genomic variant by id, with a Beacon request body for granularity and pagination")
             .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest);
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<BeaconOptions>>().Value.BenchmarkEndpoint)
+        {
+            endpoints.MapGet("/bench/fixed", FixedBytes).ExcludeFromDescription();
+        }
+
         return endpoints;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> Fixed = new();
+
+    /// <summary>The benchmark's peer: a JSON document of exactly <paramref name="size"/> bytes, built once per size.</summary>
+    private static FileContentHttpResult FixedBytes(int size) =>
+        TypedResults.Bytes(Fixed.GetOrAdd(Math.Clamp(size, 16, 1 << 20), static n =>
+        {
+            var bytes = new byte[n];
+            bytes.AsSpan().Fill((byte)' ');
+            "{\"fixed\":\""u8.CopyTo(bytes);
+            bytes[n - 2] = (byte)'"';
+            bytes[n - 1] = (byte)'}';
+            bytes.AsSpan(10, n - 12).Fill((byte)'x');
+            return bytes;
+        }), "application/json");
 
     private static async Task<IResult> GVariants(HttpContext context, string? id, CancellationToken cancellationToken)
     {

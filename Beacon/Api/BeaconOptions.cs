@@ -92,6 +92,12 @@ public sealed class BeaconOptions
     /// <summary>Largest <c>limit</c> accepted; a larger one is refused with 400 (a limit of 0 means this maximum).</summary>
     public int MaxLimit { get; set; } = 1000;
 
+    /// <summary>
+    /// Maps <c>GET /bench/fixed?size=N</c>, a bare endpoint answering N fixed bytes, the peer bench/beacon.sh compares
+    /// g_variants throughput with. Off unless set.
+    /// </summary>
+    public bool BenchmarkEndpoint { get; set; }
+
     /// <summary>The anonymous ceiling for a dataset, or null when anonymous callers may not query it.</summary>
     public Granularity? AnonymousCeiling(string datasetId, AccessTier tier)
     {

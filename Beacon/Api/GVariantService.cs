@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
 using GenomeNode.Passport.Datasets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Beacon.Api;
@@ -10,8 +11,11 @@ namespace GenomeNode.Beacon.Api;
 /// Answers g_variants requests for an anonymous caller: which datasets are queried, what each may reveal (its
 /// anonymous ceiling from configuration), and the response at the granularity actually returned.
 /// </summary>
-public sealed class GVariantService(VariantStore store, DatasetCatalog catalog, IOptions<BeaconOptions> options)
+public sealed class GVariantService(IServiceProvider services, VariantIndex index, IOptions<BeaconOptions> options)
 {
+    // Resolved only when needed: the in-memory index answers the hottest queries without opening a connection.
+    private VariantStore Store => services.GetRequiredService<VariantStore>();
+
     public const string EntityType = "genomicVariant";
     public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
 
@@ -27,7 +31,7 @@ public sealed class GVariantService(VariantStore store, DatasetCatalog catalog, 
         ArgumentNullException.ThrowIfNull(request);
         var beacon = options.Value;
         var datasets = await QueriedDatasetsAsync(request, cancellationToken);
-        var counts = store.Count(request.Query, datasets.Keys);
+        var counts = IndexCount(request, datasets.Keys) ?? Store.Count(request.Query, datasets.Keys);
         var hits = counts.Where(pair => pair.Value > 0).Select(pair => pair.Key).ToList();
 
         // The returned granularity is the requested one, lowered to what every dataset with a hit allows (or, with
@@ -64,7 +68,7 @@ public sealed class GVariantService(VariantStore store, DatasetCatalog catalog, 
                 continue;
             }
 
-            var results = hit ? Documents(id, store.Page(request.Query, id, request.Skip, request.Limit)) : [];
+            var results = hit ? Documents(id, Store.Page(request.Query, id, request.Skip, request.Limit)) : [];
             sets.Add(new ResultSet(id, "dataset", hit, hit ? count : 0, results));
         }
 
@@ -82,11 +86,26 @@ public sealed class GVariantService(VariantStore store, DatasetCatalog catalog, 
             new BeaconError(status, message));
     }
 
+    /// <summary>Counts from the in-memory index for exact sequence queries, or null when the query needs DuckDB.</summary>
+    private Dictionary<string, long>? IndexCount(GVariantRequest request, IReadOnlyCollection<string> datasetIds)
+    {
+        var query = request.Query;
+        if (query is not { Kind: VariantQueryKind.Sequence, Ref: { } reference, Alt: { } alternate, AlleleEnd: { } end, Chromosome: { } chromosome }
+            || query.VariantType is not null || query.GeneId is not null || query.AminoacidChange is not null || query.MinLength is not null
+            || query.MaxLength is not null)
+        {
+            return null;
+        }
+
+        return index.Count(services.GetRequiredService<DuckDB.NET.Data.DuckDBConnection>, query.Assembly, chromosome, (int)query.Start, (int)end,
+            reference, alternate, datasetIds);
+    }
+
     private async Task<Dictionary<string, Granularity>> QueriedDatasetsAsync(GVariantRequest request, CancellationToken cancellationToken)
     {
         var beacon = options.Value;
         var visible = new Dictionary<string, Granularity>(StringComparer.Ordinal);
-        foreach (var dataset in await catalog.ListAsync(cancellationToken))
+        foreach (var dataset in await index.DatasetsAsync(services.GetRequiredService<DatasetCatalog>, cancellationToken))
         {
             if (request.TestMode && !dataset.IsDemo)
             {
@@ -156,7 +175,7 @@ public sealed class GVariantService(VariantStore store, DatasetCatalog catalog, 
 
     private List<GenomicVariation> Documents(string datasetId, IReadOnlyList<StoredVariant> variants)
     {
-        var individuals = store.IndividualIds(datasetId);
+        var individuals = Store.IndividualIds(datasetId);
         return variants.Select(variant => Document(datasetId, variant, individuals)).ToList();
     }
 

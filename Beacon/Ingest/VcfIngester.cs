@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DuckDB.NET.Data;
+using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
 
 namespace GenomeNode.Beacon.Ingest;
@@ -15,7 +16,7 @@ namespace GenomeNode.Beacon.Ingest;
 /// ingested again replaces its earlier rows; a malformed line stops the ingest with file:line and nothing stored.
 /// It does not check that the dataset exists; the host does.
 /// </summary>
-public sealed class VcfIngester(DuckDBConnection connection)
+public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index = null)
 {
     private const int ProgressEvery = 16384;
 
@@ -91,11 +92,15 @@ public sealed class VcfIngester(DuckDBConnection connection)
 
         cancellationToken.ThrowIfCancellationRequested();
         transaction.Commit();
+        index?.Invalidate();
         return new VcfIngestResult(request.DatasetId, path, outcome.Sha256, assembly, outcome.Samples, outcome.Records, outcome.Variants,
             replaced, clock.Elapsed);
     }
 
-    /// <summary>Deletes a dataset's variants, files and individuals (inside the caller's transaction, if any).</summary>
+    /// <summary>
+    /// Deletes a dataset's variants, files and individuals (inside the caller's transaction, if any; the caller then
+    /// invalidates the <see cref="VariantIndex"/> after committing).
+    /// </summary>
     public void DeleteDataset(string datasetId)
     {
         foreach (var table in (string[])["variants", "variant_files", "individuals"])

@@ -38,6 +38,7 @@ internal static class DatasetOperations
         {
             var catalog = services.GetRequiredService<DatasetCatalog>();
             var added = await catalog.AddAsync(new NewDataset(request.Id, request.Name, tier, request.Description), cancellationToken);
+            services.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>().Invalidate();
             return OperationResult.Ok($"added dataset '{added.Id}' ({added.Tier.ToName()})");
         }
         catch (DatasetCatalogException ex)
@@ -82,6 +83,7 @@ internal static class DatasetOperations
             services.GetRequiredService<HtsgetObjectStore>().DeleteDatasetRows(request.Id);
             services.GetRequiredService<GenomeNode.Beacon.Ingest.VcfIngester>().DeleteDataset(request.Id);
             transaction.Commit();
+            services.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>().Invalidate();
             return OperationResult.Ok($"removed dataset '{request.Id}'");
         }
         catch (DatasetCatalogException ex)
