@@ -24,6 +24,12 @@ internal sealed class StagingWriter : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Bytes staged so far.</summary>
+    public long Length => file.Position + position;
+
+    /// <summary>Rows staged so far.</summary>
+    public long Rows { get; private set; }
+
     /// <summary>The column list for read_csv, in file order.</summary>
     public const string Columns =
         "{'chrom': 'VARCHAR', 'start': 'INTEGER', 'end': 'INTEGER', 'ref': 'VARCHAR', 'alt': 'VARCHAR', 'variant_type': 'VARCHAR', " +
@@ -85,6 +91,7 @@ internal sealed class StagingWriter : IDisposable
         Strings(annotation?.ProteinHgvs);
         Ensure(1);
         buffer[position++] = (byte)'\n';
+        Rows++;
     }
 
     public void Flush()

@@ -20,6 +20,9 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
 {
     private const int ProgressEvery = 16384;
 
+    /// <summary>Size of one staging file (see ChunkedStaging); tests lower it.</summary>
+    internal static long ChunkBytes { get; set; } = 256L << 20;
+
     public VcfIngestResult Ingest(VcfIngestRequest request, IProgress<VcfIngestProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -40,25 +43,15 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         {
             using var source = new VcfLineSource(path);
             var parser = new Parser(path, individuals, progress, clock, source, cancellationToken);
-            var staging = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"genome-node-ingest-{Guid.NewGuid():N}.tsv");
-            try
+            using (var staging = new ChunkedStaging(file => Execute($"""
+                INSERT INTO beacon.variants
+                SELECT {Literal(request.DatasetId)}, {fileId}, {Literal(assembly)}, {StagingWriter.Select}
+                FROM read_csv({Literal(file)}, delim = '\t', header = false, quote = '', escape = '', nullstr = '\N',
+                              auto_detect = false, columns = {StagingWriter.Columns})
+                """)))
             {
-                using (var writer = new StagingWriter(staging))
-                {
-                    outcome = parser.Run(writer);
-                    writer.Flush();
-                }
-
-                Execute($"""
-                    INSERT INTO beacon.variants
-                    SELECT {Literal(request.DatasetId)}, {fileId}, {Literal(assembly)}, {StagingWriter.Select}
-                    FROM read_csv({Literal(staging)}, delim = '\t', header = false, quote = '', escape = '', nullstr = '\N',
-                                  auto_detect = false, columns = {StagingWriter.Columns})
-                    """);
-            }
-            finally
-            {
-                File.Delete(staging);
+                outcome = parser.Run(staging);
+                staging.Complete();
             }
 
             outcome = outcome with { Sha256 = source.Sha256 };
@@ -188,6 +181,59 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Staging files of at most <see cref="ChunkBytes"/> each, loaded one after the other in the ingest's transaction:
+    /// temporary space stays bounded (a 1000 Genomes chromosome would otherwise stage gigabytes) and row order is kept.
+    /// </summary>
+    private sealed class ChunkedStaging : IDisposable
+    {
+        private readonly Action<string> load;
+        private string path = "";
+
+        public ChunkedStaging(Action<string> load)
+        {
+            this.load = load;
+            Writer = Start();
+        }
+
+        public StagingWriter Writer { get; private set; }
+
+        /// <summary>Loads the current file once it is large enough (only between records).</summary>
+        public void AfterRecord()
+        {
+            if (Writer.Length >= ChunkBytes)
+            {
+                Complete();
+                Writer = Start();
+            }
+        }
+
+        /// <summary>Loads what is staged and removes the file.</summary>
+        public void Complete()
+        {
+            Writer.Flush();
+            Writer.Dispose();
+            if (Writer.Rows > 0)
+            {
+                load(path);
+            }
+
+            File.Delete(path);
+        }
+
+        public void Dispose()
+        {
+            Writer.Dispose();
+            File.Delete(path);
+        }
+
+        private StagingWriter Start()
+        {
+            path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"genome-node-ingest-{Guid.NewGuid():N}.tsv");
+            return new StagingWriter(path);
+        }
+    }
+
     private sealed class Individuals
     {
         public Dictionary<string, int> Known { get; } = new(StringComparer.Ordinal);
@@ -239,7 +285,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         private int maxSpan;
         private int[] alleleBuffer = new int[8];
 
-        public ParseOutcome Run(StagingWriter writer)
+        public ParseOutcome Run(ChunkedStaging staging)
         {
             while (source.TryNext(out var chunk))
             {
@@ -271,7 +317,8 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
                         Fail("data line before the #CHROM header line");
                     }
 
-                    Record(text, writer);
+                    Record(text, staging.Writer);
+                    staging.AfterRecord();
                     if (++records % ProgressEvery == 0)
                     {
                         cancellationToken.ThrowIfCancellationRequested();

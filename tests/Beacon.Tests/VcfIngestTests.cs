@@ -188,4 +188,23 @@ public sealed class VcfIngestTests : IDisposable
         Assert.Equal(Rows("dataset_id = 'gz'"), Rows("dataset_id = 'txt'"));
         Assert.True(Rows("dataset_id = 'gz'").Count >= 300);
     }
+
+    [Fact]
+    public void Ingest_in_many_staging_chunks_stores_the_same_rows_in_the_same_order()
+    {
+        var vcf = Tools.SyntheticVcf(files.Combine("c.vcf.gz"), 400, 10, seed: 5, annotated: true);
+        Ingest(vcf, "whole");
+        var chunk = VcfIngester.ChunkBytes;
+        try
+        {
+            VcfIngester.ChunkBytes = 2048;
+            Ingest(vcf, "chunked");
+        }
+        finally
+        {
+            VcfIngester.ChunkBytes = chunk;
+        }
+
+        Assert.Equal(Rows("dataset_id = 'whole'"), Rows("dataset_id = 'chunked'"));
+    }
 }
