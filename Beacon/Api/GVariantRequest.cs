@@ -692,9 +692,12 @@ public static partial class GVariantRequestParser
             return null;
         }
 
-        return node is JsonValue value && value.TryGetValue<string>(out var text)
-            ? text.Trim()
-            : throw new BeaconRequestException(name, $"{name} must be a string");
+        if (node is not JsonValue value || !value.TryGetValue<string>(out var text))
+        {
+            throw new BeaconRequestException(name, $"{name} must be a string");
+        }
+
+        return text.Trim().Length > 0 ? text.Trim() : throw new BeaconRequestException(name, $"{name} must not be empty");
     }
 
     private static string? OptionalBases(JsonObject p, string name)

@@ -38,6 +38,8 @@ public sealed class MalformedRequestTests(BeaconNode node) : IClassFixture<Beaco
     [InlineData("referenceName=17&start=1&end=5&filters=NCIT:C4872", "filters")]
     [InlineData("referenceName=17&start=1&end=5&datasetIds=nosuchdataset", "datasetIds")]
     [InlineData("referenceName=17&referenceName=22&start=1&end=5", "referenceName")]
+    [InlineData("geneId=", "geneId")]
+    [InlineData("referenceName=&start=1&end=5", "referenceName")]
     public async Task Malformed_GET_is_a_400_errorResponse_naming_the_parameter(string query, string parameter)
     {
         var (status, json) = await node.GetAsync("/api/g_variants?" + query);
