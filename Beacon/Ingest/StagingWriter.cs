@@ -33,15 +33,15 @@ internal sealed class StagingWriter : IDisposable
     /// <summary>The column list for read_csv, in file order.</summary>
     public const string Columns =
         "{'chrom': 'VARCHAR', 'start': 'INTEGER', 'end': 'INTEGER', 'ref': 'VARCHAR', 'alt': 'VARCHAR', 'variant_type': 'VARCHAR', " +
-        "'vcf_id': 'VARCHAR', 'allele_count': 'INTEGER', 'allele_number': 'INTEGER', 'het': 'VARCHAR', 'hom': 'VARCHAR', " +
-        "'hemi': 'VARCHAR', 'genes': 'VARCHAR', 'effects': 'VARCHAR', 'aa_changes': 'VARCHAR', 'transcript_hgvs': 'VARCHAR', " +
+        "'vcf_id': 'VARCHAR', 'allele_count': 'INTEGER', 'allele_number': 'INTEGER', 'het': 'INTEGER[]', 'hom': 'INTEGER[]', " +
+        "'hemi': 'INTEGER[]', 'genes': 'VARCHAR', 'effects': 'VARCHAR', 'aa_changes': 'VARCHAR', 'transcript_hgvs': 'VARCHAR', " +
         "'protein_hgvs': 'VARCHAR'}";
 
     /// <summary>The SELECT list turning staged columns into <c>beacon.variants</c> columns after the three constants.</summary>
     public const string Select =
         "chrom, start, \"end\", CASE WHEN ref = '-' THEN '' ELSE ref END, CASE WHEN alt = '-' THEN '' ELSE alt END, variant_type, " +
         "vcf_id, allele_count, allele_number, " +
-        "CAST(string_split(het, ',') AS INTEGER[]), CAST(string_split(hom, ',') AS INTEGER[]), CAST(string_split(hemi, ',') AS INTEGER[]), " +
+        "het, hom, hemi, " +
         "string_split(genes, '|'), string_split(effects, '|'), string_split(aa_changes, '|'), string_split(transcript_hgvs, '|'), " +
         "string_split(protein_hgvs, '|')";
 
@@ -131,6 +131,8 @@ internal sealed class StagingWriter : IDisposable
             return;
         }
 
+        Ensure(1);
+        buffer[position++] = (byte)'[';
         for (var i = 0; i < values.Count; i++)
         {
             if (i > 0)
@@ -141,6 +143,9 @@ internal sealed class StagingWriter : IDisposable
 
             Integer(values[i]);
         }
+
+        Ensure(1);
+        buffer[position++] = (byte)']';
     }
 
     private void Strings(List<string>? values)
