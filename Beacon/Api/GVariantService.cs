@@ -86,7 +86,7 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
             new BeaconError(status, message));
     }
 
-    /// <summary>Counts from the in-memory index for exact sequence queries, or null when the query needs DuckDB.</summary>
+    /// <summary>Counts from the in-memory index for exact sequence queries, or null when DuckDB answers.</summary>
     private Dictionary<string, long>? IndexCount(GVariantRequest request, IReadOnlyCollection<string> datasetIds)
     {
         var query = request.Query;
@@ -97,8 +97,7 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
             return null;
         }
 
-        return index.Count(services.GetRequiredService<DuckDB.NET.Data.DuckDBConnection>, query.Assembly, chromosome, (int)query.Start, (int)end,
-            reference, alternate, datasetIds);
+        return index.TryCount(query.Assembly, chromosome, (int)query.Start, (int)end, reference, alternate, datasetIds);
     }
 
     private async Task<Dictionary<string, Granularity>> QueriedDatasetsAsync(GVariantRequest request, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
 using GenomeNode.Passport.Datasets;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GenomeNode.Beacon.Store;
 
@@ -8,11 +9,12 @@ namespace GenomeNode.Beacon.Store;
 /// An in-memory lookup of every stored allele by (assembly, chromosome, start) for the hottest query: an exact
 /// sequence query answered at boolean or count granularity. A DuckDB query costs about a millisecond however selective
 /// it is; this answers in microseconds. Per allele it holds the start (4 bytes), a 64-bit hash of (end, ref, alt) and
-/// the dataset (2 bytes): about 140 MB for 10 million alleles. It is built on first use from <c>beacon.variants</c>
-/// and dropped when an ingest or a dataset removal commits in this process (the only writer while a node serves).
-/// The dataset catalog is cached beside it for at most <see cref="CatalogLifetime"/>.
+/// the dataset (2 bytes): about 140 MB for 10 million alleles. It is built in the background on first use from
+/// <c>beacon.variants</c> (queries go to DuckDB meanwhile, so a rebuild never stalls them) and dropped when an ingest or
+/// a dataset change commits in this process (the only writer while a node serves). The dataset catalog is cached
+/// beside it for at most <see cref="CatalogLifetime"/>.
 /// </summary>
-public sealed class VariantIndex
+public sealed class VariantIndex(IServiceScopeFactory scopes)
 {
     public static readonly TimeSpan CatalogLifetime = TimeSpan.FromSeconds(2);
 
@@ -20,6 +22,7 @@ public sealed class VariantIndex
     private Snapshot? snapshot;
     private (IReadOnlyList<Dataset> Datasets, long Stamp)? catalog;
     private long generation;
+    private Task? building;
 
     /// <summary>Drops the snapshot and the cached catalog; the next query rebuilds them.</summary>
     public void Invalidate()
@@ -61,25 +64,31 @@ public sealed class VariantIndex
         return datasets;
     }
 
-    /// <summary>Matching alleles per dataset for an exact allele (canonical start, end, ref, alt).</summary>
-    public Dictionary<string, long> Count(
-        Func<DuckDBConnection> open, string? assembly, string chromosome, int start, int end, string reference, string alternate,
-        IReadOnlyCollection<string> datasetIds)
+    /// <summary>
+    /// Matching alleles per dataset for an exact allele (canonical start, end, ref, alt), or null while the index is
+    /// being built (the caller asks DuckDB).
+    /// </summary>
+    public Dictionary<string, long>? TryCount(
+        string? assembly, string chromosome, int start, int end, string reference, string alternate, IReadOnlyCollection<string> datasetIds)
     {
         ArgumentNullException.ThrowIfNull(datasetIds);
-        var index = Current(open);
+        var index = snapshot;
+        if (index is null)
+        {
+            StartBuilding();
+            return null;
+        }
+
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var key = Key(end, reference, alternate);
-        foreach (var (chromAssembly, chrom) in index.Chromosomes.Keys)
+        foreach (var ((chromAssembly, chrom), alleles) in index.Chromosomes)
         {
             if (chrom != chromosome || (assembly is not null && chromAssembly != assembly))
             {
                 continue;
             }
 
-            var alleles = index.Chromosomes[(chromAssembly, chrom)];
-            var i = LowerBound(alleles.Starts, start);
-            for (; i < alleles.Starts.Length && alleles.Starts[i] == start; i++)
+            for (var i = LowerBound(alleles.Starts, start); i < alleles.Starts.Length && alleles.Starts[i] == start; i++)
             {
                 if (alleles.Keys[i] != key)
                 {
@@ -97,23 +106,45 @@ public sealed class VariantIndex
         return counts;
     }
 
-    private Snapshot Current(Func<DuckDBConnection> open)
+    /// <summary>Builds the index now, unless it is current (for tests and warm-up).</summary>
+    public void Build()
+    {
+        while (true)
+        {
+            long seen;
+            lock (gate)
+            {
+                if (snapshot is not null)
+                {
+                    return;
+                }
+
+                seen = generation;
+            }
+
+            using var scope = scopes.CreateScope();
+            var loaded = Load(scope.ServiceProvider.GetRequiredService<DuckDBConnection>());
+            lock (gate)
+            {
+                if (seen == generation)
+                {
+                    snapshot = loaded;
+                    return;
+                }
+            }
+        }
+    }
+
+    private void StartBuilding()
     {
         lock (gate)
         {
-            if (snapshot is { } built)
+            if (building is { IsCompleted: false })
             {
-                return built;
+                return;
             }
 
-            var seen = generation;
-            var loaded = Load(open());
-            if (seen == generation)
-            {
-                snapshot = loaded;
-            }
-
-            return loaded;
+            building = Task.Run(Build);
         }
     }
 
