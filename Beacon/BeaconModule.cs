@@ -29,6 +29,7 @@ public static class BeaconModule
         builder.Services.AddSingleton<IValidateOptions<BeaconOptions>, BeaconOptionsValidator>();
         builder.Services.AddSingleton<VariantIndex>();
         builder.Services.AddScoped<VcfIngester>();
+        builder.Services.AddScoped<IndividualDocuments>();
         builder.Services.AddScoped<VariantStore>();
         builder.Services.AddScoped<GVariantService>();
         return builder;

@@ -53,6 +53,8 @@ internal static class DemoDataset
         // Beacon answers over the same VCF.
         scope.ServiceProvider.GetRequiredService<GenomeNode.Beacon.Ingest.VcfIngester>().Ingest(
             new GenomeNode.Beacon.Ingest.VcfIngestRequest(Id, Path.Combine(directory, "demo.vcf.gz"), "GRCh38"), cancellationToken: cancellationToken);
+        scope.ServiceProvider.GetRequiredService<GenomeNode.Beacon.Ingest.IndividualDocuments>().Attach(
+            Id, await File.ReadAllTextAsync(Path.Combine(directory, "individuals.json"), cancellationToken));
         Log.DemoSeeded(scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Demo"), Id);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GenomeNode.Beacon.Tests;
 
@@ -243,5 +244,18 @@ public sealed class GVariantQueryTests(QueryNode fixture) : IClassFixture<QueryN
             Assert.Equal("17", (string?)summary["requestParameters"]!["g_variant"]!["referenceName"]);
             Assert.Equal("count", (string?)summary["requestedGranularity"]);
         }
+    }
+
+    [Fact]
+    public void The_demo_seeding_stores_its_fifty_individuals_with_their_Beacon_documents_by_sample()
+    {
+        using var scope = node.Services.CreateScope();
+        var connection = scope.ServiceProvider.GetRequiredService<DuckDB.NET.Data.DuckDBConnection>();
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT count(*), count(document), count(*) FILTER (WHERE json_extract_string(document, '$.id') = id) FROM beacon.individuals WHERE dataset_id = 'demo'";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal((50L, 50L, 50L), (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
     }
 }
