@@ -33,7 +33,7 @@ internal sealed class StagingWriter : IDisposable
     /// <summary>The column list for read_csv, in file order.</summary>
     public const string Columns =
         "{'chrom': 'VARCHAR', 'start': 'INTEGER', 'end': 'INTEGER', 'ref': 'VARCHAR', 'alt': 'VARCHAR', 'variant_type': 'VARCHAR', " +
-        "'vcf_id': 'VARCHAR', 'allele_count': 'INTEGER', 'allele_number': 'INTEGER', 'het': 'INTEGER[]', 'hom': 'INTEGER[]', " +
+        "'vcf_id': 'VARCHAR', 'allele_count': 'INTEGER', 'allele_number': 'INTEGER', 'het': 'INTEGER[]', 'het_bitmap': 'VARCHAR', 'hom': 'INTEGER[]', " +
         "'hemi': 'INTEGER[]', 'genes': 'VARCHAR', 'effects': 'VARCHAR', 'aa_changes': 'VARCHAR', 'transcript_hgvs': 'VARCHAR', " +
         "'protein_hgvs': 'VARCHAR'}";
 
@@ -41,12 +41,12 @@ internal sealed class StagingWriter : IDisposable
     public const string Select =
         "chrom, start, \"end\", CASE WHEN ref = '-' THEN '' ELSE ref END, CASE WHEN alt = '-' THEN '' ELSE alt END, variant_type, " +
         "vcf_id, allele_count, allele_number, " +
-        "het, hom, hemi, " +
+        "het, unhex(het_bitmap), hom, hemi, " +
         "string_split(genes, '|'), string_split(effects, '|'), string_split(aa_changes, '|'), string_split(transcript_hgvs, '|'), " +
         "string_split(protein_hgvs, '|')";
 
     public void Row(byte[] chrom, in CanonicalAllele allele, ReadOnlySpan<byte> vcfId, int alleleCount, int alleleNumber,
-        List<int> het, List<int> hom, List<int> hemi, AlleleAnnotation? annotation)
+        List<int> het, List<int> hom, List<int> hemi, AlleleAnnotation? annotation, int sampleSpace)
     {
         Bytes(chrom);
         Tab();
@@ -74,7 +74,19 @@ internal sealed class StagingWriter : IDisposable
         Tab();
         Integer(alleleNumber);
         Tab();
-        Integers(het);
+        if (BitmapIsSmaller(het.Count, sampleSpace))
+        {
+            Null();
+            Tab();
+            Bitmap(het, sampleSpace);
+        }
+        else
+        {
+            Integers(het);
+            Tab();
+            Null();
+        }
+
         Tab();
         Integers(hom);
         Tab();
@@ -121,6 +133,55 @@ internal sealed class StagingWriter : IDisposable
         Ensure(11);
         Utf8Formatter.TryFormat(value, buffer.AsSpan(position), out var written);
         position += written;
+    }
+
+    /// <summary>
+    /// A list of k indexes below n costs about k·⌈log2 n⌉ bits bit-packed; a bitmap n bits plus a few bytes of string
+    /// overhead. Rare alleles stay lists, common ones become bitmaps.
+    /// </summary>
+    public static bool BitmapIsSmaller(int count, int sampleSpace)
+    {
+        var bits = Math.Max(1, 32 - int.LeadingZeroCount(Math.Max(sampleSpace - 1, 1)));
+        return (long)count * bits > sampleSpace + 48;
+    }
+
+    private void Bitmap(List<int> indexes, int sampleSpace)
+    {
+        var bytes = (sampleSpace + 7) / 8;
+        Span<byte> bitmap = bytes <= 1024 ? stackalloc byte[bytes] : new byte[bytes];
+        bitmap.Clear();
+        foreach (var index in indexes)
+        {
+            bitmap[index >> 3] |= (byte)(1 << (index & 7));
+        }
+
+        Ensure(bytes * 2);
+        foreach (var b in bitmap)
+        {
+            buffer[position++] = Hex[b >> 4];
+            buffer[position++] = Hex[b & 15];
+        }
+    }
+
+    private static ReadOnlySpan<byte> Hex => "0123456789ABCDEF"u8;
+
+    /// <summary>The sample indexes set in a bitmap written by <see cref="Bitmap"/>.</summary>
+    public static List<int> Indexes(byte[] bitmap)
+    {
+        ArgumentNullException.ThrowIfNull(bitmap);
+        var indexes = new List<int>();
+        for (var i = 0; i < bitmap.Length; i++)
+        {
+            for (var bit = 0; bit < 8; bit++)
+            {
+                if ((bitmap[i] & (1 << bit)) != 0)
+                {
+                    indexes.Add((i << 3) + bit);
+                }
+            }
+        }
+
+        return indexes;
     }
 
     private void Integers(List<int> values)

@@ -449,7 +449,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
                 }
 
                 writer.Row(chromBytes, allele, idField.Length == 1 && idField[0] == '.' ? default : idField, copies[i], alleleNumber,
-                    het[i], hom[i], hemi[i], annotated ? annotations[i] : null);
+                    het[i], hom[i], hemi[i], annotated ? annotations[i] : null, individuals.Next);
                 variants++;
                 maxSpan = Math.Max(maxSpan, allele.End - allele.Start);
             }

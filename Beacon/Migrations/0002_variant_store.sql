@@ -48,6 +48,8 @@ CREATE TABLE beacon.variants (
     allele_count    INTEGER NOT NULL,
     allele_number   INTEGER NOT NULL,
     het             INTEGER[],
+    -- het as a bitmap (bit i of byte i/8 = sample_index i) instead of the list when that is smaller (common alleles)
+    het_bitmap      BLOB,
     hom             INTEGER[],
     hemi            INTEGER[],
     genes           VARCHAR[],

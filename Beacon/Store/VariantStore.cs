@@ -12,8 +12,9 @@ namespace GenomeNode.Beacon.Store;
 public sealed class VariantStore(DuckDBConnection connection)
 {
     private const string Columns =
-        "dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, het, hom, hemi, " +
-        "genes, effects, aa_changes, transcript_hgvs, protein_hgvs";
+        "dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, " +
+        "coalesce(het, []), hom, hemi, " +
+        "genes, effects, aa_changes, transcript_hgvs, protein_hgvs, het_bitmap";
 
     /// <summary>Number of matching variants per dataset (datasets without a match are absent).</summary>
     public Dictionary<string, long> Count(VariantQuery query, IReadOnlyCollection<string> datasetIds)
@@ -219,8 +220,16 @@ public sealed class VariantStore(DuckDBConnection connection)
     private static StoredVariant Read(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5),
         reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9), reader.GetInt32(10),
-        Ints(reader, 11), Ints(reader, 12), Ints(reader, 13), Strings(reader, 14), Strings(reader, 15), Strings(reader, 16),
+        reader.IsDBNull(19) ? Ints(reader, 11) : GenomeNode.Beacon.Ingest.StagingWriter.Indexes(Blob(reader, 19)), Ints(reader, 12), Ints(reader, 13), Strings(reader, 14), Strings(reader, 15), Strings(reader, 16),
         Strings(reader, 17), Strings(reader, 18));
+
+    private static byte[] Blob(DbDataReader reader, int ordinal)
+    {
+        using var stream = reader.GetStream(ordinal);
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return memory.ToArray();
+    }
 
     private static List<int> Ints(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? [] : reader.GetFieldValue<List<int>>(ordinal);
