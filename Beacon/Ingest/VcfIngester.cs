@@ -64,7 +64,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         StoreNewIndividuals(request.DatasetId, individuals);
         if (!outcome.Sorted)
         {
-            Reorder(request.DatasetId, fileId);
+            Reorder(fileId);
         }
 
         var replaced = RemoveSameFile(request.DatasetId, outcome.Sha256, fileId);
@@ -137,7 +137,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         }
     }
 
-    private void Reorder(string datasetId, int fileId)
+    private void Reorder(int fileId)
     {
         Execute($"""
             CREATE TEMP TABLE beacon_reorder AS
@@ -146,7 +146,6 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             INSERT INTO beacon.variants SELECT * FROM beacon_reorder;
             DROP TABLE beacon_reorder;
             """);
-        _ = datasetId;
     }
 
     private bool RemoveSameFile(string datasetId, string sha256, int newFileId)

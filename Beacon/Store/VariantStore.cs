@@ -70,52 +70,6 @@ public sealed class VariantStore(DuckDBConnection connection)
         return ids;
     }
 
-    /// <summary>Number of individuals per dataset.</summary>
-    public Dictionary<string, long> IndividualCounts()
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT dataset_id, count(*) FROM beacon.individuals GROUP BY dataset_id";
-        using var reader = command.ExecuteReader();
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            counts[reader.GetString(0)] = reader.GetInt64(1);
-        }
-
-        return counts;
-    }
-
-    /// <summary>The assemblies the store holds variants on.</summary>
-    public IReadOnlyList<string> Assemblies()
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT assembly FROM beacon.variant_files ORDER BY assembly";
-        using var reader = command.ExecuteReader();
-        var assemblies = new List<string>();
-        while (reader.Read())
-        {
-            assemblies.Add(reader.GetString(0));
-        }
-
-        return assemblies;
-    }
-
-    /// <summary>Gene symbols of the datasets' annotations (for filtering terms and gene queries), at most <paramref name="limit"/>.</summary>
-    public IReadOnlyList<string> GeneSymbols(int limit)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT DISTINCT unnest(genes) AS gene FROM beacon.variants WHERE genes IS NOT NULL ORDER BY gene LIMIT {limit}");
-        using var reader = command.ExecuteReader();
-        var genes = new List<string>();
-        while (reader.Read())
-        {
-            genes.Add(reader.GetString(0));
-        }
-
-        return genes;
-    }
-
     /// <summary>The longest span of a stored variant: how far left of a range query a variant may start and still overlap.</summary>
     private long MaxSpan()
     {

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenomeNode.Beacon.Ingest;
@@ -76,6 +75,4 @@ public sealed class BeaconNode : WebApplicationFactory<GenomeNode.Host.Program>
         await base.DisposeAsync();
         Data.Dispose();
     }
-
-    internal static JsonContent Json(object value) => JsonContent.Create(value);
 }

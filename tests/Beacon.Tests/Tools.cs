@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace GenomeNode.Beacon.Tests;
 
@@ -46,15 +45,4 @@ internal static class Tools
     public static string HtslibFile(string name) => Path.Combine("/usr/share/htslib-test/test", name);
 
     public static string DemoVcf => Path.Combine(AppContext.BaseDirectory, "demo", "demo.vcf.gz");
-
-    public static string Lines(params string[] lines)
-    {
-        var text = new StringBuilder();
-        foreach (var line in lines)
-        {
-            text.Append(line).Append('\n');
-        }
-
-        return text.ToString();
-    }
 }
