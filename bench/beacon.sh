@@ -35,25 +35,30 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
 
 # --- ingest vs bcftools query, alternating so both see the same machine load ---
-ingest_times=() query_times=() growths=() totals=()
+ingest_times=() inner_times=() query_times=() growths=() totals=()
 for ((run = 1; run <= runs; run++)); do
   data=$work/data-$run
   rm -rf "$data"
   "$node" dataset add --data "$data" --id bench --name "bench (synthetic)" --tier public >/dev/null 2>&1
   before=$(stat -c %s "$data/node.duckdb")
-  ingest_times+=("$(seconds "$node" ingest vcf --data "$data" --dataset bench "$vcf")")
+  start=$(date +%s.%N)
+  "$node" ingest vcf --data "$data" --dataset bench "$vcf" >"$work/ingest.out" 2>/dev/null
+  ingest_times+=("$(echo "$(date +%s.%N) - $start" | bc -l)")
+  # The command reports the ingest itself (without process start-up and opening the database).
+  inner_times+=("$(sed -n 's/.* in \([0-9.]*\) s.*/\1/p' "$work/ingest.out")")
   after=$(stat -c %s "$data/node.duckdb")
   growths+=("$((after - before))")
   totals+=("$after")
   query_times+=("$(seconds bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n' "$vcf")")
 done
 ingest=$(printf '%s\n' "${ingest_times[@]}" | median)
+inner=$(printf '%s\n' "${inner_times[@]}" | median)
 query=$(printf '%s\n' "${query_times[@]}" | median)
 growth=$(printf '%s\n' "${growths[@]}" | median)
 total=$(printf '%s\n' "${totals[@]}" | median)
 vcf_size=$(stat -c %s "$vcf")
-printf 'ingest: %.2f (genome-node ingest vcf %.2f s / bcftools query %.2f s; median of %d; target <= 1.0)\n' \
-  "$(echo "$ingest / $query" | bc -l)" "$ingest" "$query" "$runs"
+printf 'ingest: %.2f (genome-node ingest vcf %.2f s / bcftools query %.2f s; the ingest alone, without start-up: %.2f s = %.2f; median of %d; target <= 1.0)\n' \
+  "$(echo "$ingest / $query" | bc -l)" "$ingest" "$query" "$inner" "$(echo "$inner / $query" | bc -l)" "$runs"
 printf 'db-size: %.2f (node.duckdb grew %.1f MB / VCF.gz %.1f MB; whole file %.1f MB = %.2f incl. the shipped ontologies; target <= 1.0)\n' \
   "$(echo "$growth / $vcf_size" | bc -l)" "$(echo "$growth / 1000000" | bc -l)" "$(echo "$vcf_size / 1000000" | bc -l)" \
   "$(echo "$total / 1000000" | bc -l)" "$(echo "$total / $vcf_size" | bc -l)"
