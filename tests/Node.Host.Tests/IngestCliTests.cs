@@ -85,6 +85,35 @@ public sealed class IngestCliTests : IDisposable
         Assert.Equal(3L, Scalar("SELECT count(*) FROM beacon.variants WHERE dataset_id = 'cohort'"));
     }
 
+    [Fact]
+    public async Task A_killed_ingest_leaves_the_previous_state()
+    {
+        File.WriteAllText(files.Combine("calls.vcf"), Vcf);
+        await Cli("dataset", "add", "--id", "cohort", "--name", "Cohort", "--tier", "public");
+        Assert.Equal(0, (await Cli("ingest", "vcf", "--dataset", "cohort", files.Combine("calls.vcf"))).ExitCode);
+        var big = files.Combine("big.vcf");
+        using (var writer = new StreamWriter(big))
+        {
+            await writer.WriteAsync("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP1\tP3\n");
+            for (var pos = 1; pos <= 4_000_000; pos++)
+            {
+                await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"chr1\t{pos}\t.\tA\tG\t.\t.\t.\tGT\t0/1\t0/0\n"));
+            }
+        }
+
+        // Killed once it reports progress, that is in the middle of its transaction.
+        using var ingest = GenomeNodeProcess.Start(null, "ingest", "vcf", "--dataset", "cohort", big, "--data", data.Path);
+        var progress = await ingest.StandardError.ReadLineAsync();
+        Assert.False(ingest.HasExited, $"the ingest finished before it could be killed: {progress}");
+        Assert.StartsWith("ingest: ", progress, StringComparison.Ordinal);
+        ingest.Kill();
+        await ingest.WaitForExitAsync();
+
+        Assert.Equal(3L, Scalar("SELECT count(*) FROM beacon.variants"));
+        Assert.Equal(1L, Scalar("SELECT count(*) FROM beacon.variant_files"));
+        Assert.Equal(2L, Scalar("SELECT count(*) FROM beacon.individuals"));
+    }
+
     private Task<CliResult> Cli(params string[] args) => GenomeNodeProcess.RunAsync([.. args, "--data", data.Path]);
 
     private long Scalar(string sql)
