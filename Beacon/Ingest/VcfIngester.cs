@@ -402,7 +402,9 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             SetChromosome(chromField);
             if (!Utf8Parser.TryParse(posField, out int pos, out var consumed) || consumed != posField.Length || pos < 0)
             {
-                Fail($"POS '{Encoding.UTF8.GetString(posField)}' is not a non-negative integer");
+                Fail(Utf8Parser.TryParse(posField, out long big, out consumed) && consumed == posField.Length && big > int.MaxValue
+                    ? $"POS {big} is beyond 2147483647, the largest position the store holds"
+                    : $"POS '{Encoding.UTF8.GetString(posField)}' is not a non-negative integer");
             }
 
             if (pos < lastPos)
@@ -685,7 +687,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
                 return;
             }
 
-            if (name.Length > lastChromBytes.Length || name.IndexOfAny((byte)' ', (byte)':') >= 0)
+            if (name.Length > lastChromBytes.Length || name.IndexOf((byte)' ') >= 0)
             {
                 Fail($"CHROM '{Encoding.UTF8.GetString(name)}' is not a valid contig name");
             }

@@ -98,16 +98,17 @@ public static class VariantIds
     {
         chromosome = reference = alternate = "";
         start = 0;
+        // Contig names may hold ':' themselves (HLA-A*01:01:01:01): the last three parts are start, ref and alt.
         var parts = id.Split(':');
-        if (parts.Length != 4 || parts[0].Length == 0 ||
-            !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out start))
+        if (parts.Length < 4 ||
+            !int.TryParse(parts[^3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out start))
         {
             return false;
         }
 
-        chromosome = parts[0];
-        reference = parts[2] == "-" ? "" : parts[2];
-        alternate = parts[3] == "-" ? "" : parts[3];
-        return true;
+        chromosome = string.Join(':', parts[..^3]);
+        reference = parts[^2] == "-" ? "" : parts[^2];
+        alternate = parts[^1] == "-" ? "" : parts[^1];
+        return chromosome.Length > 0 && reference.Length + alternate.Length > 0;
     }
 }

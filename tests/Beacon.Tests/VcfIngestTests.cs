@@ -126,6 +126,7 @@ public sealed class VcfIngestTests : IDisposable
     [InlineData("chr1\t100\t.\tA\tG,,T\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "an empty ALT allele")]
     [InlineData("chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/x\t0/0\t1/1", "is not allele indexes")]
     [InlineData("chr1 100 . A G 50 PASS . GT 0/1 0/0 1/1", "the line ends after the CHROM column")]
+    [InlineData("chr1\t10009999919\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "POS 10009999919 is beyond 2147483647")]
     public void A_malformed_line_stops_the_ingest_with_file_line_and_reason_and_leaves_the_previous_state(string line, string reason)
     {
         Ingest(Write("good.vcf", Header + "chr1\t50\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n"));
@@ -206,5 +207,17 @@ public sealed class VcfIngestTests : IDisposable
         }
 
         Assert.Equal(Rows("dataset_id = 'whole'"), Rows("dataset_id = 'chunked'"));
+    }
+
+    [Fact]
+    public void Contig_names_with_colons_are_kept_and_their_variant_ids_read_back()
+    {
+        Ingest(Write("hla.vcf", Header.Replace("#CHROM", "##contig=<ID=HLA-A*01:01:01:01>\n#CHROM", StringComparison.Ordinal) +
+            "HLA-A*01:01:01:01\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n"));
+
+        Assert.Equal(["HLA-A*01:01:01:01 99 100 A G SNP 1 6 [0] [] []"], Rows());
+        Assert.True(GenomeNode.Beacon.Store.VariantIds.TryParse(
+            GenomeNode.Beacon.Store.VariantIds.Format("HLA-A*01:01:01:01", 99, "A", "G"), out var chromosome, out var start, out var reference, out var alternate));
+        Assert.Equal(("HLA-A*01:01:01:01", 99, "A", "G"), (chromosome, start, reference, alternate));
     }
 }
