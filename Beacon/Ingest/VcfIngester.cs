@@ -505,6 +505,11 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
                 index++;
             }
 
+            if (gtIndex == 0 && format.Length == 2)
+            {
+                return GenotypesOnly(rest);
+            }
+
             var called = 0;
             for (var s = 0; s < sampleCount; s++)
             {
@@ -536,6 +541,51 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
 
                 var gt = SubField(field, gtIndex);
                 called += Genotype(gt, sampleIndexes[s]);
+            }
+
+            return called;
+        }
+
+        /// <summary>
+        /// FORMAT is just GT (the common case for population VCFs): walk the sample columns with one cursor, a
+        /// homozygous-reference diploid call ("0/0" or "0|0") costing four byte comparisons.
+        /// </summary>
+        private int GenotypesOnly(ReadOnlySpan<byte> samples)
+        {
+            var called = 0;
+            var p = 0;
+            var last = sampleCount - 1;
+            for (var s = 0; s < sampleCount; s++)
+            {
+                var end = p + 3;
+                if (end <= samples.Length && samples[p] == '0' && samples[p + 2] == '0' && (samples[p + 1] == '/' || samples[p + 1] == '|')
+                    && (s == last ? end == samples.Length : end < samples.Length && samples[end] == '\t'))
+                {
+                    called += 2;
+                    p = end + 1;
+                    continue;
+                }
+
+                var rest = samples[Math.Min(p, samples.Length)..];
+                var tab = rest.IndexOf((byte)'\t');
+                if (s == last)
+                {
+                    if (tab >= 0)
+                    {
+                        Fail($"more than the header's {sampleCount} sample columns");
+                    }
+
+                    called += Genotype(rest, sampleIndexes[s]);
+                    break;
+                }
+
+                if (tab < 0)
+                {
+                    Fail($"{s + 1} sample columns where the header names {sampleCount}");
+                }
+
+                called += Genotype(rest[..tab], sampleIndexes[s]);
+                p += tab + 1;
             }
 
             return called;
