@@ -1,12 +1,37 @@
 using System.Reflection;
+using GenomeNode.Beacon.Api;
+using GenomeNode.Beacon.Ingest;
+using GenomeNode.Beacon.Store;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Beacon;
 
-/// <summary>Identity of the Beacon module for the host: its name and the assembly holding its migrations.</summary>
+/// <summary>Identity and registration of the Beacon module: Beacon v2 API over the DuckDB variant store, VCF ingest.</summary>
 public static class BeaconModule
 {
     /// <summary>The module's name in the migrations table; also the DuckDB schema its tables live in.</summary>
     public const string Name = "beacon";
 
     public static Assembly Assembly => typeof(BeaconModule).Assembly;
+
+    /// <summary>
+    /// Registers the module's services (options from section <c>Beacon</c>, VCF ingest, the variant store); they take
+    /// the scoped, open <c>DuckDBConnection</c> the host provides.
+    /// </summary>
+    public static IHostApplicationBuilder AddBeacon(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<BeaconOptions>()
+            .Bind(builder.Configuration.GetSection(BeaconOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BeaconOptions>, BeaconOptionsValidator>();
+        builder.Services.AddSingleton<VariantIndex>();
+        builder.Services.AddScoped<VcfIngester>();
+        builder.Services.AddScoped<IndividualDocuments>();
+        builder.Services.AddScoped<VariantStore>();
+        builder.Services.AddScoped<GVariantService>();
+        return builder;
+    }
 }

@@ -38,6 +38,7 @@ internal static class DatasetOperations
         {
             var catalog = services.GetRequiredService<DatasetCatalog>();
             var added = await catalog.AddAsync(new NewDataset(request.Id, request.Name, tier, request.Description), cancellationToken);
+            services.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>().Invalidate();
             return OperationResult.Ok($"added dataset '{added.Id}' ({added.Tier.ToName()})");
         }
         catch (DatasetCatalogException ex)
@@ -80,7 +81,9 @@ internal static class DatasetOperations
             await services.GetRequiredService<DatasetCatalog>().RemoveAsync(request.Id, cancellationToken);
             services.GetRequiredService<DatasetDataUse>().Remove(request.Id);
             services.GetRequiredService<HtsgetObjectStore>().DeleteDatasetRows(request.Id);
+            services.GetRequiredService<GenomeNode.Beacon.Ingest.VcfIngester>().DeleteDataset(request.Id);
             transaction.Commit();
+            services.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>().Invalidate();
             return OperationResult.Ok($"removed dataset '{request.Id}'");
         }
         catch (DatasetCatalogException ex)

@@ -31,6 +31,7 @@ public sealed class NodeOperations
         [OntologyOperations.Load] = OntologyOperations.LoadAsync,
         [RegisterOperations.Register] = RegisterOperations.RegisterAsync,
         [OntologyOperations.List] = OntologyOperations.ListAsync,
+        [IngestOperations.Vcf] = IngestOperations.IngestVcfAsync,
     };
 
     public bool Exists(string name) => handlers.ContainsKey(name);

@@ -64,6 +64,7 @@ public static class NodeCommandLine
             DatasetCommands.Create(globals),
             OntologyCommands.Create(globals),
             RegisterCommands.Create(globals),
+            IngestCommands.Create(globals),
         };
         return root;
     }

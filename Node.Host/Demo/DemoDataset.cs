@@ -50,6 +50,11 @@ internal static class DemoDataset
         var registrar = scope.ServiceProvider.GetRequiredService<HtsgetObjectRegistrar>();
         registrar.Register(new RegistrationRequest(ReadsObjectId, Id, HtsgetKind.Reads, Path.Combine(directory, "demo.bam"), null));
         registrar.Register(new RegistrationRequest(VariantsObjectId, Id, HtsgetKind.Variants, Path.Combine(directory, "demo.vcf.gz"), null));
+        // Beacon answers over the same VCF.
+        scope.ServiceProvider.GetRequiredService<GenomeNode.Beacon.Ingest.VcfIngester>().Ingest(
+            new GenomeNode.Beacon.Ingest.VcfIngestRequest(Id, Path.Combine(directory, "demo.vcf.gz"), "GRCh38"), cancellationToken: cancellationToken);
+        scope.ServiceProvider.GetRequiredService<GenomeNode.Beacon.Ingest.IndividualDocuments>().Attach(
+            Id, await File.ReadAllTextAsync(Path.Combine(directory, "individuals.json"), cancellationToken));
         Log.DemoSeeded(scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Demo"), Id);
     }
 

@@ -63,6 +63,7 @@ public static class NodeComposition
             info.Environment = node.Environment;
             info.Version = Version;
         });
+        builder.AddBeacon();
         builder.Services.AddSingleton<NodeOperations>();
 
         ConfigureConsoleLogging(builder, logToStandardError);

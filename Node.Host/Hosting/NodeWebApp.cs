@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using GenomeNode.Beacon.Api;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Host.Admin;
 using GenomeNode.Htsget.Api;
@@ -52,6 +53,11 @@ public static class NodeWebApp
         app.MapNodeEndpoints();
         app.MapDataUse();
         app.MapHtsget();
+        app.MapBeacon();
+        app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
+            new ServiceType("org.ga4gh", "beacon", GenomeNode.Beacon.Api.BeaconOptions.ApiVersion),
+            GenomeNode.Beacon.Api.BeaconEndpoints.Prefix,
+            "Beacon v2: framework endpoints and genomic variant queries over the ingested VCFs"));
         app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
             new ServiceType(NodeEndpoints.NodeServiceGroup, "data-use", "1.0.0"),
             "/dataUse",

@@ -1,0 +1,167 @@
+using GenomeNode.Passport.Datasets;
+using Microsoft.Extensions.Options;
+
+namespace GenomeNode.Beacon.Api;
+
+/// <summary>How much a response may reveal: existence, counts, or records.</summary>
+public enum Granularity
+{
+    Boolean = 0,
+    Count = 1,
+    Record = 2,
+}
+
+public static class Granularities
+{
+    public static string ToName(this Granularity granularity) => granularity switch
+    {
+        Granularity.Boolean => "boolean",
+        Granularity.Count => "count",
+        _ => "record",
+    };
+
+    public static bool TryParse(string? text, out Granularity granularity)
+    {
+        switch (text?.Trim().ToUpperInvariant())
+        {
+            case "BOOLEAN": granularity = Granularity.Boolean; return true;
+            case "COUNT": granularity = Granularity.Count; return true;
+            case "RECORD": granularity = Granularity.Record; return true;
+            default: granularity = default; return false;
+        }
+    }
+}
+
+/// <summary>The organisation running the beacon (Beacon info's <c>organization</c>).</summary>
+public sealed class BeaconOrganizationOptions
+{
+    public string Id { get; set; } = "org.example";
+    public string Name { get; set; } = "Unconfigured Genome Node operator";
+    public string? Description { get; set; }
+    public string? Address { get; set; }
+    public string? WelcomeUrl { get; set; } = "https://example.org";
+    public string? ContactUrl { get; set; }
+    public string? LogoUrl { get; set; }
+}
+
+/// <summary>The most an anonymous caller may see of a dataset; "none" hides it from anonymous queries.</summary>
+public sealed class BeaconTierGranularityOptions
+{
+    public string Public { get; set; } = "record";
+    public string Registered { get; set; } = "boolean";
+    public string Controlled { get; set; } = "boolean";
+
+    public string For(AccessTier tier) => tier switch
+    {
+        AccessTier.Public => Public,
+        AccessTier.Registered => Registered,
+        _ => Controlled,
+    };
+}
+
+public sealed class BeaconDatasetOptions
+{
+    /// <summary>boolean, count, record or none: overrides the tier's anonymous granularity for this dataset.</summary>
+    public string? MaxGranularity { get; set; }
+}
+
+/// <summary>Configuration section <c>Beacon</c>.</summary>
+public sealed class BeaconOptions
+{
+    public const string Section = "Beacon";
+    public const string ApiVersion = "v2.1.1";
+
+    /// <summary>Beacon id: unique, reverse domain notation.</summary>
+    public string Id { get; set; } = "org.example.genome-node.beacon";
+    public string Name { get; set; } = "Genome Node Beacon";
+    public string? Description { get; set; } = "Beacon v2 over the node's DuckDB variant store.";
+    public string Environment { get; set; } = "dev";
+    public string? WelcomeUrl { get; set; }
+    public string? AlternativeUrl { get; set; }
+    public BeaconOrganizationOptions Organization { get; set; } = new();
+
+    /// <summary>The most anonymous callers see of a dataset, per access tier.</summary>
+    public BeaconTierGranularityOptions AnonymousGranularity { get; set; } = new();
+
+    /// <summary>Per-dataset overrides, by dataset id.</summary>
+    public Dictionary<string, BeaconDatasetOptions> Datasets { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Granularity when a request names none.</summary>
+    public string DefaultGranularity { get; set; } = "boolean";
+
+    /// <summary>Largest <c>limit</c> accepted; a larger one is refused with 400 (a limit of 0 means this maximum).</summary>
+    public int MaxLimit { get; set; } = 1000;
+
+    /// <summary>
+    /// Maps <c>GET /bench/fixed?size=N</c>, a bare endpoint answering N fixed bytes, the peer bench/beacon.sh compares
+    /// g_variants throughput with. Off unless set.
+    /// </summary>
+    public bool BenchmarkEndpoint { get; set; }
+
+    /// <summary>The anonymous ceiling for a dataset, or null when anonymous callers may not query it.</summary>
+    public Granularity? AnonymousCeiling(string datasetId, AccessTier tier)
+    {
+        var text = Datasets.TryGetValue(datasetId, out var dataset) && dataset.MaxGranularity is { } own ? own : AnonymousGranularity.For(tier);
+        return Granularities.TryParse(text, out var granularity) ? granularity : null;
+    }
+}
+
+internal sealed class BeaconOptionsValidator : IValidateOptions<BeaconOptions>
+{
+    private static readonly string[] Environments = ["prod", "test", "dev", "staging"];
+
+    public ValidateOptionsResult Validate(string? name, BeaconOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Id))
+        {
+            failures.Add("Beacon:Id must not be empty");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Name))
+        {
+            failures.Add("Beacon:Name must not be empty");
+        }
+
+        if (!Environments.Contains(options.Environment))
+        {
+            failures.Add($"Beacon:Environment must be one of {string.Join(", ", Environments)}, not '{options.Environment}'");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Organization.Id) || string.IsNullOrWhiteSpace(options.Organization.Name))
+        {
+            failures.Add("Beacon:Organization:Id and Beacon:Organization:Name must not be empty");
+        }
+
+        CheckGranularity(failures, "Beacon:AnonymousGranularity:Public", options.AnonymousGranularity.Public);
+        CheckGranularity(failures, "Beacon:AnonymousGranularity:Registered", options.AnonymousGranularity.Registered);
+        CheckGranularity(failures, "Beacon:AnonymousGranularity:Controlled", options.AnonymousGranularity.Controlled);
+        foreach (var (id, dataset) in options.Datasets)
+        {
+            if (dataset.MaxGranularity is { } value)
+            {
+                CheckGranularity(failures, $"Beacon:Datasets:{id}:MaxGranularity", value);
+            }
+        }
+
+        if (!Granularities.TryParse(options.DefaultGranularity, out _))
+        {
+            failures.Add($"Beacon:DefaultGranularity must be boolean, count or record, not '{options.DefaultGranularity}'");
+        }
+
+        if (options.MaxLimit is < 1 or > 100_000)
+        {
+            failures.Add("Beacon:MaxLimit must be between 1 and 100000");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckGranularity(List<string> failures, string key, string value)
+    {
+        if (!Granularities.TryParse(value, out _) && !string.Equals(value, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{key} must be boolean, count, record or none, not '{value}'");
+        }
+    }
+}

@@ -1,0 +1,248 @@
+using System.Text.Json.Nodes;
+using GenomeNode.Beacon.Store;
+using GenomeNode.Beacon.Variants;
+using GenomeNode.Passport.Datasets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GenomeNode.Beacon.Api;
+
+/// <summary>
+/// Answers g_variants requests for an anonymous caller: which datasets are queried, what each may reveal (its
+/// anonymous ceiling from configuration), and the response at the granularity actually returned.
+/// </summary>
+public sealed class GVariantService(IServiceProvider services, VariantIndex index, IOptions<BeaconOptions> options)
+{
+    // Resolved only when needed: the in-memory index answers the hottest queries without opening a connection.
+    private VariantStore Store => services.GetRequiredService<VariantStore>();
+
+    public const string EntityType = "genomicVariant";
+    public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
+
+    public static IReadOnlyList<SchemaReference> ReturnedSchemas { get; } = [new(EntityType, DefaultSchemaId)];
+
+    private static readonly OntologyTerm Heterozygous = new("GENO:0000135", "heterozygous");
+    private static readonly OntologyTerm Homozygous = new("GENO:0000136", "homozygous");
+    private static readonly OntologyTerm Hemizygous = new("GENO:0000134", "hemizygous");
+
+    /// <summary>The response: a BooleanResponse (boolean or count granularity) or a ResultSetsResponse (record).</summary>
+    public async Task<object> AnswerAsync(GVariantRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var beacon = options.Value;
+        var datasets = await QueriedDatasetsAsync(request, cancellationToken);
+        var counts = IndexCount(request, datasets.Keys) ?? Store.Count(request.Query, datasets.Keys);
+        var hits = counts.Where(pair => pair.Value > 0).Select(pair => pair.Key).ToList();
+
+        // The returned granularity is the requested one, lowered to what every dataset with a hit allows (or, with
+        // no hit, to the most any queried dataset allows): never more than a dataset's ceiling, always what is sent.
+        var ceiling = hits.Count > 0
+            ? hits.Min(id => datasets[id])
+            : datasets.Count > 0 ? datasets.Values.Max() : Granularity.Boolean;
+        var returned = (Granularity)Math.Min((int)request.RequestedGranularity, (int)ceiling);
+        var total = hits.Sum(id => counts[id]);
+        var meta = Meta(beacon, request, returned);
+        if (returned == Granularity.Boolean)
+        {
+            return new BooleanResponse(meta, new ResponseSummary(hits.Count > 0));
+        }
+
+        if (returned == Granularity.Count)
+        {
+            return new BooleanResponse(meta, new ResponseSummary(hits.Count > 0, total));
+        }
+
+        var sets = new List<ResultSet>();
+        foreach (var (id, _) in datasets.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            var hit = counts.TryGetValue(id, out var count) && count > 0;
+            var include = request.IncludeResultsetResponses switch
+            {
+                "ALL" => true,
+                "HIT" => hit,
+                "MISS" => !hit,
+                _ => false,
+            };
+            if (!include)
+            {
+                continue;
+            }
+
+            var results = hit ? Documents(id, Store.Page(request.Query, id, request.Skip, request.Limit)) : [];
+            sets.Add(new ResultSet(id, "dataset", hit, hit ? count : 0, results));
+        }
+
+        return new ResultSetsResponse(meta, new ResponseSummary(hits.Count > 0, total), new ResultSetsBody(sets));
+    }
+
+    /// <summary>An errorResponse for a refused request.</summary>
+    public static ErrorResponse Error(BeaconOptions beacon, RequestEcho echo, int status, string message)
+    {
+        ArgumentNullException.ThrowIfNull(beacon);
+        ArgumentNullException.ThrowIfNull(echo);
+        var summary = Summary(echo, echo.Granularity ?? beacon.DefaultGranularity.ToLowerInvariant());
+        return new ErrorResponse(
+            new ResponseMeta(beacon.Id, BeaconOptions.ApiVersion, ReturnedSchemas, summary.RequestedGranularity, summary, echo.TestMode),
+            new BeaconError(status, message));
+    }
+
+    /// <summary>Counts from the in-memory index for exact sequence queries, or null when DuckDB answers.</summary>
+    private Dictionary<string, long>? IndexCount(GVariantRequest request, IReadOnlyCollection<string> datasetIds)
+    {
+        var query = request.Query;
+        if (query is not { Kind: VariantQueryKind.Sequence, Ref: { } reference, Alt: { } alternate, AlleleEnd: { } end, Chromosome: { } chromosome }
+            || query.VariantType is not null || query.GeneId is not null || query.AminoacidChange is not null || query.MinLength is not null
+            || query.MaxLength is not null)
+        {
+            return null;
+        }
+
+        return index.TryCount(query.Assembly, chromosome, (int)query.Start, (int)end, reference, alternate, datasetIds);
+    }
+
+    private async Task<Dictionary<string, Granularity>> QueriedDatasetsAsync(GVariantRequest request, CancellationToken cancellationToken)
+    {
+        var beacon = options.Value;
+        var visible = new Dictionary<string, Granularity>(StringComparer.Ordinal);
+        foreach (var dataset in await index.DatasetsAsync(services.GetRequiredService<DatasetCatalog>, cancellationToken))
+        {
+            if (request.TestMode && !dataset.IsDemo)
+            {
+                continue; // testMode answers from synthetic (demo) datasets only
+            }
+
+            if (beacon.AnonymousCeiling(dataset.Id, dataset.Tier) is { } ceiling)
+            {
+                visible[dataset.Id] = ceiling;
+            }
+        }
+
+        if (request.DatasetIds is not { } requested)
+        {
+            return visible;
+        }
+
+        var unknown = requested.FirstOrDefault(id => !visible.ContainsKey(id));
+        if (unknown is not null)
+        {
+            throw new BeaconRequestException("datasetIds", $"no dataset '{unknown}' can be queried here");
+        }
+
+        return requested.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => visible[id], StringComparer.Ordinal);
+    }
+
+    private static ResponseMeta Meta(BeaconOptions beacon, GVariantRequest request, Granularity returned) =>
+        new(beacon.Id, BeaconOptions.ApiVersion, ReturnedSchemas, returned.ToName(), Summary(request.Echo, request.RequestedGranularity.ToName()),
+            request.TestMode);
+
+    private static ReceivedRequestSummary Summary(RequestEcho echo, string granularity)
+    {
+        // Echoed in the nested form ({"g_variant": {...}}), the only one the v2.1.1 requestParameters schema accepts.
+        JsonObject? parameters = null;
+        if (echo.Parameters.Count > 0)
+        {
+            parameters = [];
+            var variant = new JsonObject();
+            foreach (var (key, value) in echo.Parameters)
+            {
+                if (key == "datasetIds")
+                {
+                    parameters["datasets"] = new JsonObject { ["datasetIds"] = value?.DeepClone() };
+                }
+                else
+                {
+                    variant[key] = value?.DeepClone();
+                }
+            }
+
+            if (variant.Count > 0)
+            {
+                parameters["g_variant"] = variant;
+            }
+        }
+
+        return new ReceivedRequestSummary(
+            echo.ApiVersion,
+            echo.RequestedSchemas.Count > 0 ? echo.RequestedSchemas : ReturnedSchemas,
+            new PaginationEcho(echo.Skip, echo.Limit),
+            granularity,
+            echo.IncludeResultsetResponses,
+            parameters,
+            null,
+            echo.TestMode);
+    }
+
+    private List<GenomicVariation> Documents(string datasetId, IReadOnlyList<StoredVariant> variants)
+    {
+        var individuals = Store.IndividualIds(datasetId);
+        return variants.Select(variant => Document(datasetId, variant, individuals)).ToList();
+    }
+
+    /// <summary>A genomicVariations document for a stored variant of a dataset whose records the caller may see.</summary>
+    public static GenomicVariation Document(string datasetId, StoredVariant variant, IReadOnlyDictionary<int, string> individuals)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        ArgumentNullException.ThrowIfNull(individuals);
+        var symbolic = variant.Alt.Length > 0 && Alleles.IsSymbolic(variant.Alt);
+        var sequenceId = ReferenceNames.TryAccession(variant.Assembly, variant.Chromosome, out var accession)
+            ? $"refseq:{accession}"
+            : $"{variant.Assembly}:{variant.Chromosome}";
+        var location = new VrsLocation("SequenceLocation", sequenceId,
+            new VrsInterval("SequenceInterval", new VrsNumber("Number", variant.Start), new VrsNumber("Number", variant.End)));
+        var variation = symbolic
+            ? new Variation(null, location, null, variant.VariantType, "", "")
+            : new Variation("Allele", location, new VrsState("LiteralSequenceExpression", variant.Alt));
+
+        var hgvs = symbolic ? null : GenomicHgvs(accession ?? $"{variant.Chromosome}", variant);
+        var identifiers = hgvs is null && variant.TranscriptHgvs.Count == 0 && variant.ProteinHgvs.Count == 0
+            ? null
+            : new Identifiers(hgvs, NullIfEmpty(variant.TranscriptHgvs), NullIfEmpty(variant.ProteinHgvs));
+        var molecular = variant.Genes.Count == 0 && variant.Effects.Count == 0 && variant.AminoacidChanges.Count == 0
+            ? null
+            : new MolecularAttributes(
+                NullIfEmpty(variant.Genes),
+                variant.Effects.Count == 0 ? null : variant.Effects.Select(e => new OntologyTerm(SequenceOntology.IdOf(e), e)).ToList(),
+                NullIfEmpty(variant.AminoacidChanges));
+        var frequency = new FrequencyInPopulations(
+            $"Genome Node dataset {datasetId}",
+            $"genotypes of dataset {datasetId}",
+            [
+                new PopulationFrequency(
+                    datasetId,
+                    variant.AlleleNumber == 0 ? 0 : Math.Round((double)variant.AlleleCount / variant.AlleleNumber, 6),
+                    variant.AlleleCount, variant.AlleleNumber, variant.Homozygous.Count, variant.Heterozygous.Count, variant.Hemizygous.Count),
+            ]);
+        var cases = new List<CaseLevelVariant>(variant.CarrierCount);
+        void AddCases(IReadOnlyList<int> samples, OntologyTerm zygosity)
+        {
+            foreach (var sample in samples)
+            {
+                var id = individuals.TryGetValue(sample, out var name) ? name : $"sample-{sample}";
+                cases.Add(new CaseLevelVariant(id, id, zygosity));
+            }
+        }
+
+        AddCases(variant.Heterozygous, Heterozygous);
+        AddCases(variant.Homozygous, Homozygous);
+        AddCases(variant.Hemizygous, Hemizygous);
+        cases.Sort((a, b) => string.CompareOrdinal(a.IndividualId, b.IndividualId));
+        return new GenomicVariation(variant.VariantInternalId, variation, identifiers, molecular, [frequency], cases.Count == 0 ? null : cases);
+    }
+
+    /// <summary>The genomic HGVS of a stored (left-trimmed, not 3'-shifted) allele.</summary>
+    public static string GenomicHgvs(string sequence, StoredVariant variant)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        var first = variant.Start + 1;
+        var change = variant.VariantType switch
+        {
+            "SNP" => $"{first}{variant.Ref}>{variant.Alt}",
+            "DEL" => variant.End - variant.Start == 1 ? $"{first}del" : $"{first}_{variant.End}del",
+            "INS" => $"{variant.Start}_{variant.Start + 1}ins{variant.Alt}",
+            _ => variant.End - variant.Start == 1 ? $"{first}delins{variant.Alt}" : $"{first}_{variant.End}delins{variant.Alt}",
+        };
+        return FormattableString.Invariant($"{sequence}:g.{change}");
+    }
+
+    private static List<string>? NullIfEmpty(IReadOnlyList<string> values) => values.Count == 0 ? null : [.. values];
+}

@@ -1,0 +1,193 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using DuckDB.NET.Data;
+
+namespace GenomeNode.Beacon.Store;
+
+/// <summary>
+/// Queries over <c>beacon.variants</c>. Every predicate bounds <c>chrom</c> and <c>start</c> where the query allows,
+/// so DuckDB's zone maps skip row groups outside the region.
+/// </summary>
+public sealed class VariantStore(DuckDBConnection connection)
+{
+    private const string Columns =
+        "dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, " +
+        "coalesce(het, []), hom, hemi, " +
+        "genes, effects, aa_changes, transcript_hgvs, protein_hgvs, het_bitmap";
+
+    /// <summary>Number of matching variants per dataset (datasets without a match are absent).</summary>
+    public Dictionary<string, long> Count(VariantQuery query, IReadOnlyCollection<string> datasetIds)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (datasetIds.Count == 0)
+        {
+            return counts;
+        }
+
+        using var command = connection.CreateCommand();
+        var where = Where(query, datasetIds, command);
+        command.CommandText = $"SELECT dataset_id, count(*) FROM beacon.variants WHERE {where} GROUP BY dataset_id";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    /// <summary>A page of a dataset's matching variants, ordered by position and alleles.</summary>
+    public IReadOnlyList<StoredVariant> Page(VariantQuery query, string datasetId, long skip, long limit)
+    {
+        using var command = connection.CreateCommand();
+        var where = Where(query, [datasetId], command);
+        command.CommandText = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT {Columns} FROM beacon.variants WHERE {where} ORDER BY chrom, start, \"end\", ref, alt LIMIT {limit} OFFSET {skip}");
+        using var reader = command.ExecuteReader();
+        var variants = new List<StoredVariant>();
+        while (reader.Read())
+        {
+            variants.Add(Read(reader));
+        }
+
+        return variants;
+    }
+
+    /// <summary>Individual ids of a dataset by sample index.</summary>
+    public Dictionary<int, string> IndividualIds(string datasetId)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sample_index, id FROM beacon.individuals WHERE dataset_id = $1";
+        command.Parameters.Add(new DuckDBParameter(datasetId));
+        using var reader = command.ExecuteReader();
+        var ids = new Dictionary<int, string>();
+        while (reader.Read())
+        {
+            ids[reader.GetInt32(0)] = reader.GetString(1);
+        }
+
+        return ids;
+    }
+
+    /// <summary>The longest span of a stored variant: how far left of a range query a variant may start and still overlap.</summary>
+    private long MaxSpan()
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(max(max_span), 0) FROM beacon.variant_files";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private string Where(VariantQuery query, IEnumerable<string> datasetIds, DuckDBCommand command)
+    {
+        var sql = new StringBuilder();
+        sql.Append("dataset_id IN (");
+        var first = true;
+        foreach (var id in datasetIds)
+        {
+            sql.Append(first ? "" : ", ").Append(Parameter(command, id));
+            first = false;
+        }
+
+        sql.Append(')');
+        if (query.Assembly is { } assembly)
+        {
+            sql.Append(" AND assembly = ").Append(Parameter(command, assembly));
+        }
+
+        if (query.Chromosome is { } chromosome)
+        {
+            sql.Append(" AND chrom = ").Append(Parameter(command, chromosome));
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        switch (query.Kind)
+        {
+            case VariantQueryKind.Sequence:
+            case VariantQueryKind.GenomicAllele:
+                sql.Append(inv, $" AND start = {query.Start}");
+                if (query.AlleleEnd is { } alleleEnd)
+                {
+                    sql.Append(inv, $" AND \"end\" = {alleleEnd}");
+                }
+
+                if (query.Ref is { } reference)
+                {
+                    sql.Append(" AND ref = ").Append(Parameter(command, reference));
+                }
+
+                break;
+            case VariantQueryKind.Range:
+                // Overlap of [start, end) with the window; a pure insertion (end = start) counts as the point at start.
+                var span = MaxSpan();
+                sql.Append(inv, $" AND start < {query.End} AND start >= {Math.Max(0, query.Start - span)} AND greatest(\"end\", start + 1) > {query.Start}");
+                break;
+            case VariantQueryKind.Bracket:
+                sql.Append(inv, $" AND start BETWEEN {query.Start} AND {query.End} AND \"end\" BETWEEN {query.EndMin} AND {query.EndMax}");
+                break;
+            case VariantQueryKind.Gene:
+            case VariantQueryKind.All:
+                break;
+        }
+
+        if (query.Alt is { } alt)
+        {
+            sql.Append(" AND alt = ").Append(Parameter(command, alt));
+        }
+
+        if (query.VariantType is { } type)
+        {
+            sql.Append(" AND variant_type = ").Append(Parameter(command, type));
+        }
+
+        if (query.GeneId is { } gene)
+        {
+            sql.Append(" AND list_contains(genes, ").Append(Parameter(command, gene)).Append(')');
+        }
+
+        if (query.AminoacidChange is { } change)
+        {
+            sql.Append(" AND list_contains(aa_changes, ").Append(Parameter(command, change)).Append(')');
+        }
+
+        const string length = "(CASE WHEN variant_type = 'SNP' THEN 1 WHEN variant_type IN ('MNP', 'INS', 'DEL', 'INDEL') " +
+            "THEN greatest(length(ref), length(alt)) ELSE greatest(\"end\" - start, 1) END)";
+        if (query.MinLength is { } min)
+        {
+            sql.Append(inv, $" AND {length} >= {min}");
+        }
+
+        if (query.MaxLength is { } max)
+        {
+            sql.Append(inv, $" AND {length} <= {max}");
+        }
+
+        return sql.ToString();
+    }
+
+    private static string Parameter(DuckDBCommand command, object value)
+    {
+        command.Parameters.Add(new DuckDBParameter(value));
+        return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static StoredVariant Read(DbDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5),
+        reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9), reader.GetInt32(10),
+        reader.IsDBNull(19) ? Ints(reader, 11) : GenomeNode.Beacon.Ingest.StagingWriter.Indexes(Blob(reader, 19)), Ints(reader, 12), Ints(reader, 13), Strings(reader, 14), Strings(reader, 15), Strings(reader, 16),
+        Strings(reader, 17), Strings(reader, 18));
+
+    private static byte[] Blob(DbDataReader reader, int ordinal)
+    {
+        using var stream = reader.GetStream(ordinal);
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return memory.ToArray();
+    }
+
+    private static List<int> Ints(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? [] : reader.GetFieldValue<List<int>>(ordinal);
+
+    private static List<string> Strings(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? [] : reader.GetFieldValue<List<string>>(ordinal);
+}

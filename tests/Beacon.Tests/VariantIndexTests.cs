@@ -1,0 +1,61 @@
+using GenomeNode.Beacon.Store;
+using GenomeNode.Beacon.Variants;
+using GenomeNode.Passport.Datasets;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GenomeNode.Beacon.Tests;
+
+/// <summary>The in-memory index answers exact allele counts as DuckDB does, and follows ingests.</summary>
+public sealed class VariantIndexTests(BeaconNode node) : IClassFixture<BeaconNode>
+{
+    [Fact]
+    public async Task Index_counts_equal_DuckDB_counts_for_stored_and_absent_alleles_and_follow_a_new_ingest()
+    {
+        var vcf = Tools.SyntheticVcf(node.Data.Combine("index.vcf.gz"), 1500, 12, seed: 21, annotated: false);
+        await node.AddDatasetAsync("indexed", AccessTier.Public, vcf);
+        var index = node.Services.GetRequiredService<VariantIndex>();
+        index.Build();
+        var alleles = Tools.Shell($"bcftools norm -m -any {Tools.Quote(vcf)} 2>/dev/null | bcftools query -f '%CHROM\\t%POS\\t%REF\\t%ALT\\n'")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')).ToList();
+        var random = new Random(5);
+        string[] datasets = ["indexed", "demo"];
+        var compared = 0;
+        using (var scope = node.Services.CreateScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<VariantStore>();
+            foreach (var f in Enumerable.Range(0, 150).Select(_ => alleles[random.Next(alleles.Count)]))
+            {
+                var position = int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture);
+                foreach (var alternate in new[] { f[3], f[3] + "A", "N" + f[3] })
+                {
+                    if (Alleles.Normalise(position - 1, f[2], alternate) is not { } allele)
+                    {
+                        continue;
+                    }
+
+                    var query = new VariantQuery
+                    {
+                        Kind = VariantQueryKind.Sequence, Chromosome = ReferenceNames.Canonical(f[0]), Start = allele.Start, AlleleEnd = allele.End,
+                        Ref = allele.Ref, Alt = allele.Alt,
+                    };
+                    var fromIndex = index.TryCount(null, query.Chromosome, allele.Start, allele.End, allele.Ref, allele.Alt, datasets);
+                    Assert.NotNull(fromIndex);
+                    Assert.Equal(store.Count(query, datasets).OrderBy(p => p.Key), fromIndex.OrderBy(p => p.Key));
+                    compared += fromIndex.Count;
+                }
+            }
+        }
+
+        Assert.True(compared >= 150);
+
+        // A new file invalidates the index; rebuilt, it holds the new allele.
+        var extra = node.Data.Combine("extra.vcf");
+        File.WriteAllText(extra, "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n22\t123456\t.\tAT\tA\t.\t.\t.\n");
+        await node.AddDatasetAsync("indexed", AccessTier.Public, extra);
+        Assert.Null(index.TryCount(null, "22", 123456, 123457, "T", "", datasets));
+        index.Build();
+        Assert.Equal(1, index.TryCount(null, "22", 123456, 123457, "T", "", datasets)!["indexed"]);
+        Assert.Equal(1, index.TryCount("GRCh38", "22", 123456, 123457, "T", "", datasets)!["indexed"]);
+        Assert.Empty(index.TryCount("GRCh37", "22", 123456, 123457, "T", "", datasets)!);
+    }
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using GenomeNode.Beacon.Ingest;
+using GenomeNode.Tests;
+
+namespace GenomeNode.Beacon.Tests;
+
+/// <summary>VCF ingest against a real, migrated DuckDB file.</summary>
+public sealed class VcfIngestTests : IDisposable
+{
+    private const string Header =
+        "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=1000000>\n##contig=<ID=chrX,length=1000000>\n" +
+        "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n" +
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS3\n";
+
+    private readonly TestDatabase database = new();
+    private readonly TemporaryDirectory files = new("genome-node-vcf");
+
+    public void Dispose()
+    {
+        database.Dispose();
+        files.Dispose();
+    }
+
+    private string Write(string name, string body)
+    {
+        var path = files.Combine(name);
+        File.WriteAllText(path, body);
+        return path;
+    }
+
+    private VcfIngestResult Ingest(string path, string dataset = "d1") =>
+        new VcfIngester(database.Connection).Ingest(new VcfIngestRequest(dataset, path, "GRCh38"));
+
+    private List<string> Rows(string where = "true")
+    {
+        using var command = database.Connection.CreateCommand();
+        command.CommandText =
+            "SELECT chrom, start, \"end\", ref, alt, variant_type, allele_count, allele_number, coalesce(list_sort(het), []), " +
+            $"coalesce(list_sort(hom), []), coalesce(list_sort(hemi), []) FROM beacon.variants WHERE {where} ORDER BY rowid";
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            var fields = new List<string>();
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                fields.Add(reader.GetValue(i) is System.Collections.IEnumerable list and not string
+                    ? "[" + string.Join(",", list.Cast<object>()) + "]"
+                    : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!);
+            }
+
+            rows.Add(string.Join(' ', fields));
+        }
+
+        return rows;
+    }
+
+    private long Count(string table)
+    {
+        using var command = database.Connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM beacon.{table}";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void Multi_allelic_records_are_split_per_ALT_trimmed_and_genotypes_become_carriers_by_zygosity()
+    {
+        var path = Write("split.vcf", Header +
+            "chr1\t100\t.\tGTC\tG,GTCT,ATC\t50\tPASS\t.\tGT\t0/1\t2|2\t1/3\n" +
+            "chrX\t500\trs1\tA\tT\t50\tPASS\t.\tGT:DP\t1:7\t0/1:3\t./.:0\n" +
+            "chr1\t200\t.\tC\t*,<NON_REF>,T\t50\tPASS\t.\tGT\t0/1\t2/3\t./3\n");
+
+        var result = Ingest(path);
+
+        Assert.Equal(3, result.Records);
+        Assert.Equal(5, result.Variants);
+        Assert.Equal(3, result.Samples);
+        string[] expected =
+        [
+            // GTC>G: deletion of TC after the padding base; S1 0/1 and S3 1/3 carry it once.
+            "1 100 102 TC  DEL 2 6 [0,2] [] []",
+            // GTC>GTCT: insertion of T after GTC; S2 2|2 is homozygous.
+            "1 102 102  T INS 2 6 [] [1] []",
+            // GTC>ATC: a SNV at the first base, carried once by S3 (1/3).
+            "1 99 100 G A SNP 1 6 [2] [] []",
+            // '*' and <NON_REF> are no alleles; T is carried once by S2 (2/3) and S3 (./3, one allele called).
+            "1 199 200 C T SNP 2 5 [1,2] [] []",
+            // chrX: S1's haploid '1' is hemizygous; S3 './.' is not called.
+            "X 499 500 A T SNP 2 3 [1] [] [0]",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), Rows().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Ingesting_the_same_file_twice_leaves_one_copy()
+    {
+        var path = Write("twice.vcf", Header + "chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1\n");
+
+        var first = Ingest(path);
+        var second = Ingest(path);
+
+        Assert.False(first.ReplacedSameFile);
+        Assert.True(second.ReplacedSameFile);
+        Assert.Equal(1, Count("variants"));
+        Assert.Equal(1, Count("variant_files"));
+        Assert.Equal(3, Count("individuals"));
+    }
+
+    [Fact]
+    public void A_second_file_of_the_same_dataset_adds_its_variants_and_reuses_the_individuals_by_sample_name()
+    {
+        Ingest(Write("a.vcf", Header + "chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1\n"));
+        Ingest(Write("b.vcf", Header.Replace("\tS1\tS2\tS3", "\tS3\tS4", StringComparison.Ordinal) + "chr1\t300\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\t0/1\n"));
+
+        Assert.Equal(2, Count("variants"));
+        Assert.Equal(4, Count("individuals"));
+        Assert.Equal(["1 299 300 A C SNP 2 4 [2,3] [] []"], Rows("start = 299"));
+    }
+
+    [Theory]
+    [InlineData("chr1\tabc\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "POS 'abc' is not a non-negative integer")]
+    [InlineData("chr1\t100\t.\tA1\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "REF 'A1' is not a sequence of bases")]
+    [InlineData("chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/2\t0/0\t1/1", "names allele 2 but the record has 1 ALT alleles")]
+    [InlineData("chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0", "2 sample columns where the header names 3")]
+    [InlineData("chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1\t0/0", "more than the header's 3 sample columns")]
+    [InlineData("chr1\t100\t.\tA\tG,,T\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "an empty ALT allele")]
+    [InlineData("chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/x\t0/0\t1/1", "is not allele indexes")]
+    [InlineData("chr1 100 . A G 50 PASS . GT 0/1 0/0 1/1", "the line ends after the CHROM column")]
+    [InlineData("chr1\t10009999919\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "POS 10009999919 is beyond 2147483647")]
+    public void A_malformed_line_stops_the_ingest_with_file_line_and_reason_and_leaves_the_previous_state(string line, string reason)
+    {
+        Ingest(Write("good.vcf", Header + "chr1\t50\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n"));
+        var before = Rows();
+        var path = Write("bad.vcf", Header + "chr1\t90\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1\n" + line + "\n");
+
+        var error = Assert.Throws<VcfFormatException>(() => Ingest(path));
+
+        Assert.StartsWith($"{path}:7: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Rows());
+        Assert.Equal(1, Count("variant_files"));
+        Assert.Equal(3, Count("individuals"));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_VCF_is_refused_at_its_first_line()
+    {
+        var path = Write("notes.txt", "hello\nworld\n");
+
+        var error = Assert.Throws<VcfFormatException>(() => Ingest(path));
+
+        Assert.StartsWith($"{path}:1: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Count("variants"));
+    }
+
+    [Fact]
+    public void An_unknown_assembly_is_refused_before_reading()
+    {
+        var path = Write("a.vcf", Header);
+
+        var error = Assert.Throws<VcfIngestException>(() =>
+            new VcfIngester(database.Connection).Ingest(new VcfIngestRequest("d1", path, "GRCm39")));
+
+        Assert.Contains("unknown assembly 'GRCm39'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unsorted_input_is_stored_in_chromosome_and_position_order()
+    {
+        var path = Write("unsorted.vcf", Header +
+            "chr1\t300\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n" +
+            "chrX\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n" +
+            "chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n");
+
+        Ingest(path);
+
+        Assert.Equal(["1 99", "1 299", "X 99"], Rows().Select(r => string.Join(' ', r.Split(' ').Take(2))).ToList());
+    }
+
+    [Fact]
+    public void Bgzipped_and_plain_files_give_the_same_rows()
+    {
+        var plain = Tools.SyntheticVcf(files.Combine("s.vcf.gz"), 300, 10, seed: 3, annotated: true);
+        Tools.Shell($"gzip -dc {Tools.Quote(plain)} > {Tools.Quote(files.Combine("s.vcf"))}");
+
+        Ingest(plain, "gz");
+        Ingest(files.Combine("s.vcf"), "txt");
+
+        Assert.Equal(Rows("dataset_id = 'gz'"), Rows("dataset_id = 'txt'"));
+        Assert.True(Rows("dataset_id = 'gz'").Count >= 300);
+    }
+
+    [Fact]
+    public void Ingest_in_many_staging_chunks_stores_the_same_rows_in_the_same_order()
+    {
+        var vcf = Tools.SyntheticVcf(files.Combine("c.vcf.gz"), 400, 10, seed: 5, annotated: true);
+        Ingest(vcf, "whole");
+        var chunk = VcfIngester.ChunkBytes;
+        try
+        {
+            VcfIngester.ChunkBytes = 2048;
+            Ingest(vcf, "chunked");
+        }
+        finally
+        {
+            VcfIngester.ChunkBytes = chunk;
+        }
+
+        Assert.Equal(Rows("dataset_id = 'whole'"), Rows("dataset_id = 'chunked'"));
+    }
+
+    [Fact]
+    public void Contig_names_with_colons_are_kept_and_their_variant_ids_read_back()
+    {
+        Ingest(Write("hla.vcf", Header.Replace("#CHROM", "##contig=<ID=HLA-A*01:01:01:01>\n#CHROM", StringComparison.Ordinal) +
+            "HLA-A*01:01:01:01\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n"));
+
+        Assert.Equal(["HLA-A*01:01:01:01 99 100 A G SNP 1 6 [0] [] []"], Rows());
+        Assert.True(GenomeNode.Beacon.Store.VariantIds.TryParse(
+            GenomeNode.Beacon.Store.VariantIds.Format("HLA-A*01:01:01:01", 99, "A", "G"), out var chromosome, out var start, out var reference, out var alternate));
+        Assert.Equal(("HLA-A*01:01:01:01", 99, "A", "G"), (chromosome, start, reference, alternate));
+    }
+}
