@@ -5,6 +5,7 @@ using System.Text.Json;
 using GenomeNode.Htsget.Data;
 using GenomeNode.Htsget.Formats;
 using GenomeNode.Htsget.Registration;
+using GenomeNode.Tests;
 
 namespace GenomeNode.Node.Host.Tests;
 
@@ -113,8 +114,8 @@ public sealed class HtsgetClientTests(HtsgetNodeFixture node)
         var path = node.Combine($"post-{Guid.NewGuid():N}.vcf.gz");
         await File.WriteAllBytesAsync(path, await FollowAsync(ticket));
 
-        var local = HtsTools.Lines("bcftools", "view", "--no-version", "-H", item.Path, "-r", "chr17:43044001-43125000,chr22:20000001-30000000");
-        var remote = HtsTools.Lines("bcftools", "view", "--no-version", "-H", path);
+        var local = ExternalTools.Lines("bcftools", "view", "--no-version", "-H", item.Path, "-r", "chr17:43044001-43125000,chr22:20000001-30000000");
+        var remote = ExternalTools.Lines("bcftools", "view", "--no-version", "-H", path);
 
         Assert.Empty(local.Except(remote));
         Assert.Equal(remote.Count, remote.Distinct().Count());
@@ -228,18 +229,18 @@ public sealed class HtsgetClientTests(HtsgetNodeFixture node)
     private static List<(string Name, long Records)> Counts(HtsgetObjectFile item)
     {
         var lines = item.Kind == HtsgetKind.Reads
-            ? HtsTools.Lines("samtools", "idxstats", item.Path).Select(line => line.Split('\t')).Select(f => (f[0], long.Parse(f[2], CultureInfo.InvariantCulture)))
-            : HtsTools.Lines("bcftools", "index", "-s", item.Path).Select(line => line.Split('\t')).Select(f => (f[0], long.Parse(f[2], CultureInfo.InvariantCulture)));
+            ? ExternalTools.Lines("samtools", "idxstats", item.Path).Select(line => line.Split('\t')).Select(f => (f[0], long.Parse(f[2], CultureInfo.InvariantCulture)))
+            : ExternalTools.Lines("bcftools", "index", "-s", item.Path).Select(line => line.Split('\t')).Select(f => (f[0], long.Parse(f[2], CultureInfo.InvariantCulture)));
         return [.. lines.Where(count => count.Item1 != "*")];
     }
 
     private static List<string> LocalRecords(HtsgetObjectFile item, string? region) => item.Kind == HtsgetKind.Reads
-        ? HtsTools.Lines("samtools", ["view", .. item.ViewOptions, item.Path, .. region is null ? Array.Empty<string>() : [region]])
-        : HtsTools.Lines("bcftools", ["view", "--no-version", "-H", item.Path, .. region is null ? Array.Empty<string>() : ["-r", region]]);
+        ? ExternalTools.Lines("samtools", ["view", .. item.ViewOptions, item.Path, .. region is null ? Array.Empty<string>() : [region]])
+        : ExternalTools.Lines("bcftools", ["view", "--no-version", "-H", item.Path, .. region is null ? Array.Empty<string>() : ["-r", region]]);
 
     private static List<string> RemoteRecords(HtsgetObjectFile item, string url) => item.Kind == HtsgetKind.Reads
-        ? HtsTools.Lines("samtools", ["view", .. item.ViewOptions, url])
-        : HtsTools.Lines("bcftools", "view", "--no-version", "-H", url);
+        ? ExternalTools.Lines("samtools", ["view", .. item.ViewOptions, url])
+        : ExternalTools.Lines("bcftools", "view", "--no-version", "-H", url);
 
     // The file without its index beside it: htslib adds ##contig lines from a tabix index to a VCF header that has
     // none, which a stream (local or over htsget) never has.
@@ -255,6 +256,6 @@ public sealed class HtsgetClientTests(HtsgetNodeFixture node)
     }
 
     private static string Header(HtsgetObjectFile item, string source) => item.Kind == HtsgetKind.Reads
-        ? HtsTools.Run("samtools", ["view", "--no-PG", "-H", .. item.ViewOptions, source])
-        : HtsTools.Run("bcftools", "view", "--no-version", "-h", source);
+        ? ExternalTools.Run("samtools", ["view", "--no-PG", "-H", .. item.ViewOptions, source])
+        : ExternalTools.Run("bcftools", "view", "--no-version", "-h", source);
 }

@@ -36,20 +36,20 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var bam = Combine("index.bam");
-        HtsTools.Run("samtools", "view", "--no-PG", "-b", "-o", bam, Path.Combine(Htslib, "index.sam"));
-        HtsTools.Run("samtools", "index", bam);
+        ExternalTools.Run("samtools", "view", "--no-PG", "-b", "-o", bam, Path.Combine(Htslib, "index.sam"));
+        ExternalTools.Run("samtools", "index", bam);
         var cram = Combine("index.cram");
-        HtsTools.Run("samtools", "view", "--no-PG", "-C", "-T", CeReference, "-o", cram, Path.Combine(Htslib, "index.sam"));
-        HtsTools.Run("samtools", "index", cram);
+        ExternalTools.Run("samtools", "view", "--no-PG", "-C", "-T", CeReference, "-o", cram, Path.Combine(Htslib, "index.sam"));
+        ExternalTools.Run("samtools", "index", cram);
         var vcf = Combine("index.vcf.gz");
-        File.WriteAllBytes(vcf, HtsTools.RunBytes("bgzip", "-c", Path.Combine(Htslib, "index.vcf")));
-        HtsTools.Run("tabix", "-p", "vcf", vcf);
+        File.WriteAllBytes(vcf, ExternalTools.RunBytes("bgzip", "-c", Path.Combine(Htslib, "index.vcf")));
+        ExternalTools.Run("tabix", "-p", "vcf", vcf);
         var bcf = Combine("index.bcf");
-        HtsTools.Run("bcftools", "view", "--no-version", "-Ob", "-o", bcf, Path.Combine(Htslib, "index.vcf"));
-        HtsTools.Run("bcftools", "index", bcf);
+        ExternalTools.Run("bcftools", "view", "--no-version", "-Ob", "-o", bcf, Path.Combine(Htslib, "index.vcf"));
+        ExternalTools.Run("bcftools", "index", bcf);
 
-        HtsTools.ReferencePath = Combine("ref-cache");
-        DebianHtsFiles.WriteReferenceCache(HtsTools.ReferencePath);
+        ExternalTools.ReferencePath = Combine("ref-cache");
+        DebianHtsFiles.WriteReferenceCache(ExternalTools.ReferencePath);
         var debian = DebianHtsFiles.All.Select(PrepareShipped).ToList();
 
         Factory.UseKestrel(0);
@@ -144,7 +144,7 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
                 plain.CopyTo(text);
             }
 
-            File.WriteAllBytes(path, HtsTools.RunBytes("bgzip", "-c", path + ".txt"));
+            File.WriteAllBytes(path, ExternalTools.RunBytes("bgzip", "-c", path + ".txt"));
         }
 
         try
@@ -183,13 +183,13 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
         switch (format)
         {
             case "BAM" or "CRAM":
-                HtsTools.Run("samtools", "index", path);
+                ExternalTools.Run("samtools", "index", path);
                 return path + (format == "BAM" ? ".bai" : ".crai");
             case "BCF":
-                HtsTools.Run("bcftools", "index", path);
+                ExternalTools.Run("bcftools", "index", path);
                 return path + ".csi";
             default:
-                HtsTools.Run("tabix", "-p", "vcf", path);
+                ExternalTools.Run("tabix", "-p", "vcf", path);
                 return path + ".tbi";
         }
     }
@@ -202,7 +202,7 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
         string[] options = [];
         if (item.Format == "CRAM")
         {
-            var named = HtsTools.Lines("samtools", "view", "-H", item.Path)
+            var named = ExternalTools.Lines("samtools", "view", "-H", item.Path)
                 .Where(line => line.StartsWith("@SQ\t", StringComparison.Ordinal) && !line.Contains("\tM5:", StringComparison.Ordinal))
                 .SelectMany(line => line.Split('\t').Where(field => field.StartsWith("UR:", StringComparison.Ordinal)))
                 .Select(field => Path.GetFileName(field[3..]))
@@ -211,7 +211,7 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
             options = fasta is null ? [] : ["-T", fasta];
             try
             {
-                HtsTools.Run("samtools", ["view", .. options, item.Path]);
+                ExternalTools.Run("samtools", ["view", .. options, item.Path]);
             }
             catch (InvalidOperationException)
             {
@@ -221,11 +221,11 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
 
         if (item.Kind == HtsgetKind.Reads)
         {
-            HtsTools.Run("samtools", ["view", .. options, item.Path]);
+            ExternalTools.Run("samtools", ["view", .. options, item.Path]);
         }
         else
         {
-            HtsTools.Run("bcftools", "view", "--no-version", item.Path);
+            ExternalTools.Run("bcftools", "view", "--no-version", item.Path);
         }
 
         return options;
@@ -256,49 +256,4 @@ public sealed record HtsgetObjectFile(string Id, HtsgetKind Kind, string Format,
 public sealed class HtsgetNodeGroup : ICollectionFixture<HtsgetNodeFixture>
 {
     public const string Name = "htsget node";
-}
-
-/// <summary>samtools, bcftools, bgzip and tabix as clients and oracles; CRAM decoding never fetches a reference.</summary>
-internal static class HtsTools
-{
-    /// <summary>Directory of reference sequences by MD5 (htslib REF_PATH); none: CRAM decoding never fetches one.</summary>
-    public static string? ReferencePath { get; set; }
-
-    public static string Run(string program, params string[] arguments) => Encoding.UTF8.GetString(RunBytes(program, arguments));
-
-    public static List<string> Lines(string program, params string[] arguments) =>
-        [.. Run(program, arguments).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
-
-    public static byte[] RunBytes(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["REF_PATH"] = ReferencePath is null ? "/nonexistent" : ReferencePath + "/%s";
-        start.Environment["REF_CACHE"] = "/nonexistent";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}");
-        using var output = new MemoryStream();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill();
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {stderr.Result}");
-        }
-
-        return output.ToArray();
-    }
 }

@@ -1,4 +1,5 @@
 using GenomeNode.Htsget.Formats;
+using GenomeNode.Tests;
 
 namespace GenomeNode.Htsget.Tests.Formats;
 
@@ -35,7 +36,7 @@ public sealed class BamRegionChunksTests(BuiltFiles files)
         {
             var chunks = RegionChunks.Find(index, region.ReferenceId, region.Start, region.End);
             ChunkAssertions.Merged(chunks, region);
-            var expected = Tools.Lines("samtools", "view", "-X", file.Bam, file.Index, region.ToolNotation)
+            var expected = ExternalTools.Lines("samtools", "view", "-X", file.Bam, file.Index, region.ToolNotation)
                 .Select(ReadKey.FromSamLine);
             ChunkAssertions.Holds(expected, RecordDecoders.BamRecords(file.Bam, chunks), $"{bam}{indexSuffix} {region}");
         }
@@ -48,7 +49,7 @@ public sealed class BamRegionChunksTests(BuiltFiles files)
         var file = BamCase.Resolve(files, bam, indexSuffix);
         var start = RegionChunks.UnplacedRecordsStart(file.ReadIndex()) ?? file.ReadHeader().FirstRecordOffset;
 
-        var expected = Tools.Lines("samtools", "view", "-X", file.Bam, file.Index, "*").Select(ReadKey.FromSamLine);
+        var expected = ExternalTools.Lines("samtools", "view", "-X", file.Bam, file.Index, "*").Select(ReadKey.FromSamLine);
         Assert.Equal(expected, RecordDecoders.BamRecordsFrom(file.Bam, start));
     }
 
@@ -59,7 +60,7 @@ public sealed class BamRegionChunksTests(BuiltFiles files)
         var index = file.ReadIndex();
         var chunks = RegionChunks.Find(index, 0, 100_000_000, 100_001_000);
         var covered = RecordDecoders.BamRecords(file.Bam, chunks);
-        var total = int.Parse(Tools.Run("samtools", "view", "-c", file.Bam).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var total = int.Parse(ExternalTools.Run("samtools", "view", "-c", file.Bam).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.InRange(covered.Count, 1, total / 20);
     }
@@ -78,7 +79,7 @@ public sealed class BamRegionChunksTests(BuiltFiles files)
     // last read; for references without reads, the whole reference. The synthetic file adds random windows.
     private static IEnumerable<Region> RegionsOf(BamCase file, BamHeader header)
     {
-        var positions = Tools.Lines("samtools", "view", file.Bam)
+        var positions = ExternalTools.Lines("samtools", "view", file.Bam)
             .Select(line => line.Split('\t'))
             .Where(fields => fields[2] != "*")
             .GroupBy(fields => fields[2], fields => long.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture))

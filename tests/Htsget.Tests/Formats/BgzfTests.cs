@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using GenomeNode.Htsget.Formats;
+using GenomeNode.Tests;
 
 namespace GenomeNode.Htsget.Tests.Formats;
 
@@ -37,7 +38,7 @@ public sealed class BgzfTests(BuiltFiles files)
         }
 
         Assert.Equal(stream.Length, layout.CompressedLength);
-        Assert.Equal(Tools.RunBytes("bgzip", "-d", "-c", path).LongLength, layout.UncompressedLength);
+        Assert.Equal(ExternalTools.RunBytes("bgzip", "-d", "-c", path).LongLength, layout.UncompressedLength);
         Assert.True(layout.EndsWithEofMarker);
         Assert.True(layout.Blocks[^1].IsEmpty);
         Assert.All(layout.Blocks, block => Assert.InRange(block.CompressedSize, Bgzf.EofMarkerLength, Bgzf.MaxBlockLength));
@@ -53,7 +54,7 @@ public sealed class BgzfTests(BuiltFiles files)
 
         bgzf.CopyTo(data);
 
-        Assert.Equal(Tools.RunBytes("bgzip", "-d", "-c", path), data.ToArray());
+        Assert.Equal(ExternalTools.RunBytes("bgzip", "-d", "-c", path), data.ToArray());
     }
 
     [Fact]
@@ -168,7 +169,7 @@ public sealed class BgzfTests(BuiltFiles files)
     public void Plain_gzip_and_plain_text_are_not_bgzf()
     {
         var gzip = files.Combine("plain.gz");
-        File.WriteAllBytes(gzip, Tools.RunBytes("gzip", "-c", TestFiles.HtslibFile("index.vcf")));
+        File.WriteAllBytes(gzip, ExternalTools.RunBytes("gzip", "-c", TestFiles.HtslibFile("index.vcf")));
 
         var plainGzip = File.ReadAllBytes(gzip);
         var plainText = File.ReadAllBytes(TestFiles.HtslibFile("index.vcf"));

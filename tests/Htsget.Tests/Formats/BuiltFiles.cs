@@ -15,44 +15,44 @@ public sealed class BuiltFiles : IDisposable
     public BuiltFiles()
     {
         IndexBam = Combine("index.bam");
-        Tools.Run("samtools", "view", "--no-PG", "-b", "-o", IndexBam, TestFiles.HtslibFile("index.sam"));
-        Tools.Run("samtools", "index", IndexBam);
-        Tools.Run("samtools", "index", "-c", IndexBam);
+        ExternalTools.Run("samtools", "view", "--no-PG", "-b", "-o", IndexBam, TestFiles.HtslibFile("index.sam"));
+        ExternalTools.Run("samtools", "index", IndexBam);
+        ExternalTools.Run("samtools", "index", "-c", IndexBam);
 
         SyntheticBam = Combine("synthetic.bam");
         var sam = Combine("synthetic.sam");
         File.WriteAllText(sam, SyntheticSam.Generate(seed: 20240611));
-        Tools.Run("samtools", "sort", "--no-PG", "-o", SyntheticBam, sam);
-        Tools.Run("samtools", "index", SyntheticBam);
-        Tools.Run("samtools", "index", "-c", "-m", "12", SyntheticBam);
+        ExternalTools.Run("samtools", "sort", "--no-PG", "-o", SyntheticBam, sam);
+        ExternalTools.Run("samtools", "index", SyntheticBam);
+        ExternalTools.Run("samtools", "index", "-c", "-m", "12", SyntheticBam);
 
         // Debian ships this one with a .bai that no longer matches the BAM (samtools itself fails with it).
         foreach (var stale in StaleBaiBams)
         {
             var copy = Combine(Path.GetFileName(stale));
             File.Copy(TestFiles.SamtoolsFile(stale), copy);
-            Tools.Run("samtools", "index", copy);
+            ExternalTools.Run("samtools", "index", copy);
         }
 
         IndexCram = Combine("index.cram");
-        Tools.Run("samtools", "view", "--no-PG", "-C", "-T", TestFiles.CeReference, "-o", IndexCram,
+        ExternalTools.Run("samtools", "view", "--no-PG", "-C", "-T", TestFiles.CeReference, "-o", IndexCram,
             TestFiles.HtslibFile("index.sam"));
-        Tools.Run("samtools", "index", IndexCram);
+        ExternalTools.Run("samtools", "index", IndexCram);
 
         IndexVcf = Bgzip(TestFiles.HtslibFile("index.vcf"), "index.vcf.gz");
-        Tools.Run("tabix", "-p", "vcf", IndexVcf);
-        Tools.Run("bcftools", "index", "--csi", IndexVcf);
+        ExternalTools.Run("tabix", "-p", "vcf", IndexVcf);
+        ExternalTools.Run("bcftools", "index", "--csi", IndexVcf);
 
         SmallVcf = Bgzip(TestFiles.HtslibFile("tabix/vcf_file.vcf"), "vcf_file.vcf.gz");
-        Tools.Run("tabix", "-p", "vcf", SmallVcf);
+        ExternalTools.Run("tabix", "-p", "vcf", SmallVcf);
 
         // Positions near 2^31 do not fit BAI/TBI's 2^29 scheme: only a deeper CSI indexes them.
         LargeChromosomeVcf = Bgzip(TestFiles.HtslibFile("tabix/large_chr.vcf"), "large_chr.vcf.gz");
-        Tools.Run("tabix", "-C", "-p", "vcf", LargeChromosomeVcf);
+        ExternalTools.Run("tabix", "-C", "-p", "vcf", LargeChromosomeVcf);
 
         IndexBcf = Combine("index.bcf");
-        Tools.Run("bcftools", "view", "--no-version", "-Ob", "-o", IndexBcf, TestFiles.HtslibFile("index.vcf"));
-        Tools.Run("bcftools", "index", IndexBcf);
+        ExternalTools.Run("bcftools", "view", "--no-version", "-Ob", "-o", IndexBcf, TestFiles.HtslibFile("index.vcf"));
+        ExternalTools.Run("bcftools", "index", IndexBcf);
     }
 
     /// <summary>samtools-test BAMs whose shipped .bai is stale; copies with fresh indexes are built beside the others.</summary>
@@ -84,7 +84,7 @@ public sealed class BuiltFiles : IDisposable
     private string Bgzip(string source, string name)
     {
         var path = Combine(name);
-        File.WriteAllBytes(path, Tools.RunBytes("bgzip", "-c", source));
+        File.WriteAllBytes(path, ExternalTools.RunBytes("bgzip", "-c", source));
         return path;
     }
 }

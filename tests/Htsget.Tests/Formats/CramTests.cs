@@ -1,4 +1,5 @@
 using GenomeNode.Htsget.Formats;
+using GenomeNode.Tests;
 
 namespace GenomeNode.Htsget.Tests.Formats;
 
@@ -45,12 +46,12 @@ public sealed class CramTests(BuiltFiles files)
         Assert.Same(layout.Containers[0], layout.HeaderContainer);
         Assert.False(layout.HeaderContainer!.IsEof);
         var definition = layout.FileDefinition;
-        Assert.Contains($"CRAM version {definition.MajorVersion}.{definition.MinorVersion} ", Tools.Run("htsfile", path), StringComparison.Ordinal);
+        Assert.Contains($"CRAM version {definition.MajorVersion}.{definition.MinorVersion} ", ExternalTools.Run("htsfile", path), StringComparison.Ordinal);
 
         // EOF containers arrived with CRAM 2.1.
         Assert.Equal(definition.MajorVersion > 2 || definition.MinorVersion >= 1, layout.EndsWithEofContainer);
 
-        var records = Tools.Run("samtools", "view", "-c", "-T", BamCase.ResolvePath(files, reference), path).Trim();
+        var records = ExternalTools.Run("samtools", "view", "-c", "-T", BamCase.ResolvePath(files, reference), path).Trim();
         Assert.Equal(long.Parse(records, System.Globalization.CultureInfo.InvariantCulture),
             layout.DataContainers.Sum(container => (long)container.Header.RecordCount));
     }
@@ -82,7 +83,7 @@ public sealed class CramTests(BuiltFiles files)
         var path = BamCase.ResolvePath(files, cram);
         var layout = ReadLayout(path);
         var entries = ReadCrai(path + ".crai");
-        var names = Tools.Lines("samtools", "view", "-H", path)
+        var names = ExternalTools.Lines("samtools", "view", "-H", path)
             .Where(line => line.StartsWith("@SQ", StringComparison.Ordinal))
             .Select(line => line.Split('\t').Single(field => field.StartsWith("SN:", StringComparison.Ordinal))[3..])
             .ToList();
@@ -93,13 +94,13 @@ public sealed class CramTests(BuiltFiles files)
         foreach (var region in regions)
         {
             var offsets = CraiQuery.ContainerOffsets(entries, region.ReferenceId, region.Start, region.End);
-            var expected = Tools.Lines("samtools", "view", "-T", TestFiles.CeReference, path, region.ToolNotation)
+            var expected = ExternalTools.Lines("samtools", "view", "-T", TestFiles.CeReference, path, region.ToolNotation)
                 .Select(ReadKey.FromSamLine);
             ChunkAssertions.Holds(expected, ReadsInContainers(path, layout, offsets), $"{cram} {region}");
         }
 
         var unplaced = CraiQuery.ContainerOffsets(entries, -1, 0, long.MaxValue);
-        var unmapped = Tools.Lines("samtools", "view", "-T", TestFiles.CeReference, path, "*").Select(ReadKey.FromSamLine);
+        var unmapped = ExternalTools.Lines("samtools", "view", "-T", TestFiles.CeReference, path, "*").Select(ReadKey.FromSamLine);
         ChunkAssertions.Holds(unmapped, ReadsInContainers(path, layout, unplaced), $"{cram} *");
     }
 
@@ -204,6 +205,6 @@ public sealed class CramTests(BuiltFiles files)
             output.Write(bytes, (int)eof.Offset, (int)eof.Length);
         }
 
-        return Tools.Lines("samtools", "view", "-T", TestFiles.CeReference, slice).Select(ReadKey.FromSamLine).ToList();
+        return ExternalTools.Lines("samtools", "view", "-T", TestFiles.CeReference, slice).Select(ReadKey.FromSamLine).ToList();
     }
 }

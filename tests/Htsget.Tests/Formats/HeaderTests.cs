@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenomeNode.Htsget.Formats;
+using GenomeNode.Tests;
 
 namespace GenomeNode.Htsget.Tests.Formats;
 
@@ -27,8 +28,8 @@ public sealed class HeaderTests(BuiltFiles files)
 
         var header = BamHeaderReader.Read(stream);
 
-        Assert.Equal(Tools.Run("samtools", "view", "-H", "--no-PG", path), header.Text);
-        var sequences = Tools.Lines("samtools", "view", "-H", "--no-PG", path)
+        Assert.Equal(ExternalTools.Run("samtools", "view", "-H", "--no-PG", path), header.Text);
+        var sequences = ExternalTools.Lines("samtools", "view", "-H", "--no-PG", path)
             .Where(line => line.StartsWith("@SQ", StringComparison.Ordinal))
             .Select(line => line.Split('\t'))
             .Select(fields => new ReferenceSequence(
@@ -47,7 +48,7 @@ public sealed class HeaderTests(BuiltFiles files)
 
         var records = RecordDecoders.BamRecordsFrom(path, header.FirstRecordOffset);
 
-        Assert.Equal(Tools.Lines("samtools", "view", path).Select(ReadKey.FromSamLine), records);
+        Assert.Equal(ExternalTools.Lines("samtools", "view", path).Select(ReadKey.FromSamLine), records);
     }
 
     [Fact]
@@ -84,13 +85,13 @@ public sealed class HeaderTests(BuiltFiles files)
 
         var header = VcfHeaderReader.Read(stream);
 
-        Assert.Equal(Tools.Run("tabix", "-H", path), header.Text);
-        var firstRecord = Tools.Run("bgzip", "-d", "-c", path).Split('\n').First(line => !line.StartsWith('#'));
+        Assert.Equal(ExternalTools.Run("tabix", "-H", path), header.Text);
+        var firstRecord = ExternalTools.Run("bgzip", "-d", "-c", path).Split('\n').First(line => !line.StartsWith('#'));
         using var bgzf = new BgzfReadStream(File.OpenRead(path));
         bgzf.Seek(header.FirstRecordOffset);
         Assert.Equal(firstRecord, RecordDecoders.ReadLine(bgzf));
         Assert.Equal(
-            Tools.Lines("bcftools", "view", "-h", path).Where(line => line.StartsWith("##contig=", StringComparison.Ordinal))
+            ExternalTools.Lines("bcftools", "view", "-h", path).Where(line => line.StartsWith("##contig=", StringComparison.Ordinal))
                 .Select(line => line.Split("ID=")[1].Split(',', '>')[0]),
             header.ContigNames);
     }
@@ -99,8 +100,8 @@ public sealed class HeaderTests(BuiltFiles files)
     public void A_vcf_with_only_a_header_ends_at_the_end_of_the_data()
     {
         var path = files.Combine("header-only.vcf.gz");
-        File.WriteAllBytes(path, Tools.RunBytes("bgzip", "-c", files.Combine("header-only.vcf")
-            .Also(file => File.WriteAllText(file, Tools.Run("tabix", "-H", files.IndexVcf)))));
+        File.WriteAllBytes(path, ExternalTools.RunBytes("bgzip", "-c", files.Combine("header-only.vcf")
+            .Also(file => File.WriteAllText(file, ExternalTools.Run("tabix", "-H", files.IndexVcf)))));
         using var stream = File.OpenRead(path);
 
         var header = VcfHeaderReader.Read(stream);
@@ -123,14 +124,14 @@ public sealed class HeaderTests(BuiltFiles files)
         Assert.Equal(new Version(2, 2), header.BcfVersion);
         Assert.StartsWith("##fileformat=VCF", header.Text, StringComparison.Ordinal);
         Assert.Contains("#CHROM\tPOS", header.Text, StringComparison.Ordinal);
-        var contigs = Tools.Lines("bcftools", "view", "-h", path)
+        var contigs = ExternalTools.Lines("bcftools", "view", "-h", path)
             .Where(line => line.StartsWith("##contig=", StringComparison.Ordinal))
             .Select(line => line.Split("ID=")[1].Split(',', '>')[0]);
         Assert.Equal(contigs, header.ContigNames);
 
         using var bgzf = new BgzfReadStream(File.OpenRead(path));
         bgzf.Seek(header.FirstRecordOffset);
-        var first = Tools.Lines("bcftools", "view", "-H", path)[0].Split('\t');
+        var first = ExternalTools.Lines("bcftools", "view", "-H", path)[0].Split('\t');
         Assert.Equal($"{first[0]}:{first[1]}", RecordDecoders.ReadBcfSite(bgzf, header.ContigNames));
     }
 
@@ -149,7 +150,7 @@ public sealed class HeaderTests(BuiltFiles files)
         var records = files.Combine("no-header.vcf");
         File.WriteAllText(records, "1\t100\t.\tA\tC\t.\t.\t.\n");
         var path = files.Combine("no-header.vcf.gz");
-        File.WriteAllBytes(path, Tools.RunBytes("bgzip", "-c", records));
+        File.WriteAllBytes(path, ExternalTools.RunBytes("bgzip", "-c", records));
         using var stream = File.OpenRead(path);
 
         Assert.Throws<HtsFormatException>(() => VcfHeaderReader.Read(stream));

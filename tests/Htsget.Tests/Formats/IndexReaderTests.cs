@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenomeNode.Htsget.Formats;
+using GenomeNode.Tests;
 
 namespace GenomeNode.Htsget.Tests.Formats;
 
@@ -16,7 +17,7 @@ public sealed class IndexReaderTests(BuiltFiles files)
     {
         var file = BamCase.Resolve(files, bam, indexSuffix);
         var index = file.ReadIndex();
-        var stats = Tools.Lines("samtools", "idxstats", file.Bam).Select(line => line.Split('\t')).ToList();
+        var stats = ExternalTools.Lines("samtools", "idxstats", file.Bam).Select(line => line.Split('\t')).ToList();
 
         Assert.Equal(stats.Count - 1, index.References.Count);
         for (var id = 0; id < index.References.Count; id++)
@@ -92,7 +93,7 @@ public sealed class IndexReaderTests(BuiltFiles files)
         Assert.Equal(TabixFileType.Vcf, tabix.FileType);
         Assert.False(tabix.IsZeroBased);
         Assert.Equal((1, 2, 0, '#', 0), (tabix.SequenceColumn, tabix.BeginColumn, tabix.EndColumn, tabix.MetaCharacter, tabix.SkipLines));
-        Assert.Equal(Tools.Lines("tabix", "-l", files.IndexVcf), tabix.SequenceNames);
+        Assert.Equal(ExternalTools.Lines("tabix", "-l", files.IndexVcf), tabix.SequenceNames);
         Assert.Equal(tabix.SequenceNames.Count, index.References.Count);
         Assert.Equal(1, index.FindReference(tabix.SequenceNames[1]));
         Assert.Equal(-1, index.FindReference("no-such-contig"));
@@ -112,7 +113,7 @@ public sealed class IndexReaderTests(BuiltFiles files)
         };
         var names = which == "bcf.csi" ? BcfHeader(files.IndexBcf).ContigNames : index.Tabix!.SequenceNames;
 
-        foreach (var fields in Tools.Lines("bcftools", "index", "-s", data).Select(line => line.Split('\t')))
+        foreach (var fields in ExternalTools.Lines("bcftools", "index", "-s", data).Select(line => line.Split('\t')))
         {
             var id = names.ToList().IndexOf(fields[0]);
             Assert.True(id >= 0 && id < index.References.Count, $"{fields[0]} is not indexed");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenomeNode.Htsget.Formats;
+using GenomeNode.Tests;
 
 namespace GenomeNode.Htsget.Tests.Formats;
 
@@ -21,14 +22,14 @@ public sealed class VariantRegionChunksTests(BuiltFiles files)
         }
 
         var names = index.Tabix!.SequenceNames;
-        var sites = Tools.Lines("tabix", path, "-R", WholeContigs(names))
+        var sites = ExternalTools.Lines("tabix", path, "-R", WholeContigs(names))
             .Select(line => line.Split('\t'))
             .Select(fields => (Chrom: fields[0], Position: long.Parse(fields[1], CultureInfo.InvariantCulture)));
         foreach (var region in Regions(names, sites))
         {
             var chunks = RegionChunks.Find(index, region.ReferenceId, region.Start, region.End);
             ChunkAssertions.Merged(chunks, region);
-            var expected = Tools.Lines("tabix", path, region.ToolNotation.Replace("{", "", StringComparison.Ordinal).Replace("}", "", StringComparison.Ordinal));
+            var expected = ExternalTools.Lines("tabix", path, region.ToolNotation.Replace("{", "", StringComparison.Ordinal).Replace("}", "", StringComparison.Ordinal));
             ChunkAssertions.Holds(expected, RecordDecoders.VcfLines(path, chunks), $"{vcf}{indexSuffix} {region}");
         }
     }
@@ -48,7 +49,7 @@ public sealed class VariantRegionChunksTests(BuiltFiles files)
             header = BcfHeaderReader.Read(stream);
         }
 
-        var sites = Tools.Lines("bcftools", "view", "-H", files.IndexBcf)
+        var sites = ExternalTools.Lines("bcftools", "view", "-H", files.IndexBcf)
             .Select(line => line.Split('\t'))
             .Select(fields => (Chrom: fields[0], Position: long.Parse(fields[1], CultureInfo.InvariantCulture)));
         foreach (var region in Regions(header.ContigNames, sites))
@@ -57,7 +58,7 @@ public sealed class VariantRegionChunksTests(BuiltFiles files)
                 ? RegionChunks.Find(index, region.ReferenceId, region.Start, region.End)
                 : [];
             ChunkAssertions.Merged(chunks, region);
-            var expected = Tools.Lines("bcftools", "view", "-H", files.IndexBcf,
+            var expected = ExternalTools.Lines("bcftools", "view", "-H", files.IndexBcf,
                     region.End == long.MaxValue ? region.Name : $"{region.Name}:{region.Start + 1}-{region.End}")
                 .Select(line => line.Split('\t'))
                 .Select(fields => $"{fields[0]}:{fields[1]}");

@@ -96,7 +96,7 @@ public sealed class RefusalTests(BuiltFiles files) : IDisposable
         Assert.Contains("bgzip", Refused(new("x", "ds", HtsgetKind.Variants, vcf, null)).Message, StringComparison.Ordinal);
 
         var gzip = files.Combine($"plain-{Guid.NewGuid():N}.vcf.gz");
-        File.WriteAllBytes(gzip, Tools.RunBytes("gzip", "-c", vcf));
+        File.WriteAllBytes(gzip, ExternalTools.RunBytes("gzip", "-c", vcf));
         Assert.Contains("not BGZF", Refused(new("x", "ds", HtsgetKind.Variants, gzip, null)).Message, StringComparison.Ordinal);
 
         var sam = TestFiles.HtslibFile("index.sam");

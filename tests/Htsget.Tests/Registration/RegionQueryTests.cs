@@ -83,18 +83,18 @@ public sealed class RegionQueryTests(BuiltFiles files)
                 {
                     case "BAM":
                         ChunkAssertions.Holds(
-                            Tools.Lines("samtools", "view", "-X", path, file.IndexPath(files), region.ToolNotation).Select(ReadKey.FromSamLine),
+                            ExternalTools.Lines("samtools", "view", "-X", path, file.IndexPath(files), region.ToolNotation).Select(ReadKey.FromSamLine),
                             RecordDecoders.BamRecords(sparse, chunks), context);
                         break;
                     case "VCF":
                         ChunkAssertions.Holds(
-                            Tools.Lines("tabix", path, ToolRegion(region))
+                            ExternalTools.Lines("tabix", path, ToolRegion(region))
                                 .Where(line => line.Length > 0),
                             RecordDecoders.VcfLines(sparse, chunks), context);
                         break;
                     default:
                         ChunkAssertions.Holds(
-                            Tools.Lines("bcftools", "view", "-H", path, ToolRegion(region))
+                            ExternalTools.Lines("bcftools", "view", "-H", path, ToolRegion(region))
                                 .Select(line => line.Split('\t')).Select(fields => $"{fields[0]}:{fields[1]}"),
                             RecordDecoders.BcfSites(sparse, file.HeaderReferences(files).Select(r => r.Name).ToList(), chunks), context);
                         break;
@@ -140,8 +140,8 @@ public sealed class RegionQueryTests(BuiltFiles files)
             }
 
             var notation = name == "*" ? "*" : end == long.MaxValue ? $"{{{name}}}" : $"{{{name}}}:{start + 1}-{end}";
-            var expected = Tools.Lines("samtools", "view", "-T", TestFiles.CeReference, path, notation).Select(ReadKey.FromSamLine);
-            var actual = Tools.Lines("samtools", "view", "-T", TestFiles.CeReference, slice).Select(ReadKey.FromSamLine);
+            var expected = ExternalTools.Lines("samtools", "view", "-T", TestFiles.CeReference, path, notation).Select(ReadKey.FromSamLine);
+            var actual = ExternalTools.Lines("samtools", "view", "-T", TestFiles.CeReference, slice).Select(ReadKey.FromSamLine);
             ChunkAssertions.Holds(expected, actual, $"{file} {name}:{start}-{end}");
         }
 
@@ -157,7 +157,7 @@ public sealed class RegionQueryTests(BuiltFiles files)
         var layout = new HtsgetObjectStore(database.Connection).Layout("bam")!;
 
         var start = new VirtualOffset((ulong)(layout.UnplacedOffset ?? layout.HeaderEnd));
-        var expected = Tools.Lines("samtools", "view", files.IndexBam, "*").Select(ReadKey.FromSamLine);
+        var expected = ExternalTools.Lines("samtools", "view", files.IndexBam, "*").Select(ReadKey.FromSamLine);
         Assert.Equal(expected, RecordDecoders.BamRecordsFrom(files.IndexBam, start));
     }
 

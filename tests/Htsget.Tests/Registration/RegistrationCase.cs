@@ -2,6 +2,7 @@ using System.Globalization;
 using GenomeNode.Htsget.Formats;
 using GenomeNode.Htsget.Registration;
 using GenomeNode.Htsget.Tests.Formats;
+using GenomeNode.Tests;
 
 namespace GenomeNode.Htsget.Tests.Registration;
 
@@ -57,7 +58,7 @@ public sealed record RegistrationCase(string File, string IndexSuffix, HtsgetKin
         var path = Path(files);
         if (Kind == HtsgetKind.Reads)
         {
-            return Tools.Lines("samtools", "view", "-H", path)
+            return ExternalTools.Lines("samtools", "view", "-H", path)
                 .Where(line => line.StartsWith("@SQ\t", StringComparison.Ordinal))
                 .Select(line => line.Split('\t'))
                 .Select(fields => (fields.Single(f => f.StartsWith("SN:", StringComparison.Ordinal))[3..],
@@ -65,7 +66,7 @@ public sealed record RegistrationCase(string File, string IndexSuffix, HtsgetKin
                 .ToList();
         }
 
-        return Tools.Lines("bcftools", "view", "-h", path)
+        return ExternalTools.Lines("bcftools", "view", "-h", path)
             .Where(line => line.StartsWith("##contig=<", StringComparison.Ordinal))
             .Select(line => line["##contig=<".Length..].TrimEnd('>').Split(','))
             .Select(fields => (fields.Single(f => f.StartsWith("ID=", StringComparison.Ordinal))[3..],

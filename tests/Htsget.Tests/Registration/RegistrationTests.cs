@@ -22,7 +22,7 @@ public sealed class RegistrationTests(BuiltFiles files)
         Assert.Equal(("obj-1", "ds1", file.Kind, file.Format, file.IndexFormat), (registered.ObjectId, registered.DatasetId, registered.Kind, registered.Format, registered.IndexFormat));
         Assert.Equal(Path.GetFullPath(path), registered.Path);
         Assert.Equal(new FileInfo(path).Length, registered.Size);
-        Assert.Equal(Tools.Run("sha256sum", path).Split(' ')[0], registered.Sha256);
+        Assert.Equal(ExternalTools.Run("sha256sum", path).Split(' ')[0], registered.Sha256);
         Assert.Equal(registered, store.Find("obj-1"));
         Assert.Equal([registered], store.List("ds1"));
 

@@ -272,14 +272,14 @@ public sealed class TicketPlannerTests(BuiltFiles files)
             arguments = file.Format is "VCF" or "BCF" ? [.. arguments, "-r", region] : [.. arguments, region];
         }
 
-        return [.. Tools.Lines(arguments[0], arguments[1..])];
+        return [.. ExternalTools.Lines(arguments[0], arguments[1..])];
     }
 
     private static string ToolHeader(RegistrationCase file, string path) => file.Format switch
     {
-        "BAM" => Tools.Run("samtools", "view", "--no-PG", "-H", path),
-        "CRAM" => Tools.Run("samtools", "view", "--no-PG", "-H", "-T", TestFiles.CeReference, path),
-        _ => Tools.Run("bcftools", "view", "--no-version", "-h", path),
+        "BAM" => ExternalTools.Run("samtools", "view", "--no-PG", "-H", path),
+        "CRAM" => ExternalTools.Run("samtools", "view", "--no-PG", "-H", "-T", TestFiles.CeReference, path),
+        _ => ExternalTools.Run("bcftools", "view", "--no-version", "-h", path),
     };
 }
 
