@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 using GenomeNode.Beacon.Variants;
 
@@ -45,6 +46,7 @@ internal sealed class StagingWriter : IDisposable
         "string_split(genes, '|'), string_split(effects, '|'), string_split(aa_changes, '|'), string_split(transcript_hgvs, '|'), " +
         "string_split(protein_hgvs, '|')";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Row(byte[] chrom, in CanonicalAllele allele, ReadOnlySpan<byte> vcfId, int alleleCount, int alleleNumber,
         List<int> het, List<int> hom, List<int> hemi, AlleleAnnotation? annotation, int sampleSpace)
     {
@@ -145,6 +147,7 @@ internal sealed class StagingWriter : IDisposable
         return (long)count * bits > sampleSpace + 48;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Bitmap(List<int> indexes, int sampleSpace)
     {
         var bytes = (sampleSpace + 7) / 8;
@@ -184,6 +187,7 @@ internal sealed class StagingWriter : IDisposable
         return indexes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Integers(List<int> values)
     {
         if (values.Count == 0)

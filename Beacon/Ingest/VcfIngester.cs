@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using DuckDB.NET.Data;
 using GenomeNode.Beacon.Store;
@@ -284,6 +285,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         private int maxSpan;
         private int[] alleleBuffer = new int[8];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ParseOutcome Run(ChunkedStaging staging)
         {
             while (source.TryNext(out var chunk))
@@ -387,6 +389,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             headerSeen = true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Record(ReadOnlySpan<byte> text, StagingWriter writer)
         {
             var rest = text;
@@ -489,6 +492,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         }
 
         /// <summary>Reads the samples' GT; fills copies and carrier lists per ALT; returns the number of called alleles.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Genotypes(ReadOnlySpan<byte> rest)
         {
             var format = NextField(ref rest, "FORMAT");
@@ -550,6 +554,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         /// FORMAT is just GT (the common case for population VCFs): walk the sample columns with one cursor, a
         /// homozygous-reference diploid call ("0/0" or "0|0") costing four byte comparisons.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int GenotypesOnly(ReadOnlySpan<byte> samples)
         {
             var called = 0;
@@ -591,6 +596,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             return called;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Genotype(ReadOnlySpan<byte> gt, int individual)
         {
             // Fast path: diploid "0/0" or "0|0".

@@ -34,6 +34,49 @@ public static partial class OwlParser
     [GeneratedRegex(@"\b([A-Za-z][A-Za-z0-9]*)_(\d+)\b", RegexOptions.CultureInvariant)]
     private static partial Regex OboLocalNameInText();
 
+    /// <summary>
+    /// The version <see cref="Parse"/> would report (owl:versionIRI, else owl:versionInfo, of the root's owl:Ontology),
+    /// read without parsing the classes: the Ontology element comes first in OBO releases, so this reads a few lines.
+    /// Null when there is none or the document is not RDF/XML.
+    /// </summary>
+    public static string? ReadVersion(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            using var reader = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null });
+            if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "RDF" || reader.NamespaceURI != Rdf.NamespaceName
+                || reader.IsEmptyElement)
+            {
+                return null;
+            }
+
+            reader.Read();
+            while (!reader.EOF && reader.Depth >= 1)
+            {
+                if (reader.NodeType != XmlNodeType.Element || reader.Depth != 1)
+                {
+                    reader.Read();
+                    continue;
+                }
+
+                if (reader.LocalName == "Ontology" && reader.NamespaceURI == Owl.NamespaceName)
+                {
+                    var ontology = (XElement)XNode.ReadFrom(reader);
+                    return ontology.Element(Owl + "versionIRI")?.Attribute(Rdf + "resource")?.Value ?? ontology.Element(Owl + "versionInfo")?.Value;
+                }
+
+                reader.Skip();
+            }
+
+            return null;
+        }
+        catch (XmlException)
+        {
+            return null;
+        }
+    }
+
     public static OntologyGraph Parse(Stream stream, string source, string? prefix)
     {
         XDocument document;

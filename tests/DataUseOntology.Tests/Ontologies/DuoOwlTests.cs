@@ -18,6 +18,21 @@ public sealed class DuoOwlTests : IDisposable
     public void Dispose() => database.Dispose();
 
     [Fact]
+    public void The_start_up_version_check_reads_the_version_the_full_parse_reports_and_loads_once()
+    {
+        var parsed = DuoOntology.Parse();
+        using (var stream = typeof(DuoOntology).Assembly.GetManifestResourceStream(DuoOntology.ResourceName)!)
+        {
+            Assert.Equal(parsed.Version, OwlParser.ReadVersion(stream));
+        }
+
+        Assert.NotNull(parsed.Version);
+        Assert.False(DuoOntology.EnsureLoaded(store)); // loaded by the constructor: the same release is not loaded again
+        using var notRdf = new MemoryStream("<html><body/></html>"u8.ToArray());
+        Assert.Null(OwlParser.ReadVersion(notRdf));
+    }
+
+    [Fact]
     public void Every_current_term_of_the_release_flat_file_is_loaded_with_its_label()
     {
         var release = SpecFiles.ReadCsv("duo.csv");
