@@ -193,8 +193,16 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         public ChunkedStaging(Action<string> load)
         {
             this.load = load;
+            RemoveAbandoned();
             Writer = Start();
         }
+
+        /// <summary>Where staging files go; their names carry the id of the process that writes them.</summary>
+        public static string Directory => System.IO.Path.GetTempPath();
+
+        public static string FilePattern => $"{FilePrefix}*.tsv";
+
+        private const string FilePrefix = "genome-node-ingest-";
 
         public StagingWriter Writer { get; private set; }
 
@@ -229,8 +237,47 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
 
         private StagingWriter Start()
         {
-            path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"genome-node-ingest-{Guid.NewGuid():N}.tsv");
+            path = System.IO.Path.Combine(Directory, $"{FilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.tsv");
             return new StagingWriter(path);
+        }
+
+        // A killed ingest cannot remove its staging files (tens of MB each): the next ingest removes those whose
+        // process is gone. Files of running processes, this one included, are left to their owners.
+        private static void RemoveAbandoned()
+        {
+            foreach (var file in System.IO.Directory.EnumerateFiles(Directory, FilePattern))
+            {
+                var name = System.IO.Path.GetFileName(file.AsSpan())[FilePrefix.Length..];
+                var dash = name.IndexOf('-');
+                if (dash > 0 && int.TryParse(name[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var processId) && !IsRunning(processId))
+                {
+                    try
+                    {
+                        File.Delete(file);
+                    }
+                    catch (IOException)
+                    {
+                        // Another ingest removed it first.
+                    }
+                }
+            }
+        }
+
+        private static bool IsRunning(int processId)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(processId);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
         }
     }
 
