@@ -16,9 +16,23 @@ connections=${WRK_CONNECTIONS:-16}
 port=${BENCH_PORT:-18931}
 mkdir -p "$work"
 
-for tool in bcftools bgzip python3 wrk; do
-  command -v "$tool" >/dev/null || { echo "bench/beacon.sh needs $tool" >&2; exit 1; }
+# As root with apt-get the missing tools are installed (bgzip comes with tabix); otherwise they are named.
+missing=()
+for tool in bcftools bgzip python3 wrk bc; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
 done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    packages=()
+    for tool in "${missing[@]}"; do
+      case $tool in bgzip) packages+=(tabix);; *) packages+=("$tool");; esac
+    done
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+  else
+    echo "bench/beacon.sh needs: ${missing[*]} (apt-get install them, or run as root)" >&2
+    exit 1
+  fi
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Node.Host -c Release -nologo -v q -o "$work/bin" >/dev/null
