@@ -1,5 +1,4 @@
 using System.Globalization;
-using DuckDB.NET.Data;
 using GenomeNode.Tests;
 
 namespace GenomeNode.Node.Host.Tests;
@@ -116,12 +115,5 @@ public sealed class IngestCliTests : IDisposable
 
     private Task<CliResult> Cli(params string[] args) => GenomeNodeProcess.RunAsync([.. args, "--data", data.Path]);
 
-    private long Scalar(string sql)
-    {
-        using var connection = new DuckDBConnection($"Data Source={data.Combine("node.duckdb")}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
+    private long Scalar(string sql) => TestDatabase.Scalar(data.Path, sql);
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using DuckDB.NET.Data;
 using GenomeNode.Tests;
 
 namespace GenomeNode.Node.Host.Tests;
@@ -91,12 +89,5 @@ public sealed class RegisterCliTests : IDisposable
 
     private long CountObjects(string condition) => Scalar($"SELECT count(*) FROM htsget.objects WHERE {condition}");
 
-    private long Scalar(string sql)
-    {
-        using var connection = new DuckDBConnection($"Data Source={data.Combine("node.duckdb")}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
+    private long Scalar(string sql) => TestDatabase.Scalar(data.Path, sql);
 }

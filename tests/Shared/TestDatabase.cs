@@ -27,6 +27,19 @@ public sealed class TestDatabase : IDisposable
 
     public DuckDBConnection OpenConnection() => Database.OpenConnection();
 
+    /// <summary>
+    /// The single value <paramref name="sql"/> selects from the node database in <paramref name="dataDirectory"/>,
+    /// read the way an operator would after a command ran: a fresh connection, closed at once.
+    /// </summary>
+    public static long Scalar(string dataDirectory, string sql)
+    {
+        using var connection = new DuckDBConnection($"Data Source={Path.Combine(dataDirectory, NodeDatabase.FileName)}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public void Dispose()
     {
         connection?.Dispose();
