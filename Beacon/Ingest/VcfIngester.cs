@@ -197,11 +197,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             Writer = Start();
         }
 
-        /// <summary>Where staging files go; their names carry the id of the process that writes them.</summary>
-        public static string Directory => System.IO.Path.GetTempPath();
-
-        public static string FilePattern => $"{FilePrefix}*.tsv";
-
+        // Staging files go to the temporary directory; their names carry the id of the process that writes them.
         private const string FilePrefix = "genome-node-ingest-";
 
         public StagingWriter Writer { get; private set; }
@@ -237,15 +233,16 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
 
         private StagingWriter Start()
         {
-            path = System.IO.Path.Combine(Directory, $"{FilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.tsv");
+            path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{FilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.tsv");
             return new StagingWriter(path);
         }
 
         // A killed ingest cannot remove its staging files (tens of MB each): the next ingest removes those whose
-        // process is gone. Files of running processes, this one included, are left to their owners.
+        // process is gone. Files of running processes, this one included, are left to their owners, and so is a file
+        // this user may not remove (another user's, in a shared temporary directory).
         private static void RemoveAbandoned()
         {
-            foreach (var file in System.IO.Directory.EnumerateFiles(Directory, FilePattern))
+            foreach (var file in Directory.EnumerateFiles(System.IO.Path.GetTempPath(), $"{FilePrefix}*.tsv"))
             {
                 var name = System.IO.Path.GetFileName(file.AsSpan())[FilePrefix.Length..];
                 var dash = name.IndexOf('-');
@@ -255,14 +252,15 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
                     {
                         File.Delete(file);
                     }
-                    catch (IOException)
+                    catch (Exception error) when (error is IOException or UnauthorizedAccessException)
                     {
-                        // Another ingest removed it first.
+                        // In use or not ours: not this ingest's to remove.
                     }
                 }
             }
         }
 
+        // True unless the process is known to be gone; when it cannot be told, its files are kept.
         private static bool IsRunning(int processId)
         {
             try
@@ -274,9 +272,9 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             {
                 return false;
             }
-            catch (InvalidOperationException)
+            catch (Exception error) when (error is InvalidOperationException or System.ComponentModel.Win32Exception)
             {
-                return false;
+                return true;
             }
         }
     }
