@@ -71,17 +71,18 @@ internal static class DebianHtsFiles
     public static TheoryData<string> Ids => new(All.Select(file => file.Id));
 
     /// <summary>The shipped FASTA files, for CRAMs whose @SQ lines name a reference by path (UR) rather than MD5.</summary>
-    public static IEnumerable<string> Fastas() => Roots
+    public static IReadOnlyList<string> Fastas { get; } = Roots
         .Where(root => Directory.Exists(root.Root))
         .SelectMany(root => Directory.EnumerateFiles(root.Root, "*", SearchOption.AllDirectories))
         .Where(path => path.EndsWith(".fa", StringComparison.Ordinal) || path.EndsWith(".fa.gz", StringComparison.Ordinal))
-        .Order(StringComparer.Ordinal);
+        .Order(StringComparer.Ordinal)
+        .ToList();
 
     /// <summary>Writes every shipped reference sequence to <paramref name="directory"/> under its MD5 (REF_PATH=<c>directory/%s</c>).</summary>
     public static void WriteReferenceCache(string directory)
     {
         Directory.CreateDirectory(directory);
-        foreach (var fasta in Fastas())
+        foreach (var fasta in Fastas)
         {
             using var file = File.OpenRead(fasta);
             using var text = new StreamReader(fasta.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file);

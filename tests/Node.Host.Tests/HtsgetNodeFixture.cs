@@ -207,7 +207,7 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
                 .SelectMany(line => line.Split('\t').Where(field => field.StartsWith("UR:", StringComparison.Ordinal)))
                 .Select(field => Path.GetFileName(field[3..]))
                 .FirstOrDefault();
-            var fasta = named is null ? null : DebianHtsFiles.Fastas().FirstOrDefault(path => Path.GetFileName(path) == named);
+            var fasta = named is null ? null : DebianHtsFiles.Fastas.FirstOrDefault(path => Path.GetFileName(path) == named);
             options = fasta is null ? [] : ["-T", fasta];
             try
             {
