@@ -191,10 +191,9 @@ public static class HtsgetEndpoints
                     $"Object '{id}' belongs to a dataset that is not public; this node serves only public datasets until passport visas are supported.");
         }
 
-        if (!registered.IsUnchangedOnDisk())
+        if (ChangedSinceRegistration(registered, logger) is { } changed)
         {
-            Log.DataFileChanged(logger, registered.ObjectId, registered.Path);
-            return Unavailable(registered.ObjectId, $"The file of object '{registered.ObjectId}' changed since it was registered; it is served again once the node's operator registers it anew.");
+            return changed;
         }
 
         TicketPlan plan;
@@ -258,10 +257,9 @@ public static class HtsgetEndpoints
                 return Error(context, new HtsgetException(HtsgetErrorType.PermissionDenied, "This data URL has expired; request a new ticket."));
         }
 
-        if (!registered.IsUnchangedOnDisk())
+        if (ChangedSinceRegistration(registered, logger) is { } changed)
         {
-            Log.DataFileChanged(logger, registered.ObjectId, registered.Path);
-            return Unavailable(registered.ObjectId, $"The file of object '{registered.ObjectId}' changed since it was registered; it is served again once the node's operator registers it anew.");
+            return changed;
         }
 
         var range = parsed.Range;
@@ -296,6 +294,19 @@ public static class HtsgetEndpoints
             HtsgetJsonContext.Web.HtsgetErrorResponse,
             ErrorContentType,
             error.Type.StatusCode());
+    }
+
+    // Tickets and data URLs are cut from the registered layout: a file rewritten since is not served.
+    private static JsonHttpResult<HtsgetErrorResponse>? ChangedSinceRegistration(RegisteredObject registered, ILogger logger)
+    {
+        if (registered.IsUnchangedOnDisk())
+        {
+            return null;
+        }
+
+        Log.DataFileChanged(logger, registered.ObjectId, registered.Path);
+        return Unavailable(registered.ObjectId,
+            $"The file of object '{registered.ObjectId}' changed since it was registered; it is served again once the node's operator registers it anew.");
     }
 
     private static JsonHttpResult<HtsgetErrorResponse> Unavailable(string objectId, string? why = null) =>
