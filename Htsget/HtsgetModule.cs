@@ -34,7 +34,7 @@ public static class HtsgetModule
         builder.Services.AddScoped<HtsgetObjectRegistrar>();
         builder.Services.AddScoped<HtsgetObjectStore>();
         builder.Services.AddScoped<TicketPlanner>();
-        builder.Services.TryAddScoped<IHtsgetAccessPolicy, PublicDatasetsOnly>();
+        builder.Services.TryAddScoped<IHtsgetAccessPolicy, PassportAccessPolicy>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DataUrls>();
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy

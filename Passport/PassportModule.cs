@@ -1,11 +1,16 @@
 using System.Reflection;
+using GenomeNode.Passport.Access;
+using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
+using GenomeNode.Passport.Tokens;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Passport;
 
-/// <summary>Identity and registration of the Passport module (dataset catalog and access decisions).</summary>
+/// <summary>Identity and registration of the Passport module: dataset catalog, passport clearinghouse, access decisions.</summary>
 public static class PassportModule
 {
     /// <summary>The module's name in the migrations table; also the DuckDB schema its tables live in.</summary>
@@ -14,12 +19,32 @@ public static class PassportModule
     public static Assembly Assembly => typeof(PassportModule).Assembly;
 
     /// <summary>
-    /// Registers the module's services. They take a scoped, open <c>DuckDBConnection</c> that the host provides.
+    /// Registers the module's services, with <see cref="PassportOptions"/> bound from section <c>Passport</c> (environment
+    /// variables such as <c>Passport__TrustedVisaIssuers__0__Issuer</c> bind as usual). The catalog takes a scoped, open
+    /// <c>DuckDBConnection</c> that the host provides.
     /// </summary>
     public static IHostApplicationBuilder AddPassport(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddScoped<DatasetCatalog>();
+        var services = builder.Services;
+        services.AddScoped<DatasetCatalog>();
+
+        services.AddOptions<PassportOptions>().Bind(builder.Configuration.GetSection(PassportOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PassportOptions>, PassportOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<PassportMetrics>();
+        // Keys and passports come only from allow-listed URLs; a redirect could lead anywhere, so none is followed.
+        services.AddHttpClient(JwksCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
+        services.AddHttpClient(BrokerPassports.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
+        services.AddSingleton<JwksCache>();
+        services.AddSingleton<PassportValidator>();
+        services.AddSingleton<BrokerPassports>();
+        services.AddSingleton<PassportAuthenticator>();
+        services.AddSingleton<AccessAudit>();
+        services.AddHostedService<AccessAuditWriter>();
         return builder;
     }
 }

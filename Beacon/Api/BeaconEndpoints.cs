@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -45,19 +46,23 @@ public static class BeaconEndpoints
         group.MapGet("/g_variants", (HttpContext context, CancellationToken cancellationToken) => GVariants(context, null, cancellationToken))
             .WithName("GetGenomicVariants")
             .WithSummary("Genomic variant query (sequence, range, bracket, gene, amino-acid change, HGVS) from query-string parameters")
-            .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest);
+            .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
         group.MapPost("/g_variants", (HttpContext context, CancellationToken cancellationToken) => GVariants(context, null, cancellationToken))
             .WithName("PostGenomicVariants")
             .WithSummary("Genomic variant query from a Beacon request body (flat, nested or list requestParameters)")
-            .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest);
+            .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
         group.MapGet("/g_variants/{id}", (HttpContext context, string id, CancellationToken cancellationToken) => GVariants(context, id, cancellationToken))
             .WithName("GetGenomicVariant")
             .WithSummary("One genomic variant by id (chromosome:start:ref:alt, as variantInternalId gives it)")
-            .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest);
+            .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
         group.MapPost("/g_variants/{id}", (HttpContext context, string id, CancellationToken cancellationToken) => GVariants(context, id, cancellationToken))
             .WithName("PostGenomicVariant")
             .WithSummary("One genomic variant by id, with a Beacon request body for granularity and pagination")
-            .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest);
+            .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<BeaconOptions>>().Value.BenchmarkEndpoint)
         {
             endpoints.MapGet("/bench/fixed", FixedBytes).ExcludeFromDescription();
@@ -85,6 +90,16 @@ public static class BeaconEndpoints
     {
         var beacon = context.RequestServices.GetRequiredService<IOptions<BeaconOptions>>().Value;
         var echo = new RequestEcho();
+        var caller = await context.CallerAsync(cancellationToken);
+        if (caller.Rejection is { } rejection)
+        {
+            // A token that is not accepted is refused, rather than answered as if anonymous: the caller should know.
+            context.Response.Headers.WWWAuthenticate = PassportHttp.Challenge(rejection);
+            return TypedResults.Json(
+                GVariantService.Error(beacon, echo, StatusCodes.Status401Unauthorized, $"Authorization: the bearer token was not accepted ({rejection})"),
+                BeaconJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status401Unauthorized);
+        }
+
         try
         {
             GVariantRequest request;
@@ -110,7 +125,7 @@ public static class BeaconEndpoints
                 request = GVariantRequestParser.FromQuery(context.Request.Query, beacon, id, echo);
             }
 
-            var answer = await context.RequestServices.GetRequiredService<GVariantService>().AnswerAsync(request, cancellationToken);
+            var answer = await context.RequestServices.GetRequiredService<GVariantService>().AnswerAsync(request, context, caller, cancellationToken);
             return answer switch
             {
                 ResultSetsResponse records => TypedResults.Json(records, BeaconJsonContext.Default.ResultSetsResponse),

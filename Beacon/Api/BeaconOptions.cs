@@ -59,6 +59,13 @@ public sealed class BeaconTierGranularityOptions
     };
 }
 
+/// <summary>The most a caller whose passport grants a dataset may see of it, per access tier.</summary>
+public sealed class BeaconGrantedGranularityOptions
+{
+    public string Registered { get; set; } = "record";
+    public string Controlled { get; set; } = "record";
+}
+
 public sealed class BeaconDatasetOptions
 {
     /// <summary>boolean, count, record or none: overrides the tier's anonymous granularity for this dataset.</summary>
@@ -83,6 +90,9 @@ public sealed class BeaconOptions
     /// <summary>The most anonymous callers see of a dataset, per access tier.</summary>
     public BeaconTierGranularityOptions AnonymousGranularity { get; set; } = new();
 
+    /// <summary>The most a caller holding the tier's grant (Registered Access visas, a ControlledAccessGrants visa) sees.</summary>
+    public BeaconGrantedGranularityOptions GrantedGranularity { get; set; } = new();
+
     /// <summary>Per-dataset overrides, by dataset id.</summary>
     public Dictionary<string, BeaconDatasetOptions> Datasets { get; set; } = new(StringComparer.Ordinal);
 
@@ -97,6 +107,20 @@ public sealed class BeaconOptions
     /// g_variants throughput with. Off unless set.
     /// </summary>
     public bool BenchmarkEndpoint { get; set; }
+
+    /// <summary>
+    /// What a caller may see of a dataset: the tier's granted ceiling when the caller holds a grant for a registered
+    /// or controlled dataset, else its anonymous ceiling; null when the dataset is hidden from the caller.
+    /// </summary>
+    public Granularity? Ceiling(string datasetId, AccessTier tier, bool granted)
+    {
+        if (granted && tier != AccessTier.Public)
+        {
+            return Granularities.TryParse(tier == AccessTier.Registered ? GrantedGranularity.Registered : GrantedGranularity.Controlled, out var g) ? g : null;
+        }
+
+        return AnonymousCeiling(datasetId, tier);
+    }
 
     /// <summary>The anonymous ceiling for a dataset, or null when anonymous callers may not query it.</summary>
     public Granularity? AnonymousCeiling(string datasetId, AccessTier tier)
@@ -136,6 +160,8 @@ internal sealed class BeaconOptionsValidator : IValidateOptions<BeaconOptions>
         CheckGranularity(failures, "Beacon:AnonymousGranularity:Public", options.AnonymousGranularity.Public);
         CheckGranularity(failures, "Beacon:AnonymousGranularity:Registered", options.AnonymousGranularity.Registered);
         CheckGranularity(failures, "Beacon:AnonymousGranularity:Controlled", options.AnonymousGranularity.Controlled);
+        CheckGranularity(failures, "Beacon:GrantedGranularity:Registered", options.GrantedGranularity.Registered);
+        CheckGranularity(failures, "Beacon:GrantedGranularity:Controlled", options.GrantedGranularity.Controlled);
         foreach (var (id, dataset) in options.Datasets)
         {
             if (dataset.MaxGranularity is { } value)

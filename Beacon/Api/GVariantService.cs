@@ -1,15 +1,19 @@
 using System.Text.Json.Nodes;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
+using GenomeNode.Passport.Access;
+using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Beacon.Api;
 
 /// <summary>
-/// Answers g_variants requests for an anonymous caller: which datasets are queried, what each may reveal (its
-/// anonymous ceiling from configuration), and the response at the granularity actually returned.
+/// Answers g_variants requests: which datasets are queried, what each may reveal to this caller (the granted ceiling
+/// of its tier when the caller's passport grants it, else its anonymous ceiling), and the response at the granularity
+/// actually returned. Every dataset's decision goes to the audit table.
 /// </summary>
 public sealed class GVariantService(IServiceProvider services, VariantIndex index, IOptions<BeaconOptions> options)
 {
@@ -17,6 +21,9 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
     private VariantStore Store => services.GetRequiredService<VariantStore>();
 
     public const string EntityType = "genomicVariant";
+
+    /// <summary>How g_variants decisions are named in the audit table.</summary>
+    public const string Resource = "beacon:g_variants";
     public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
 
     public static IReadOnlyList<SchemaReference> ReturnedSchemas { get; } = [new(EntityType, DefaultSchemaId)];
@@ -26,11 +33,11 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
     private static readonly OntologyTerm Hemizygous = new("GENO:0000134", "hemizygous");
 
     /// <summary>The response: a BooleanResponse (boolean or count granularity) or a ResultSetsResponse (record).</summary>
-    public async Task<object> AnswerAsync(GVariantRequest request, CancellationToken cancellationToken)
+    public async Task<object> AnswerAsync(GVariantRequest request, HttpContext context, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var beacon = options.Value;
-        var datasets = await QueriedDatasetsAsync(request, cancellationToken);
+        var datasets = await QueriedDatasetsAsync(request, context, caller, cancellationToken);
         var counts = IndexCount(request, datasets.Keys) ?? Store.Count(request.Query, datasets.Keys);
         var hits = counts.Where(pair => pair.Value > 0).Select(pair => pair.Key).ToList();
 
@@ -100,10 +107,11 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
         return index.TryCount(query.Assembly, chromosome, (int)query.Start, (int)end, reference, alternate, datasetIds);
     }
 
-    private async Task<Dictionary<string, Granularity>> QueriedDatasetsAsync(GVariantRequest request, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, Granularity>> QueriedDatasetsAsync(
+        GVariantRequest request, HttpContext context, Caller caller, CancellationToken cancellationToken)
     {
         var beacon = options.Value;
-        var visible = new Dictionary<string, Granularity>(StringComparer.Ordinal);
+        var considered = new List<(Dataset Dataset, AccessDecision Decision, Granularity? Ceiling)>();
         foreach (var dataset in await index.DatasetsAsync(services.GetRequiredService<DatasetCatalog>, cancellationToken))
         {
             if (request.TestMode && !dataset.IsDemo)
@@ -111,24 +119,31 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
                 continue; // testMode answers from synthetic (demo) datasets only
             }
 
-            if (beacon.AnonymousCeiling(dataset.Id, dataset.Tier) is { } ceiling)
-            {
-                visible[dataset.Id] = ceiling;
-            }
+            var decision = context.Decide(caller, dataset);
+            considered.Add((dataset, decision, beacon.Ceiling(dataset.Id, dataset.Tier, decision.Granted)));
         }
 
-        if (request.DatasetIds is not { } requested)
+        var visible = considered.Where(c => c.Ceiling is not null).ToDictionary(c => c.Dataset.Id, c => c.Ceiling!.Value, StringComparer.Ordinal);
+        var requested = request.DatasetIds?.Distinct(StringComparer.Ordinal).ToList();
+        var unknown = requested?.FirstOrDefault(id => !visible.ContainsKey(id));
+        foreach (var (dataset, decision, ceiling) in considered)
+        {
+            var queried = ceiling is not null && unknown is null && (requested is null || requested.Contains(dataset.Id, StringComparer.Ordinal));
+            await context.AuditAsync(caller, Resource, decision, queried, queried ? ceiling!.Value.ToName() : "none");
+        }
+
+        if (requested is null)
         {
             return visible;
         }
 
-        var unknown = requested.FirstOrDefault(id => !visible.ContainsKey(id));
         if (unknown is not null)
         {
+            // The same answer whether the dataset does not exist or is hidden from this caller.
             throw new BeaconRequestException("datasetIds", $"no dataset '{unknown}' can be queried here");
         }
 
-        return requested.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => visible[id], StringComparer.Ordinal);
+        return requested.ToDictionary(id => id, id => visible[id], StringComparer.Ordinal);
     }
 
     private static ResponseMeta Meta(BeaconOptions beacon, GVariantRequest request, Granularity returned) =>

@@ -1,4 +1,5 @@
 using GenomeNode.Htsget.Registration;
+using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
 using Microsoft.AspNetCore.Http;
 
@@ -16,26 +17,54 @@ public enum HtsgetAccessDecision
     Forbidden,
 }
 
-/// <summary>Decides who may have tickets for an object; the Passport issue replaces the default with visa checks.</summary>
+/// <summary>A decision with the message the htsget error carries, and for 401 the <c>WWW-Authenticate</c> challenge.</summary>
+public sealed record HtsgetAccess(HtsgetAccessDecision Decision, string Message, string? Challenge = null)
+{
+    public static HtsgetAccess Granted { get; } = new(HtsgetAccessDecision.Granted, "granted");
+}
+
+/// <summary>Decides who may have tickets for an object.</summary>
 public interface IHtsgetAccessPolicy
 {
-    Task<HtsgetAccessDecision> DecideAsync(RegisteredObject registered, HttpContext context, CancellationToken cancellationToken);
+    Task<HtsgetAccess> DecideAsync(RegisteredObject registered, HttpContext context, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// Until passport visas are checked: objects of PUBLIC datasets stream without credentials, all others need
-/// credentials this node cannot yet verify.
+/// The node's rule for reads and variants: the object's dataset decides (public: everyone; registered: Registered
+/// Access visas; controlled: a ControlledAccessGrants visa for it). No token for a non-public dataset is 401, a refused
+/// token is 401 with the reason, a valid passport without the grant is 403. Every decision is audited.
 /// </summary>
-public sealed class PublicDatasetsOnly(DatasetCatalog catalog) : IHtsgetAccessPolicy
+public sealed class PassportAccessPolicy(DatasetCatalog catalog) : IHtsgetAccessPolicy
 {
-    public async Task<HtsgetAccessDecision> DecideAsync(RegisteredObject registered, HttpContext context, CancellationToken cancellationToken)
+    public async Task<HtsgetAccess> DecideAsync(RegisteredObject registered, HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registered);
-        var dataset = await catalog.FindAsync(registered.DatasetId, cancellationToken);
-        return Decide(dataset?.Tier);
-    }
+        ArgumentNullException.ThrowIfNull(context);
+        var caller = await context.CallerAsync(cancellationToken);
+        var resource = $"htsget:{(registered.Kind == HtsgetKind.Reads ? "reads" : "variants")}/{registered.ObjectId}";
+        if (caller.Rejection is { } rejection)
+        {
+            await context.AuditAsync(caller, resource, new AccessDecision(registered.DatasetId, AccessGrant.None, $"token refused: {rejection}"), false, "none");
+            return new HtsgetAccess(HtsgetAccessDecision.Unauthenticated, $"The bearer token was not accepted ({rejection}).", PassportHttp.Challenge(rejection));
+        }
 
-    /// <summary>The rule itself: PUBLIC is granted, any other tier (or a dataset no longer in the catalog) needs credentials.</summary>
-    public static HtsgetAccessDecision Decide(AccessTier? tier) =>
-        tier == AccessTier.Public ? HtsgetAccessDecision.Granted : HtsgetAccessDecision.Unauthenticated;
+        var dataset = await catalog.FindAsync(registered.DatasetId, cancellationToken);
+        if (dataset is null)
+        {
+            return new HtsgetAccess(HtsgetAccessDecision.Forbidden, $"The dataset of object '{registered.ObjectId}' is no longer in the catalog.");
+        }
+
+        var decision = context.Decide(caller, dataset);
+        await context.AuditAsync(caller, resource, decision, decision.Granted, decision.Granted ? "stream" : "none");
+        if (decision.Granted)
+        {
+            return HtsgetAccess.Granted;
+        }
+
+        return caller.IsAnonymous
+            ? new HtsgetAccess(HtsgetAccessDecision.Unauthenticated,
+                $"Object '{registered.ObjectId}' belongs to a {dataset.Tier.ToName()} dataset: send a GA4GH passport (or an access token of a trusted broker) as a Bearer token.",
+                PassportHttp.Challenge(null))
+            : new HtsgetAccess(HtsgetAccessDecision.Forbidden, $"No grant for the dataset of object '{registered.ObjectId}': {decision.Reason}.");
+    }
 }

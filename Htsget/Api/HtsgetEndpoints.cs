@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenomeNode.Htsget.Access;
+using GenomeNode.Passport.Access;
 using GenomeNode.Htsget.Data;
 using GenomeNode.Htsget.Formats;
 using GenomeNode.Htsget.Registration;
@@ -181,14 +182,13 @@ public static class HtsgetEndpoints
             throw new HtsgetException(HtsgetErrorType.NotFound, $"No {KindName(kind)} object has the id '{HtsgetRequests.Shorten(id)}'.");
         }
 
-        var decision = await services.GetRequiredService<IHtsgetAccessPolicy>().DecideAsync(registered, context, cancellationToken);
-        if (decision != HtsgetAccessDecision.Granted)
+        var access = await services.GetRequiredService<IHtsgetAccessPolicy>().DecideAsync(registered, context, cancellationToken);
+        if (access.Decision != HtsgetAccessDecision.Granted)
         {
-            Log.AccessRefused(logger, registered.ObjectId, registered.DatasetId, decision.ToString());
-            throw decision == HtsgetAccessDecision.Forbidden
-                ? new HtsgetException(HtsgetErrorType.PermissionDenied, $"You hold no grant for the dataset of object '{id}'.")
-                : new HtsgetException(HtsgetErrorType.InvalidAuthentication,
-                    $"Object '{id}' belongs to a dataset that is not public; this node serves only public datasets until passport visas are supported.");
+            Log.AccessRefused(logger, registered.ObjectId, registered.DatasetId, access.Decision.ToString());
+            throw access.Decision == HtsgetAccessDecision.Forbidden
+                ? new HtsgetException(HtsgetErrorType.PermissionDenied, access.Message)
+                : new HtsgetException(HtsgetErrorType.InvalidAuthentication, access.Message) { Challenge = access.Challenge };
         }
 
         if (ChangedSinceRegistration(registered, logger) is { } changed)
@@ -286,7 +286,7 @@ public static class HtsgetEndpoints
     {
         if (error.Type == HtsgetErrorType.InvalidAuthentication)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
+            context.Response.Headers.WWWAuthenticate = error.Challenge ?? PassportHttp.Challenge(null);
         }
 
         return TypedResults.Json(

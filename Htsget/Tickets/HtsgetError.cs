@@ -45,4 +45,7 @@ public sealed class HtsgetException : Exception
         : base(message) => Type = type;
 
     public HtsgetErrorType Type { get; } = HtsgetErrorType.InvalidInput;
+
+    /// <summary>The <c>WWW-Authenticate</c> challenge of an InvalidAuthentication error (a plain Bearer one when null).</summary>
+    public string? Challenge { get; init; }
 }

@@ -9,7 +9,7 @@ using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Host.Admin;
 
-public sealed record DatasetAddArguments(string Id, string Name, string Tier, string? Description);
+public sealed record DatasetAddArguments(string Id, string Name, string Tier, string? Description, string? VisaValue = null);
 
 public sealed record DatasetListArguments(bool Json);
 
@@ -37,9 +37,11 @@ internal static class DatasetOperations
         try
         {
             var catalog = services.GetRequiredService<DatasetCatalog>();
-            var added = await catalog.AddAsync(new NewDataset(request.Id, request.Name, tier, request.Description), cancellationToken);
+            var added = await catalog.AddAsync(new NewDataset(request.Id, request.Name, tier, request.Description, VisaValue: request.VisaValue), cancellationToken);
             services.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>().Invalidate();
-            return OperationResult.Ok($"added dataset '{added.Id}' ({added.Tier.ToName()})");
+            return OperationResult.Ok(added.Tier == AccessTier.Controlled && added.VisaValue is null
+                ? $"added dataset '{added.Id}' (controlled, without --visa-value: no passport can grant it)"
+                : $"added dataset '{added.Id}' ({added.Tier.ToName()})");
         }
         catch (DatasetCatalogException ex)
         {
@@ -61,6 +63,7 @@ internal static class DatasetOperations
                 name = d.Name,
                 description = d.Description,
                 tier = d.Tier.ToName(),
+                visaValue = d.VisaValue,
                 demo = d.IsDemo,
                 createdAt = d.CreatedAt,
                 dataUse = conditions[d.Id],
@@ -120,13 +123,14 @@ internal static class DatasetOperations
             return "no datasets";
         }
 
-        string[] header = ["ID", "TIER", "DATA USE", "NAME"];
+        string[] header = ["ID", "TIER", "DATA USE", "VISA VALUE", "NAME"];
         var rows = datasets
             .Select(d => new[]
             {
                 d.Id,
                 d.Tier.ToName(),
                 conditions[d.Id] is { } use ? DatasetDataUse.Describe(use) : "-",
+                d.VisaValue ?? "-",
                 d.IsDemo ? $"{d.Name} [synthetic demo]" : d.Name,
             })
             .ToList();

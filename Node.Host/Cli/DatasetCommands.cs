@@ -28,15 +28,21 @@ internal static class DatasetCommands
         };
         tier.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, [.. AccessTiers.Names]);
         var description = new Option<string>("--description") { Description = "What the dataset holds", HelpName = "TEXT" };
+        var visaValue = new Option<string>("--visa-value")
+        {
+            Description = "Controlled datasets: the value of the ControlledAccessGrants visa that grants access (a URL or URN of the DAC)",
+            HelpName = "URN",
+        };
 
-        var command = new Command("add", "Add a dataset to the catalog.") { id, name, tier, description };
+        var command = new Command("add", "Add a dataset to the catalog.") { id, name, tier, description, visaValue };
         command.SetAction((parseResult, cancellationToken) => NodeCommandLine.RunOperationAsync(
             parseResult, globals, DatasetOperations.Add,
             new DatasetAddArguments(
                 parseResult.GetRequiredValue(id),
                 parseResult.GetRequiredValue(name),
                 parseResult.GetRequiredValue(tier),
-                parseResult.GetValue(description)),
+                parseResult.GetValue(description),
+                parseResult.GetValue(visaValue)),
             cancellationToken));
         return command;
     }

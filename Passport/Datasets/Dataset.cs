@@ -7,10 +7,12 @@ public sealed record Dataset(
     string? Description,
     AccessTier Tier,
     bool IsDemo,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? VisaValue = null);
 
 /// <summary>What an operator gives to add a dataset.</summary>
-public sealed record NewDataset(string Id, string Name, AccessTier Tier, string? Description = null, bool IsDemo = false);
+/// <param name="VisaValue">the ControlledAccessGrants visa value that grants this dataset (controlled tier)</param>
+public sealed record NewDataset(string Id, string Name, AccessTier Tier, string? Description = null, bool IsDemo = false, string? VisaValue = null);
 
 /// <summary>A request the catalog refuses; the message is meant for the operator as it is.</summary>
 public sealed class DatasetCatalogException(string message) : Exception(message);

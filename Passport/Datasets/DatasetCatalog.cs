@@ -10,6 +10,9 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
     public const int MaxNameLength = 256;
     public const int MaxDescriptionLength = 4096;
 
+    /// <summary>Visa values are URL claims, which GA4GH Passport limits to 255 characters.</summary>
+    public const int MaxVisaValueLength = 255;
+
     // Ids appear in URLs, visa values and file names: keep them to a safe, unambiguous alphabet.
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
@@ -36,7 +39,7 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
     {
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT id, name, description, tier, is_demo, created_at FROM passport.datasets ORDER BY id";
+            "SELECT id, name, description, tier, is_demo, created_at, visa_value FROM passport.datasets ORDER BY id";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var datasets = new List<Dataset>();
         while (await reader.ReadAsync(cancellationToken))
@@ -51,7 +54,7 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
     {
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT id, name, description, tier, is_demo, created_at FROM passport.datasets WHERE id = $id";
+            "SELECT id, name, description, tier, is_demo, created_at, visa_value FROM passport.datasets WHERE id = $id";
         command.Parameters.Add(new DuckDBParameter("id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadDataset(reader) : null;
@@ -73,14 +76,15 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
         {
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO passport.datasets (id, name, description, tier, is_demo)
-                VALUES ($id, $name, $description, $tier, $is_demo)
+                INSERT INTO passport.datasets (id, name, description, tier, is_demo, visa_value)
+                VALUES ($id, $name, $description, $tier, $is_demo, $visa_value)
                 """;
             insert.Parameters.Add(new DuckDBParameter("id", dataset.Id));
             insert.Parameters.Add(new DuckDBParameter("name", dataset.Name.Trim()));
             insert.Parameters.Add(new DuckDBParameter("description", (object?)NullIfBlank(dataset.Description) ?? DBNull.Value));
             insert.Parameters.Add(new DuckDBParameter("tier", dataset.Tier.ToName()));
             insert.Parameters.Add(new DuckDBParameter("is_demo", dataset.IsDemo));
+            insert.Parameters.Add(new DuckDBParameter("visa_value", (object?)NullIfBlank(dataset.VisaValue) ?? DBNull.Value));
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -125,6 +129,18 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
                 $"the description of dataset '{dataset.Id}' is longer than {MaxDescriptionLength} characters");
         }
 
+        if (dataset.VisaValue is { } visaValue && (visaValue.Trim().Length == 0 || visaValue.Length > MaxVisaValueLength || visaValue.Any(char.IsWhiteSpace)))
+        {
+            throw new DatasetCatalogException(
+                $"the visa value of dataset '{dataset.Id}' must be a URL or URN of at most {MaxVisaValueLength} characters without spaces");
+        }
+
+        if (dataset.VisaValue is not null && dataset.Tier != AccessTier.Controlled)
+        {
+            throw new DatasetCatalogException(
+                $"dataset '{dataset.Id}' is {dataset.Tier.ToName()}: only controlled datasets are granted by a ControlledAccessGrants visa value");
+        }
+
         if (!Enum.IsDefined(dataset.Tier))
         {
             throw new DatasetCatalogException($"dataset '{dataset.Id}' has an unknown access tier");
@@ -153,7 +169,8 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
             Description: record.IsDBNull(2) ? null : record.GetString(2),
             Tier: tier,
             IsDemo: record.GetBoolean(4),
-            CreatedAt: ReadTimestamp(record.GetValue(5)));
+            CreatedAt: ReadTimestamp(record.GetValue(5)),
+            VisaValue: record.IsDBNull(6) ? null : record.GetString(6));
     }
 
     private static DateTimeOffset ReadTimestamp(object value) => value switch

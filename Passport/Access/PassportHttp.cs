@@ -1,0 +1,68 @@
+using System.Text;
+using GenomeNode.Passport.Clearinghouse;
+using GenomeNode.Passport.Datasets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GenomeNode.Passport.Access;
+
+/// <summary>What Beacon and htsget endpoints need of the clearinghouse for one request.</summary>
+public static class PassportHttp
+{
+    public const string Realm = "genome-node";
+    private static readonly object CallerKey = new();
+
+    /// <summary>The caller of this request (validated once per request; accepted tokens are cached across requests).</summary>
+    public static async ValueTask<Caller> CallerAsync(this HttpContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Items.TryGetValue(CallerKey, out var known) && known is Caller caller)
+        {
+            return caller;
+        }
+
+        var authenticator = context.RequestServices.GetRequiredService<PassportAuthenticator>();
+        caller = await authenticator.AuthenticateAsync(context.Request.Headers.Authorization.ToString(), cancellationToken);
+        context.Items[CallerKey] = caller;
+        return caller;
+    }
+
+    /// <summary>Decides access to <paramref name="dataset"/> for <paramref name="caller"/> now, under the node's policy.</summary>
+    public static AccessDecision Decide(this HttpContext context, Caller caller, Dataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(caller);
+        var services = context.RequestServices;
+        return AccessDecider.Decide(dataset, caller.Passport, services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            services.GetRequiredService<IOptionsMonitor<PassportOptions>>().CurrentValue);
+    }
+
+    /// <summary>Sends a decision to the audit table, with the request's client address.</summary>
+    public static ValueTask AuditAsync(this HttpContext context, Caller caller, string resource, AccessDecision decision, bool allowed, string access)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.RequestServices.GetRequiredService<AccessAudit>()
+            .RecordAsync(caller, context.Connection.RemoteIpAddress?.ToString(), resource, decision, allowed, access, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The <c>WWW-Authenticate</c> challenge (RFC 6750): the realm, and for a refused token <c>invalid_token</c> with the
+    /// reason (quotes and backslashes dropped, as the header's quoted-string needs).
+    /// </summary>
+    public static string Challenge(Rejection? rejection)
+    {
+        if (rejection is null)
+        {
+            return $"Bearer realm=\"{Realm}\"";
+        }
+
+        var description = new StringBuilder();
+        foreach (var c in rejection.Reason)
+        {
+            description.Append(c is '"' or '\\' || char.IsControl(c) || c > '~' ? '\'' : c);
+        }
+
+        return $"Bearer realm=\"{Realm}\", error=\"invalid_token\", error_description=\"{description}\"";
+    }
+}

@@ -1,0 +1,223 @@
+using System.Net;
+using GenomeNode.Passport.Visas;
+using Microsoft.Extensions.Options;
+
+namespace GenomeNode.Passport.Clearinghouse;
+
+/// <summary>A broker whose passports (and access tokens) this node accepts.</summary>
+public sealed class TrustedBrokerOptions
+{
+    /// <summary>The broker's <c>iss</c>, compared as a case-sensitive full string.</summary>
+    public string Issuer { get; set; } = "";
+
+    /// <summary>Where the broker publishes the keys it signs passports with.</summary>
+    public string JwksUri { get; set; } = "";
+
+    /// <summary>Token endpoint for exchanging an access token for a passport (AAI 1.2); optional.</summary>
+    public string? TokenEndpoint { get; set; }
+
+    /// <summary>UserInfo endpoint answering the visas of an access token (AAI 1.0); optional.</summary>
+    public string? UserinfoEndpoint { get; set; }
+
+    /// <summary>This node's client id at the broker, for token exchange (client authentication is required there).</summary>
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+}
+
+/// <summary>A visa issuer this node trusts, with the one <c>jku</c> its visas may name.</summary>
+public sealed class TrustedVisaIssuerOptions
+{
+    public string Issuer { get; set; } = "";
+
+    public string Jku { get; set; } = "";
+}
+
+/// <summary>Which <c>by</c> values a visa of a type needs to count towards access (a visa without <c>by</c> never does).</summary>
+public sealed class AcceptedByOptions
+{
+    public List<string> AcceptedTermsAndPolicies { get; set; } = ["self", "so", "system"];
+
+    public List<string> ResearcherStatus { get; set; } = ["so", "system"];
+
+    public List<string> ControlledAccessGrants { get; set; } = ["dac", "so", "system"];
+
+    public IReadOnlyList<string> For(string visaType) => visaType switch
+    {
+        VisaTypes.AcceptedTermsAndPolicies => AcceptedTermsAndPolicies,
+        VisaTypes.ResearcherStatus => ResearcherStatus,
+        VisaTypes.ControlledAccessGrants => ControlledAccessGrants,
+        _ => [],
+    };
+}
+
+/// <summary>Configuration section <c>Passport</c>: whom the clearinghouse trusts and how strictly it checks.</summary>
+public sealed class PassportOptions
+{
+    public const string Section = "Passport";
+
+    /// <summary>The Registered Access policy of GA4GH (Dyke et al. 2018), the usual value of both registered-access visas.</summary>
+    public const string RegisteredAccessBonaFide = "https://doi.org/10.1038/s41431-018-0219-y";
+
+    public List<TrustedBrokerOptions> TrustedBrokers { get; set; } = [];
+
+    public List<TrustedVisaIssuerOptions> TrustedVisaIssuers { get; set; } = [];
+
+    /// <summary>Tolerance for clock differences in <c>exp</c>, <c>nbf</c>, <c>iat</c> and <c>asserted</c>.</summary>
+    public int ClockSkewSeconds { get; set; } = 30;
+
+    /// <summary>Lets issuers, JWKS and broker endpoints use http on a loopback address (tests, local demos).</summary>
+    public bool AllowLoopbackHttp { get; set; }
+
+    public AcceptedByOptions AcceptedBy { get; set; } = new();
+
+    /// <summary>
+    /// Registered Access policies: a caller has registered access with an AcceptedTermsAndPolicies and a
+    /// ResearcherStatus visa whose values are the same one of these.
+    /// </summary>
+    public List<string> RegisteredAccessPolicies { get; set; } = [RegisteredAccessBonaFide];
+
+    /// <summary>When set, a passport's <c>aud</c> (if it has one) must name one of these.</summary>
+    public List<string> Audiences { get; set; } = [];
+
+    /// <summary>Largest bearer token accepted, in bytes (a passport carries every visa inline).</summary>
+    public int MaxTokenBytes { get; set; } = 64 * 1024;
+
+    public int MaxVisas { get; set; } = 200;
+
+    /// <summary>How long fetched JWKS are used before they are fetched again.</summary>
+    public int JwksLifetimeSeconds { get; set; } = 3600;
+
+    /// <summary>Fewest seconds between two fetches of one JWKS when a token names a key it does not hold.</summary>
+    public int JwksRefreshIntervalSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// How long a validated passport (or the passport an access token was exchanged for) is reused for the same
+    /// token, capped by its expiry. Bounds how late a key rotation or revocation at a broker is noticed.
+    /// </summary>
+    public int ValidationCacheSeconds { get; set; } = 300;
+
+    public TimeSpan ClockSkew => TimeSpan.FromSeconds(ClockSkewSeconds);
+
+    /// <summary>Why <paramref name="url"/> may not be fetched or trusted under these options, or null when it may.</summary>
+    public string? CheckUrl(string? url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return $"'{url}' is not an absolute URL";
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttps)
+        {
+            return null;
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttp && AllowLoopbackHttp && IsLoopback(uri))
+        {
+            return null;
+        }
+
+        return AllowLoopbackHttp
+            ? $"'{url}' must use https (http only on a loopback address)"
+            : $"'{url}' must use https (Passport:AllowLoopbackHttp allows http on a loopback address)";
+    }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+}
+
+internal sealed class PassportOptionsValidator : IValidateOptions<PassportOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PassportOptions options)
+    {
+        var failures = new List<string>();
+        for (var i = 0; i < options.TrustedBrokers.Count; i++)
+        {
+            var broker = options.TrustedBrokers[i];
+            var key = $"Passport:TrustedBrokers:{i}";
+            CheckIssuer(failures, options, $"{key}:Issuer", broker.Issuer);
+            CheckUrl(failures, options, $"{key}:JwksUri", broker.JwksUri);
+            if (broker.TokenEndpoint is { Length: > 0 } token)
+            {
+                CheckUrl(failures, options, $"{key}:TokenEndpoint", token);
+                if (string.IsNullOrWhiteSpace(broker.ClientId))
+                {
+                    failures.Add($"{key}:ClientId is needed with a TokenEndpoint (token exchange requires client authentication)");
+                }
+            }
+
+            if (broker.UserinfoEndpoint is { Length: > 0 } userinfo)
+            {
+                CheckUrl(failures, options, $"{key}:UserinfoEndpoint", userinfo);
+            }
+        }
+
+        DuplicateCheck(failures, "Passport:TrustedBrokers", options.TrustedBrokers.Select(b => b.Issuer));
+        for (var i = 0; i < options.TrustedVisaIssuers.Count; i++)
+        {
+            var issuer = options.TrustedVisaIssuers[i];
+            CheckIssuer(failures, options, $"Passport:TrustedVisaIssuers:{i}:Issuer", issuer.Issuer);
+            CheckUrl(failures, options, $"Passport:TrustedVisaIssuers:{i}:Jku", issuer.Jku);
+        }
+
+        DuplicateCheck(failures, "Passport:TrustedVisaIssuers", options.TrustedVisaIssuers.Select(v => $"{v.Issuer} {v.Jku}"));
+        if (options.ClockSkewSeconds is < 0 or > 600)
+        {
+            failures.Add("Passport:ClockSkewSeconds must be between 0 and 600");
+        }
+
+        if (options.MaxTokenBytes is < 1024 or > 1024 * 1024)
+        {
+            failures.Add("Passport:MaxTokenBytes must be between 1024 and 1048576");
+        }
+
+        if (options.MaxVisas is < 1 or > 10_000)
+        {
+            failures.Add("Passport:MaxVisas must be between 1 and 10000");
+        }
+
+        if (options.JwksLifetimeSeconds < 60 || options.JwksRefreshIntervalSeconds < 1 || options.ValidationCacheSeconds < 0)
+        {
+            failures.Add("Passport:JwksLifetimeSeconds must be at least 60, JwksRefreshIntervalSeconds at least 1, ValidationCacheSeconds not negative");
+        }
+
+        foreach (var policy in options.RegisteredAccessPolicies)
+        {
+            if (string.IsNullOrWhiteSpace(policy))
+            {
+                failures.Add("Passport:RegisteredAccessPolicies must not hold empty values");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckIssuer(List<string> failures, PassportOptions options, string key, string issuer)
+    {
+        if (string.IsNullOrWhiteSpace(issuer))
+        {
+            failures.Add($"{key} must not be empty");
+        }
+        else if (options.CheckUrl(issuer) is { } problem)
+        {
+            failures.Add($"{key}: {problem}");
+        }
+    }
+
+    private static void CheckUrl(List<string> failures, PassportOptions options, string key, string? url)
+    {
+        if (options.CheckUrl(url) is { } problem)
+        {
+            failures.Add($"{key}: {problem}");
+        }
+    }
+
+    private static void DuplicateCheck(List<string> failures, string key, IEnumerable<string> values)
+    {
+        var duplicate = values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            failures.Add($"{key} lists '{duplicate.Key}' twice");
+        }
+    }
+}
