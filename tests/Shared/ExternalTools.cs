@@ -24,6 +24,19 @@ public static class ExternalTools
 
     public static byte[] RunBytes(string program, params string[] arguments)
     {
+        var (exitCode, output, error) = RunWithExitCode(program, null, arguments);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {exitCode}: {error}");
+        }
+
+        return output;
+    }
+
+    /// <summary>Runs a tool with extra environment variables; the exit code, standard output and standard error.</summary>
+    public static (int ExitCode, byte[] Output, string Error) RunWithExitCode(
+        string program, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
@@ -37,6 +50,11 @@ public static class ExternalTools
 
         start.Environment["REF_PATH"] = ReferencePath is null ? "/nonexistent" : ReferencePath + "/%s";
         start.Environment["REF_CACHE"] = "/nonexistent";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}");
         using var output = new MemoryStream();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -47,11 +65,6 @@ public static class ExternalTools
             throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish");
         }
 
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {stderr.Result}");
-        }
-
-        return output.ToArray();
+        return (process.ExitCode, output.ToArray(), stderr.Result);
     }
 }
