@@ -34,6 +34,8 @@ public static class NodeWebApp
         builder.Configuration.AddInMemoryCollection(overrides);
 
         builder.AddNodeCore();
+        // A passport carries its visas inline: room for one of Passport:MaxTokenBytes (64 KiB) beside other headers.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestHeadersTotalSize = 96 * 1024);
         builder.Services.AddHostedService<NodeInitializer>();
         builder.Services.AddHostedService<AdminServer>();
         builder.Services.AddNodeEndpoints();
