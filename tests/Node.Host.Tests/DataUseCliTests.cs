@@ -64,7 +64,7 @@ public sealed class DataUseCliTests : IDisposable
         Assert.Equal(1, category.ExitCode);
         Assert.Contains("DUO:0000017", category.Error, StringComparison.Ordinal);
         Assert.Equal((1, "error: no dataset has the id 'nope'"), (noDataset.ExitCode, noDataset.Error));
-        Assert.Matches(@"\nbrca\s+controlled\s+DS\[MONDO:0007254\] NPU\s+Breast cancer cohort", list.Output);
+        Assert.Matches(@"\nbrca\s+controlled\s+DS\[MONDO:0007254\] NPU\s+-\s+Breast cancer cohort", list.Output);
     }
 
     [Fact]

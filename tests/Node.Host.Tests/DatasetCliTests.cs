@@ -15,7 +15,7 @@ public sealed class DatasetCliTests : IDisposable
     public async Task Add_list_remove_work_on_a_stopped_node()
     {
         var add = await Cli("dataset", "add", "--id", "fin-wgs", "--name", "Finnish WGS", "--tier", "controlled",
-            "--description", "Pilot genomes");
+            "--description", "Pilot genomes", "--visa-value", "urn:fi:example:dac:fin-wgs");
         var addPublic = await Cli("dataset", "add", "--id", "open-panel", "--name", "Open panel", "--tier", "PUBLIC");
         var list = await Cli("dataset", "list", "--json");
         var remove = await Cli("dataset", "remove", "--id", "open-panel");
@@ -29,7 +29,8 @@ public sealed class DatasetCliTests : IDisposable
             ParseList(list.Output).Select(d => (d.Id, d.Tier, d.Description)));
         Assert.Equal((0, "removed dataset 'open-panel'"), (remove.ExitCode, remove.Output));
         Assert.Equal(0, table.ExitCode);
-        Assert.Matches(@"^ID\s+TIER\s+DATA USE\s+NAME\nfin-wgs\s+controlled\s+-\s+Finnish WGS$", table.Output);
+        Assert.Matches(@"^ID\s+TIER\s+DATA USE\s+VISA VALUE\s+NAME\nfin-wgs\s+controlled\s+-\s+urn:fi:example:dac:fin-wgs\s+Finnish WGS$", table.Output);
+        Assert.Equal("urn:fi:example:dac:fin-wgs", ParseList(list.Output)[0].VisaValue);
         Assert.Empty(add.Error + list.Error + remove.Error);
     }
 
@@ -76,6 +77,22 @@ public sealed class DatasetCliTests : IDisposable
 
         Assert.True(add.ExitCode == 0, add.ToString());
         Assert.Equal(["after-crash", "demo"], ParseList(list.Output).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task A_visa_value_belongs_to_controlled_datasets_and_its_absence_is_pointed_out()
+    {
+        var withoutValue = await Cli("dataset", "add", "--id", "locked", "--name", "No grant yet", "--tier", "controlled");
+        var onPublic = await Cli("dataset", "add", "--id", "open", "--name", "Open", "--tier", "public", "--visa-value", "urn:x:open");
+        var withSpace = await Cli("dataset", "add", "--id", "spaced", "--name", "Spaced", "--tier", "controlled", "--visa-value", "urn:x: y");
+
+        Assert.Equal((0, "added dataset 'locked' (controlled, without --visa-value: no passport can grant it)"), (withoutValue.ExitCode, withoutValue.Output));
+        Assert.Equal(1, onPublic.ExitCode);
+        Assert.Contains("only controlled datasets are granted by a ControlledAccessGrants visa value", onPublic.Error, StringComparison.Ordinal);
+        Assert.Equal(1, withSpace.ExitCode);
+        Assert.Contains("must be a URL or URN", withSpace.Error, StringComparison.Ordinal);
+        var list = await Cli("dataset", "list", "--json");
+        Assert.Equal(["locked"], ParseList(list.Output).Select(d => d.Id));
     }
 
     [Fact]
@@ -131,7 +148,7 @@ public sealed class DatasetCliTests : IDisposable
 
     private Task<CliResult> Cli(params string[] args) => GenomeNodeProcess.RunAsync([.. args, "--data", data.Path]);
 
-    internal sealed record ListedDataset(string Id, string Name, string? Description, string Tier, bool Demo);
+    internal sealed record ListedDataset(string Id, string Name, string? Description, string Tier, bool Demo, string? VisaValue = null);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
