@@ -62,9 +62,12 @@ public sealed partial class JwksCache(
         await entry.Gate.WaitAsync(cancellationToken);
         try
         {
-            // Another caller may have fetched while this one waited.
-            var interval = TimeSpan.FromSeconds(options.CurrentValue.JwksRefreshIntervalSeconds);
-            if (entry.Keys is not null && (force ? now - entry.AttemptedAt < interval : entry.FetchedAt >= now - TimeSpan.FromSeconds(options.CurrentValue.JwksLifetimeSeconds)))
+            // Another caller may have fetched while this one waited; and whatever happened, one URL is fetched at
+            // most once per refresh interval, so a failing issuer or a stream of unknown kids cannot make this node
+            // hammer it.
+            var settings = options.CurrentValue;
+            var fresh = entry.Keys is not null && entry.FetchedAt >= now - TimeSpan.FromSeconds(settings.JwksLifetimeSeconds);
+            if ((fresh && !force) || now - entry.AttemptedAt < TimeSpan.FromSeconds(settings.JwksRefreshIntervalSeconds))
             {
                 return entry.Keys;
             }
