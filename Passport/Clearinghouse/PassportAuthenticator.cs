@@ -13,9 +13,6 @@ public sealed record Caller(ValidatedPassport? Passport, Rejection? Rejection)
     public static Caller Anonymous { get; } = new(null, null);
 
     public bool IsAnonymous => Passport is null && Rejection is null;
-
-    /// <summary>For audit lines and logs: the passport's subject at its issuer, or "anonymous".</summary>
-    public string Name => Passport is { } passport ? $"{passport.Subject} @ {passport.Issuer}" : "anonymous";
 }
 
 /// <summary>
