@@ -52,14 +52,14 @@ public static class AccessDecider
         }
 
         var usable = passport.Visas.Where(v => v.ExpiresAt + policy.ClockSkew > now).ToList();
-        var unconditional = usable.Where(v => v.Visa.Conditions is null).Select(v => v.Visa).ToList();
+        var unconditional = usable.Where(v => v.Visa.Conditions is null).ToList();
         return dataset.Tier == AccessTier.Registered
             ? DecideRegistered(dataset, passport, usable, unconditional, now, policy)
             : DecideControlled(dataset, passport, usable, unconditional, now, policy);
     }
 
     private static AccessDecision DecideRegistered(
-        Dataset dataset, ValidatedPassport passport, List<AcceptedVisa> usable, List<VisaObject> unconditional, DateTimeOffset now, PassportOptions policy)
+        Dataset dataset, ValidatedPassport passport, List<AcceptedVisa> usable, List<AcceptedVisa> unconditional, DateTimeOffset now, PassportOptions policy)
     {
         var problems = new List<string>();
         foreach (var value in policy.RegisteredAccessPolicies)
@@ -69,7 +69,7 @@ public static class AccessDecider
             if (terms is not null && status is not null)
             {
                 return new AccessDecision(dataset.Id, AccessGrant.Registered,
-                    $"registered access: AcceptedTermsAndPolicies and ResearcherStatus for {value}", Min(terms.ExpiresAt, status.ExpiresAt));
+                    $"registered access: AcceptedTermsAndPolicies and ResearcherStatus for {value}", Min(terms.Value.Until, status.Value.Until));
             }
         }
 
@@ -78,7 +78,7 @@ public static class AccessDecider
     }
 
     private static AccessDecision DecideControlled(
-        Dataset dataset, ValidatedPassport passport, List<AcceptedVisa> usable, List<VisaObject> unconditional, DateTimeOffset now, PassportOptions policy)
+        Dataset dataset, ValidatedPassport passport, List<AcceptedVisa> usable, List<AcceptedVisa> unconditional, DateTimeOffset now, PassportOptions policy)
     {
         if (dataset.VisaValue is not { } value)
         {
@@ -88,7 +88,7 @@ public static class AccessDecider
         var problems = new List<string>();
         if (Qualifying(usable, VisaTypes.ControlledAccessGrants, value, unconditional, policy, problems) is { } grant)
         {
-            return new AccessDecision(dataset.Id, AccessGrant.Controlled, $"ControlledAccessGrants for {value} from {grant.Issuer}", grant.ExpiresAt);
+            return new AccessDecision(dataset.Id, AccessGrant.Controlled, $"ControlledAccessGrants for {value} from {grant.Visa.Issuer}", grant.Until);
         }
 
         var others = usable.Where(v => v.Visa.Type == VisaTypes.ControlledAccessGrants && v.Visa.Value != value).Select(v => v.Visa.Value).Distinct().ToList();
@@ -97,10 +97,14 @@ public static class AccessDecider
         return Denied(dataset, passport, usable, now, problems);
     }
 
-    /// <summary>The first visa of <paramref name="type"/> with <paramref name="value"/> that counts, noting why others do not.</summary>
-    private static AcceptedVisa? Qualifying(
-        List<AcceptedVisa> usable, string type, string value, List<VisaObject> unconditional, PassportOptions policy, List<string> problems)
+    /// <summary>
+    /// The first visa of <paramref name="type"/> with <paramref name="value"/> that counts, and until when: its own
+    /// expiry, or earlier when the visas meeting its conditions expire first. Notes why other visas do not count.
+    /// </summary>
+    private static (AcceptedVisa Visa, DateTimeOffset Until)? Qualifying(
+        List<AcceptedVisa> usable, string type, string value, List<AcceptedVisa> unconditional, PassportOptions policy, List<string> problems)
     {
+        var candidates = unconditional.Select(v => v.Visa).ToList();
         foreach (var visa in usable.Where(v => v.Visa.Type == type && string.Equals(v.Visa.Value, value, StringComparison.Ordinal)))
         {
             var accepted = policy.AcceptedBy.For(type);
@@ -110,13 +114,18 @@ public static class AccessDecider
                 continue;
             }
 
-            if (visa.Visa.Conditions is { } conditions && !conditions.IsMetBy(unconditional))
+            if (visa.Visa.Conditions is { } conditions)
             {
-                problems.Add($"a {type} visa for {value} has conditions the passport's other visas do not meet");
-                continue;
+                if (!conditions.IsMetBy(candidates))
+                {
+                    problems.Add($"a {type} visa for {value} has conditions the passport's other visas do not meet");
+                    continue;
+                }
+
+                return (visa, Min(visa.ExpiresAt, MetUntil(conditions, unconditional)));
             }
 
-            return visa;
+            return (visa, visa.ExpiresAt);
         }
 
         return null;
@@ -138,6 +147,15 @@ public static class AccessDecider
 
         return new AccessDecision(dataset.Id, AccessGrant.None, string.Join("; ", problems.Distinct(StringComparer.Ordinal)));
     }
+
+    /// <summary>
+    /// Until when met <paramref name="conditions"/> stay met as visas expire: the longest-lasting alternative that is
+    /// met, which lasts until its first clause runs out of matching visas.
+    /// </summary>
+    private static DateTimeOffset MetUntil(VisaConditions conditions, List<AcceptedVisa> unconditional) =>
+        conditions.Alternatives
+            .Where(clauses => clauses.All(clause => unconditional.Any(v => clause.IsMatchedBy(v.Visa))))
+            .Max(clauses => clauses.Min(clause => unconditional.Where(v => clause.IsMatchedBy(v.Visa)).Max(v => v.ExpiresAt)));
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

@@ -78,7 +78,12 @@ public sealed partial class PassportAuthenticator : IDisposable
         }
 
         PassportValidation validation;
-        SignedToken.TryDecode(token, out var decoded, out _);
+        if (!SignedToken.TryDecode(token, out var decoded, out var decodeError) && token.Count(c => c == '.') == 2)
+        {
+            // Shaped like a JWS but malformed: refused as it is, not handed to a broker as if it were an opaque token.
+            return Refused(new Rejection(ValidationStep.Decode, $"the bearer token looks like a JWT but {decodeError}"));
+        }
+
         if (decoded is not null && decoded.Has(PassportValidator.PassportClaim))
         {
             validation = await validator.ValidateAsync(token, cancellationToken);

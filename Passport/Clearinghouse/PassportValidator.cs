@@ -227,6 +227,11 @@ public sealed partial class PassportValidator(
     /// <summary>Resolves the token's kid at <paramref name="jwksUrl"/> (an allow-listed URL) and verifies the signature.</summary>
     internal async Task<Rejection?> CheckSignatureAsync(SignedToken token, string jwksUrl, CancellationToken cancellationToken)
     {
+        if (token.Signature.Length == 0)
+        {
+            return new Rejection(ValidationStep.Signature, "the token has no signature");
+        }
+
         var lookup = await jwks.FindAsync(jwksUrl, token.KeyId!, cancellationToken);
         if (lookup.Key is not { } key)
         {

@@ -55,13 +55,6 @@ public sealed class SignedToken
             return false;
         }
 
-        var signature = DecodePart(compact.AsSpan(secondDot + 1));
-        if (signature is null || signature.Length == 0)
-        {
-            error = "its signature is missing or not base64url";
-            return false;
-        }
-
         var header = ParseObject(compact.AsSpan(0, firstDot), "header", out error);
         if (header is null)
         {
@@ -71,6 +64,15 @@ public sealed class SignedToken
         var payload = ParseObject(compact.AsSpan(firstDot + 1, secondDot - firstDot - 1), "payload", out error);
         if (payload is null)
         {
+            return false;
+        }
+
+        // An empty signature decodes (an unsecured JWS, alg "none", has one): the algorithm step refuses it by name,
+        // and the signature step refuses any other token without a signature.
+        var signature = DecodePart(compact.AsSpan(secondDot + 1));
+        if (signature is null)
+        {
+            error = "its signature is not base64url";
             return false;
         }
 
@@ -152,7 +154,30 @@ public sealed class SignedToken
             return [];
         }
 
-        var buffer = new byte[Base64Url.GetMaxDecodedLength(part.Length)];
+        return Base64UrlPart(part);
+    }
+
+    /// <summary>
+    /// Decodes unpadded base64url text, or null when it is not (other characters, padding, whitespace, an impossible
+    /// length). Never throws: <see cref="Base64Url.TryDecodeFromChars(ReadOnlySpan{char}, Span{byte}, out int)"/>
+    /// throws <see cref="FormatException"/> on invalid input, so the text is checked first.
+    /// </summary>
+    internal static byte[]? Base64UrlPart(ReadOnlySpan<char> part)
+    {
+        foreach (var c in part)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return null;
+            }
+        }
+
+        if (!Base64Url.IsValid(part, out var length))
+        {
+            return null;
+        }
+
+        var buffer = new byte[length];
         return Base64Url.TryDecodeFromChars(part, buffer, out var written) ? buffer[..written] : null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -166,7 +165,6 @@ public sealed class SigningKey
             return null;
         }
 
-        var buffer = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
-        return Base64Url.TryDecodeFromChars(text, buffer, out var written) ? buffer[..written] : null;
+        return SignedToken.Base64UrlPart(text);
     }
 }
