@@ -34,7 +34,7 @@ public sealed class BrokerPassports(
         try
         {
             return broker!.TokenEndpoint is { Length: > 0 }
-                ? await ExchangeAsync(broker, accessToken, cancellationToken)
+                ? await ExchangeAsync(broker, accessToken, decoded?.Subject, cancellationToken)
                 : await UserinfoAsync(broker, accessToken, decoded?.Subject, expiresAt ?? time.GetUtcNow().AddSeconds(settings.ValidationCacheSeconds), settings, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidDataException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -80,7 +80,7 @@ public sealed class BrokerPassports(
         return (broker, DateTimeOffset.FromUnixTimeSeconds(exp), null);
     }
 
-    private async Task<PassportValidation> ExchangeAsync(TrustedBrokerOptions broker, string accessToken, CancellationToken cancellationToken)
+    private async Task<PassportValidation> ExchangeAsync(TrustedBrokerOptions broker, string accessToken, string? tokenSubject, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, broker.TokenEndpoint)
         {
@@ -108,8 +108,19 @@ public sealed class BrokerPassports(
         }
 
         var validation = await validator.ValidateAsync(passport.GetString()!, cancellationToken);
-        return validation.Passport is { } valid && !string.Equals(valid.Issuer, broker.Issuer, StringComparison.Ordinal)
-            ? PassportValidation.Rejected(ValidationStep.Broker, $"the broker {broker.Issuer} answered a passport of another broker")
+        if (validation.Passport is not { } valid)
+        {
+            return validation;
+        }
+
+        if (!string.Equals(valid.Issuer, broker.Issuer, StringComparison.Ordinal))
+        {
+            return PassportValidation.Rejected(ValidationStep.Broker, $"the broker {broker.Issuer} answered a passport of another broker");
+        }
+
+        // A JWT access token names its user; the passport it is exchanged for must be that user's.
+        return tokenSubject is not null && !string.Equals(valid.Subject, tokenSubject, StringComparison.Ordinal)
+            ? PassportValidation.Rejected(ValidationStep.Broker, $"the broker {broker.Issuer} answered a passport of another subject than the access token's")
             : validation;
     }
 

@@ -117,6 +117,19 @@ public sealed class BrokerAccessTokenTests
     }
 
     [Fact]
+    public async Task A_broker_answering_a_passport_of_another_subject_than_the_access_token_is_refused()
+    {
+        using var node = ExchangingNode();
+        var someoneElse = node.Broker.Passport("someone-else", [node.Dac.Visa("someone-else", VisaTypes.ControlledAccessGrants, Grant)]);
+        AnswerExchange(node, 200, new JsonObject { ["access_token"] = someoneElse, ["issued_token_type"] = BrokerPassports.PassportTokenType, ["token_type"] = "Bearer" });
+
+        var caller = await node.AuthenticateAsync(node.Broker.AccessToken(Subject));
+
+        Assert.Equal(ValidationStep.Broker, caller.Rejection!.Step);
+        Assert.Contains("a passport of another subject than the access token's", caller.Rejection.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_broker_answering_the_exchange_without_a_passport_is_refused()
     {
         using var node = ExchangingNode();
