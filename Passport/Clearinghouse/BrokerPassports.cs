@@ -167,7 +167,7 @@ public sealed class BrokerPassports(
     {
         var client = httpClients.CreateClient(HttpClientName);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        var bytes = await ReadLimitedAsync(response.Content, cancellationToken);
+        var bytes = await LimitedContent.ReadAsync(response.Content, MaxResponseBytes, "the broker's answer", cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             // An OAuth error body names the error; its description is the broker's text, not the caller's token.
@@ -185,30 +185,6 @@ public sealed class BrokerPassports(
         }
 
         return new BrokerAnswer(JsonDocument.Parse(bytes), null);
-    }
-
-    private static async Task<byte[]> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > MaxResponseBytes)
-        {
-            throw new InvalidDataException($"the broker's answer is larger than {MaxResponseBytes} bytes");
-        }
-
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxResponseBytes)
-            {
-                throw new InvalidDataException($"the broker's answer is larger than {MaxResponseBytes} bytes");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private sealed record BrokerAnswer(JsonDocument? Json, string? Status) : IDisposable

@@ -107,26 +107,8 @@ public sealed partial class JwksCache(
             throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
         }
 
-        if (response.Content.Headers.ContentLength > MaxDocumentBytes)
-        {
-            throw new InvalidDataException($"the document is larger than {MaxDocumentBytes} bytes");
-        }
-
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var limited = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            if (limited.Length + read > MaxDocumentBytes)
-            {
-                throw new InvalidDataException($"the document is larger than {MaxDocumentBytes} bytes");
-            }
-
-            limited.Write(buffer, 0, read);
-        }
-
-        using var document = JsonDocument.Parse(limited.ToArray());
+        var bytes = await LimitedContent.ReadAsync(response.Content, MaxDocumentBytes, "the document", cancellationToken);
+        using var document = JsonDocument.Parse(bytes);
         var skipped = new List<string>();
         var keys = SigningKey.ReadSet(document.RootElement, skipped);
         foreach (var reason in skipped)
