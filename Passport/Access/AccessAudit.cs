@@ -39,10 +39,18 @@ public sealed class AccessAudit(TimeProvider time)
     internal void Complete() => queue.Writer.TryComplete();
 }
 
-/// <summary>Appends queued audit entries to the node's database; on shutdown it drains the queue first.</summary>
+/// <summary>
+/// Appends queued audit entries to the node's database on one connection it keeps, a batch at most every
+/// <see cref="Linger"/> (so a stream of queries costs one append per batch, not one per query); on shutdown it drains
+/// the queue first.
+/// </summary>
 public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFactory scopes, ILogger<AccessAuditWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 10_000;
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(200);
+
+    private AsyncServiceScope? scope;
+    private DuckDBConnection? connection;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,6 +60,7 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
+                await Task.Delay(Linger, stoppingToken);
                 Drain(reader, batch);
                 Write(batch);
             }
@@ -61,14 +70,23 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         }
 
         // Stopping: what is queued still reaches the table.
-        Drain(reader, batch);
-        Write(batch);
+        do
+        {
+            Drain(reader, batch);
+            Write(batch);
+        }
+        while (reader.TryPeek(out _));
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         audit.Complete();
         await base.StopAsync(cancellationToken);
+        connection = null;
+        if (scope is { } open)
+        {
+            await open.DisposeAsync();
+        }
     }
 
     private static void Drain(ChannelReader<AuditEntry> reader, List<AuditEntry> batch)
@@ -88,24 +106,23 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
 
         try
         {
-            using var scope = scopes.CreateScope();
-            var connection = scope.ServiceProvider.GetRequiredService<DuckDBConnection>();
-            using (var appender = connection.CreateAppender("passport", "access_decisions"))
+            // Opened on the first batch: requests (and so decisions) come only once the node has opened its database.
+            scope ??= scopes.CreateAsyncScope();
+            connection ??= scope.Value.ServiceProvider.GetRequiredService<DuckDBConnection>();
+            using var appender = connection.CreateAppender("passport", "access_decisions");
+            foreach (var entry in batch)
             {
-                foreach (var entry in batch)
-                {
-                    appender.CreateRow()
-                        .AppendValue(entry.DecidedAt.UtcDateTime)
-                        .AppendValue(entry.Subject)
-                        .AppendValue(entry.Issuer)
-                        .AppendValue(entry.ClientAddress)
-                        .AppendValue(entry.Resource)
-                        .AppendValue(entry.DatasetId)
-                        .AppendValue(entry.Allowed)
-                        .AppendValue(entry.Access)
-                        .AppendValue(entry.Reason)
-                        .EndRow();
-                }
+                appender.CreateRow()
+                    .AppendValue(entry.DecidedAt.UtcDateTime)
+                    .AppendValue(entry.Subject)
+                    .AppendValue(entry.Issuer)
+                    .AppendValue(entry.ClientAddress)
+                    .AppendValue(entry.Resource)
+                    .AppendValue(entry.DatasetId)
+                    .AppendValue(entry.Allowed)
+                    .AppendValue(entry.Access)
+                    .AppendValue(entry.Reason)
+                    .EndRow();
             }
         }
         catch (DuckDBException ex)

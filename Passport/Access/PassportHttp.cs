@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
@@ -34,9 +36,31 @@ public static class PassportHttp
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(caller);
         var services = context.RequestServices;
-        return AccessDecider.Decide(dataset, caller.Passport, services.GetRequiredService<TimeProvider>().GetUtcNow(),
-            services.GetRequiredService<IOptionsMonitor<PassportOptions>>().CurrentValue);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var policy = services.GetRequiredService<IOptionsMonitor<PassportOptions>>().CurrentValue;
+        if (caller.Passport is not { } passport)
+        {
+            return AccessDecider.Decide(dataset, null, now, policy);
+        }
+
+        // A cached passport asks the same question on every request: its answer holds until a visa it used expires
+        // (a denial, until the passport does: visas only ever drop out). The dataset record is part of the key, so a
+        // changed catalog entry is decided afresh.
+        var memo = Decisions.GetOrCreateValue(passport);
+        if (memo.TryGetValue(dataset, out var known) && now < known.ValidUntil && ReferenceEquals(known.Policy, policy))
+        {
+            return known.Decision;
+        }
+
+        var decision = AccessDecider.Decide(dataset, passport, now, policy);
+        var validUntil = decision.Granted ? (decision.Until ?? passport.ExpiresAt) + policy.ClockSkew : passport.ExpiresAt + policy.ClockSkew;
+        memo[dataset] = new MemoizedDecision(decision, validUntil, policy);
+        return decision;
     }
+
+    private static readonly ConditionalWeakTable<ValidatedPassport, ConcurrentDictionary<Dataset, MemoizedDecision>> Decisions = new();
+
+    private sealed record MemoizedDecision(AccessDecision Decision, DateTimeOffset ValidUntil, PassportOptions Policy);
 
     /// <summary>Sends a decision to the audit table, with the request's client address.</summary>
     public static ValueTask AuditAsync(this HttpContext context, Caller caller, string resource, AccessDecision decision, bool allowed, string access)
