@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -24,11 +25,34 @@ public static class PassportHttp
             return caller;
         }
 
-        var authenticator = context.RequestServices.GetRequiredService<PassportAuthenticator>();
-        caller = await authenticator.AuthenticateAsync(context.Request.Headers.Authorization.ToString(), cancellationToken);
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var connection = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (authorization.Length > 0 && connection is not null && connection.TryGetValue(CallerKey, out var previous)
+            && previous is ConnectionCaller last && now < last.Until
+            && (ReferenceEquals(last.Authorization, authorization) || string.Equals(last.Authorization, authorization, StringComparison.Ordinal)))
+        {
+            // The same passport again on a keep-alive connection (Kestrel even reuses the header's string): no hash.
+            caller = last.Caller;
+        }
+        else
+        {
+            caller = await context.RequestServices.GetRequiredService<PassportAuthenticator>().AuthenticateAsync(authorization, cancellationToken);
+            if (caller.Passport is { } passport && connection is not null)
+            {
+                var until = now + ConnectionReuse;
+                connection[CallerKey] = new ConnectionCaller(authorization, caller, passport.ExpiresAt < until ? passport.ExpiresAt : until);
+            }
+        }
+
         context.Items[CallerKey] = caller;
         return caller;
     }
+
+    /// <summary>How long one connection reuses its last accepted passport without looking it up again.</summary>
+    private static readonly TimeSpan ConnectionReuse = TimeSpan.FromSeconds(30);
+
+    private sealed record ConnectionCaller(string Authorization, Caller Caller, DateTimeOffset Until);
 
     /// <summary>Decides access to <paramref name="dataset"/> for <paramref name="caller"/> now, under the node's policy.</summary>
     public static AccessDecision Decide(this HttpContext context, Caller caller, Dataset dataset)

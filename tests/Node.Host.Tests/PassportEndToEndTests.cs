@@ -212,6 +212,24 @@ public sealed class PassportEndToEndTests(PassportNodeFixture node)
     }
 
     [Fact]
+    public async Task One_keep_alive_connection_answers_each_request_for_its_own_token()
+    {
+        // The node remembers a connection's last accepted passport; another token (or none) on it must not reuse it.
+        var granted = node.PassportWith(node.Grant(PassportNodeFixture.ControlledGrant));
+        var other = node.PassportWith(node.Grant(PassportNodeFixture.HiddenGrant));
+
+        string[] returned =
+        [
+            (await BeaconAsync(granted, "controlled", "count"))["meta"]!["returnedGranularity"]!.GetValue<string>(),
+            (await BeaconAsync(other, "controlled", "count"))["meta"]!["returnedGranularity"]!.GetValue<string>(),
+            (await BeaconAsync(null, "controlled", "count"))["meta"]!["returnedGranularity"]!.GetValue<string>(),
+            (await BeaconAsync(granted, "controlled", "count"))["meta"]!["returnedGranularity"]!.GetValue<string>(),
+        ];
+
+        Assert.Equal(["count", "boolean", "boolean", "count"], returned);
+    }
+
+    [Fact]
     public async Task Registered_access_visas_open_registered_datasets_but_not_controlled_ones()
     {
         var passport = node.PassportWith(node.RegisteredAccess());
