@@ -21,7 +21,13 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
 {
     private const int ProgressEvery = 16384;
 
-    public VcfIngestResult Ingest(VcfIngestRequest request, IProgress<VcfIngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="request">What to ingest.</param>
+    /// <param name="progress">Where to report progress.</param>
+    /// <param name="prefetch">The file, if it is already being read (<see cref="VcfPrefetch"/>).</param>
+    /// <param name="cancellationToken">Stops the ingest (nothing is stored).</param>
+    public VcfIngestResult Ingest(
+        VcfIngestRequest request, IProgress<VcfIngestProgress>? progress = null, VcfPrefetch? prefetch = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var assembly = ReferenceNames.CanonicalAssembly(request.Assembly)
@@ -43,7 +49,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         ParseOutcome outcome;
         try
         {
-            using var source = new VcfLineSource(path);
+            using var source = prefetch?.Take(path) ?? new VcfLineSource(path);
             var parser = new Parser(path, individuals, progress, clock, source, cancellationToken);
             using (var rows = new VariantAppender(connection, request.DatasetId, fileId, assembly))
             {

@@ -13,7 +13,7 @@ internal sealed class VcfLineSource : IDisposable
 {
     private const int ChunkSize = 1 << 22;
 
-    private readonly BlockingCollection<(byte[] Buffer, int Length)> chunks = new(boundedCapacity: 4);
+    private readonly BlockingCollection<(byte[] Buffer, int Length)> chunks;
     private readonly FileStream file;
     private readonly HashingStream hashing;
     private readonly Thread reader;
@@ -21,8 +21,11 @@ internal sealed class VcfLineSource : IDisposable
     private Exception? failure;
     private byte[]? current;
 
-    public VcfLineSource(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="aheadChunks">How many chunks (of 4 MB) may be read ahead of the parser.</param>
+    public VcfLineSource(string path, int aheadChunks = 4)
     {
+        chunks = new BlockingCollection<(byte[] Buffer, int Length)>(aheadChunks);
         file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         TotalBytes = file.Length;
         hashing = new HashingStream(file);
