@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GenomeNode.Beacon.Ingest;
 
 /// <summary>
@@ -19,6 +21,7 @@ internal static class CarrierBitmap
     public static int Length(int sampleSpace) => (sampleSpace + 7) / 8;
 
     /// <summary>Sets the bits of <paramref name="indexes"/> in <paramref name="bitmap"/> (cleared first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(List<int> indexes, Span<byte> bitmap)
     {
         bitmap.Clear();

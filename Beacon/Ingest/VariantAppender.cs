@@ -192,6 +192,7 @@ internal sealed class VariantAppender : IDisposable
         ThrowIfFailed();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run()
     {
         foreach (var chunk in full.GetConsumingEnumerable())

@@ -61,6 +61,7 @@ internal sealed unsafe class VariantChunk : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void String(int column, int row, string value) => WriteString(vectors[column], data[column], row, value);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Null(int column, int row)
     {
         var mask = (ulong*)validity[column];
@@ -99,6 +100,7 @@ internal sealed unsafe class VariantChunk : IDisposable
     }
 
     /// <summary>A list of strings; none (or an empty list) is stored as NULL.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Strings(int column, int row, List<string>? values)
     {
         if (values is null || values.Count == 0)
@@ -117,6 +119,7 @@ internal sealed unsafe class VariantChunk : IDisposable
     }
 
     /// <summary>Fixes the row count and the list sizes: the chunk is ready to append.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Seal()
     {
         for (var column = 0; column < vectors.Length; column++)
@@ -131,6 +134,7 @@ internal sealed unsafe class VariantChunk : IDisposable
     }
 
     /// <summary>Empties the chunk for reuse (DuckDB copies a chunk when it is appended).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset()
     {
         DataChunks.DuckDBDataChunkReset(chunk);
@@ -141,6 +145,7 @@ internal sealed unsafe class VariantChunk : IDisposable
     public void Dispose() => chunk.Dispose();
 
     // A reset chunk may hand out other buffers: every pointer is fetched again.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Prepare()
     {
         for (var column = 0; column < vectors.Length; column++)
@@ -159,6 +164,7 @@ internal sealed unsafe class VariantChunk : IDisposable
     }
 
     /// <summary>Room for <paramref name="count"/> more list elements; returns the offset of the first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Reserve(int column, int count)
     {
         var offset = childCount[column];
@@ -173,6 +179,7 @@ internal sealed unsafe class VariantChunk : IDisposable
     }
 
     // Reserving may move the child's buffer (DuckDB copies what it held).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Grow(int column, int capacity)
     {
         Check(Vectors.DuckDBListVectorReserve(vectors[column], (ulong)capacity));
@@ -180,6 +187,7 @@ internal sealed unsafe class VariantChunk : IDisposable
         childCapacity[column] = capacity;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteString(IntPtr vector, nint data, int index, ReadOnlySpan<byte> value)
     {
         if (value.Length <= InlineLength)
@@ -199,6 +207,7 @@ internal sealed unsafe class VariantChunk : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteString(IntPtr vector, nint data, int index, string value)
     {
         const int StackLimit = 256;

@@ -412,6 +412,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private CanonicalAllele? Canonicalise(int pos, string reference, string alt, ReadOnlySpan<byte> info)
         {
             if (Alleles.IsPlaceholder(alt))
@@ -640,6 +641,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             return called;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Annotate(ReadOnlySpan<byte> info, string reference)
         {
             var layout = csqLayout is not null ? csqLayout : hasAnn ? AnnotationLayout.SnpEff : null;
@@ -663,6 +665,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void EnsureAlleleSlots(int count)
         {
             while (het.Count < count)
@@ -684,6 +687,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void SetChromosome(ReadOnlySpan<byte> name)
         {
             if (name.Length == 0)
@@ -757,6 +761,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             return end < 0 ? field : field[..end];
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static ReadOnlySpan<byte> InfoValue(ReadOnlySpan<byte> info, ReadOnlySpan<byte> key)
         {
             while (info.Length > 0)
@@ -785,6 +790,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             return Utf8Parser.TryParse(value, out int number, out var consumed) && consumed == value.Length ? number : null;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static bool IsBases(ReadOnlySpan<byte> bases)
         {
             foreach (var b in bases)

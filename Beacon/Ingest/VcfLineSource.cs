@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace GenomeNode.Beacon.Ingest;
@@ -45,6 +46,7 @@ internal sealed class VcfLineSource : IDisposable
     public string Sha256 => Convert.ToHexStringLower(hashing.Hash());
 
     /// <summary>The next chunk of whole lines (the last one may lack its newline), or false at the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryNext(out ReadOnlyMemory<byte> chunk)
     {
         if (current is not null)
@@ -69,6 +71,7 @@ internal sealed class VcfLineSource : IDisposable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Produce(Stream text)
     {
         try
@@ -170,6 +173,7 @@ internal sealed class VcfLineSource : IDisposable
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override int Read(Span<byte> buffer)
         {
             var read = inner.Read(buffer);
