@@ -21,8 +21,9 @@ internal sealed class VariantAppender : IDisposable
         VcfId = 9, AlleleCount = 10, AlleleNumber = 11, Het = 12, HetBitmap = 13, Hom = 14, Hemi = 15, Genes = 16, Effects = 17,
         AminoacidChanges = 18, TranscriptHgvs = 19, ProteinHgvs = 20, Columns = 21;
 
-    // Enough for DuckDB to append one chunk while the parser fills another, with one to spare.
-    private const int Chunks = 3;
+    // When a row group (122,880 rows) fills, DuckDB compresses and writes it before taking the next chunk: the
+    // parser goes on meanwhile into the chunks held here (about 1 MB each), instead of waiting for it.
+    private const int Chunks = 32;
 
     private readonly DuckDB.NET.Native.DuckDBAppender appender;
     private readonly List<VariantChunk> chunks = [];
