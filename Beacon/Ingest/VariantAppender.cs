@@ -22,7 +22,7 @@ internal sealed class VariantAppender : IDisposable
         AminoacidChanges = 18, TranscriptHgvs = 19, ProteinHgvs = 20, Columns = 21;
 
     // When a row group (122,880 rows) fills, DuckDB compresses and writes it before taking the next chunk: the
-    // parser goes on meanwhile into the chunks held here (about 1 MB each), instead of waiting for it.
+    // parser goes on meanwhile into the chunks held here (1 to 2 MB each), instead of waiting for it.
     private const int Chunks = 32;
 
     private readonly DuckDB.NET.Native.DuckDBAppender appender;

@@ -39,9 +39,9 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         }
 
         var clock = Stopwatch.StartNew();
-        // DuckDB compresses and writes a transaction's row groups once five have filled up (by default), the rest at
-        // commit: one at a time, each as it fills, the appending thread does that work while parsing goes on, instead
-        // of all of it after parsing. (A setting of the database; it only moves when rows are written.)
+        // By default DuckDB buffers five full row groups of a transaction before compressing and writing them, and
+        // writes the rest at commit. One at a time, as each fills, puts that work on the appending thread while
+        // parsing goes on. (A database-wide setting; it only changes when rows are written, not what.)
         Execute("SET write_buffer_row_group_count = 1");
         using var transaction = connection.BeginTransaction();
         var fileId = NextFileId();
@@ -173,8 +173,6 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
 
         return previous.Count > 0;
     }
-
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private void Execute(string sql)
     {
