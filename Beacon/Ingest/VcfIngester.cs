@@ -12,8 +12,8 @@ namespace GenomeNode.Beacon.Ingest;
 /// <summary>
 /// Loads a VCF into the variant store in one transaction: one row per ALT allele with canonical (trimmed) alleles,
 /// genotypes as carrier lists per allele, counts computed from the genotypes, and ANN/CSQ annotation. Lines are
-/// parsed as byte spans (no string per field); rows are staged as a tab-separated file that DuckDB loads with its
-/// parallel CSV reader in one INSERT (see <see cref="StagingWriter"/>). The same file (same SHA-256)
+/// parsed as byte spans (no string per field); rows are written into DuckDB data chunks that a second thread appends
+/// while parsing goes on (see <see cref="VariantAppender"/>). The same file (same SHA-256)
 /// ingested again replaces its earlier rows; a malformed line stops the ingest with file:line and nothing stored.
 /// It does not check that the dataset exists; the host does.
 /// </summary>
@@ -21,10 +21,13 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
 {
     private const int ProgressEvery = 16384;
 
-    /// <summary>Size of one staging file (see ChunkedStaging); tests lower it.</summary>
-    internal static long ChunkBytes { get; set; } = 256L << 20;
-
-    public VcfIngestResult Ingest(VcfIngestRequest request, IProgress<VcfIngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="request">What to ingest.</param>
+    /// <param name="progress">Where to report progress.</param>
+    /// <param name="prefetch">The file, if it is already being read (<see cref="VcfPrefetch"/>).</param>
+    /// <param name="cancellationToken">Stops the ingest (nothing is stored).</param>
+    public VcfIngestResult Ingest(
+        VcfIngestRequest request, IProgress<VcfIngestProgress>? progress = null, VcfPrefetch? prefetch = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var assembly = ReferenceNames.CanonicalAssembly(request.Assembly)
@@ -36,23 +39,22 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         }
 
         var clock = Stopwatch.StartNew();
+        // By default DuckDB buffers five full row groups of a transaction before compressing and writing them, and
+        // writes the rest at commit. One at a time, as each fills, puts that work on the appending thread while
+        // parsing goes on. (A database-wide setting; it only changes when rows are written, not what.)
+        Execute("SET write_buffer_row_group_count = 1");
         using var transaction = connection.BeginTransaction();
         var fileId = NextFileId();
         var individuals = LoadIndividuals(request.DatasetId);
         ParseOutcome outcome;
         try
         {
-            using var source = new VcfLineSource(path);
+            using var source = prefetch?.Take(path) ?? new VcfLineSource(path);
             var parser = new Parser(path, individuals, progress, clock, source, cancellationToken);
-            using (var staging = new ChunkedStaging(file => Execute($"""
-                INSERT INTO beacon.variants
-                SELECT {Literal(request.DatasetId)}, {fileId}, {Literal(assembly)}, {StagingWriter.Select}
-                FROM read_csv({Literal(file)}, delim = '\t', header = false, quote = '', escape = '', nullstr = '\N',
-                              auto_detect = false, columns = {StagingWriter.Columns})
-                """)))
+            using (var rows = new VariantAppender(connection, request.DatasetId, fileId, assembly))
             {
-                outcome = parser.Run(staging);
-                staging.Complete();
+                outcome = parser.Run(rows);
+                rows.Complete();
             }
 
             outcome = outcome with { Sha256 = source.Sha256 };
@@ -172,111 +174,11 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         return previous.Count > 0;
     }
 
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
-
     private void Execute(string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>
-    /// Staging files of at most <see cref="ChunkBytes"/> each, loaded one after the other in the ingest's transaction:
-    /// temporary space stays bounded (a 1000 Genomes chromosome would otherwise stage gigabytes) and row order is kept.
-    /// </summary>
-    private sealed class ChunkedStaging : IDisposable
-    {
-        private readonly Action<string> load;
-        private string path = "";
-
-        public ChunkedStaging(Action<string> load)
-        {
-            this.load = load;
-            RemoveAbandoned();
-            Writer = Start();
-        }
-
-        // Staging files go to the temporary directory; their names carry the id of the process that writes them.
-        private const string FilePrefix = "genome-node-ingest-";
-
-        public StagingWriter Writer { get; private set; }
-
-        /// <summary>Loads the current file once it is large enough (only between records).</summary>
-        public void AfterRecord()
-        {
-            if (Writer.Length >= ChunkBytes)
-            {
-                Complete();
-                Writer = Start();
-            }
-        }
-
-        /// <summary>Loads what is staged and removes the file.</summary>
-        public void Complete()
-        {
-            Writer.Flush();
-            Writer.Dispose();
-            if (Writer.Rows > 0)
-            {
-                load(path);
-            }
-
-            File.Delete(path);
-        }
-
-        public void Dispose()
-        {
-            Writer.Dispose();
-            File.Delete(path);
-        }
-
-        private StagingWriter Start()
-        {
-            path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{FilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.tsv");
-            return new StagingWriter(path);
-        }
-
-        // A killed ingest cannot remove its staging files (tens of MB each): the next ingest removes those whose
-        // process is gone. Files of running processes, this one included, are left to their owners, and so is a file
-        // this user may not remove (another user's, in a shared temporary directory).
-        private static void RemoveAbandoned()
-        {
-            foreach (var file in Directory.EnumerateFiles(System.IO.Path.GetTempPath(), $"{FilePrefix}*.tsv"))
-            {
-                var name = System.IO.Path.GetFileName(file.AsSpan())[FilePrefix.Length..];
-                var dash = name.IndexOf('-');
-                if (dash > 0 && int.TryParse(name[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var processId) && !IsRunning(processId))
-                {
-                    try
-                    {
-                        File.Delete(file);
-                    }
-                    catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-                    {
-                        // In use or not ours: not this ingest's to remove.
-                    }
-                }
-            }
-        }
-
-        // True unless the process is known to be gone; when it cannot be told, its files are kept.
-        private static bool IsRunning(int processId)
-        {
-            try
-            {
-                using var process = Process.GetProcessById(processId);
-                return !process.HasExited;
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
-            catch (Exception error) when (error is InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                return true;
-            }
-        }
     }
 
     private sealed class Individuals
@@ -331,7 +233,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         private int[] alleleBuffer = new int[8];
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public ParseOutcome Run(ChunkedStaging staging)
+        public ParseOutcome Run(VariantAppender rows)
         {
             while (source.TryNext(out var chunk))
             {
@@ -363,8 +265,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
                         Fail("data line before the #CHROM header line");
                     }
 
-                    Record(text, staging.Writer);
-                    staging.AfterRecord();
+                    Record(text, rows);
                     if (++records % ProgressEvery == 0)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
@@ -435,7 +336,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Record(ReadOnlySpan<byte> text, StagingWriter writer)
+        private void Record(ReadOnlySpan<byte> text, VariantAppender rows)
         {
             var rest = text;
             var chromField = NextField(ref rest, "CHROM");
@@ -461,6 +362,11 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             }
 
             lastPos = pos;
+            if (!System.Text.Unicode.Utf8.IsValid(idField))
+            {
+                Fail("ID is not valid UTF-8");
+            }
+
             if (refField.Length == 0 || !IsBases(refField))
             {
                 Fail($"REF '{Encoding.UTF8.GetString(refField)}' is not a sequence of bases");
@@ -497,13 +403,14 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
                     continue;
                 }
 
-                writer.Row(chromBytes, allele, idField.Length == 1 && idField[0] == '.' ? default : idField, copies[i], alleleNumber,
+                rows.Row(chromBytes, allele, idField.Length == 1 && idField[0] == '.' ? default : idField, copies[i], alleleNumber,
                     het[i], hom[i], hemi[i], annotated ? annotations[i] : null, individuals.Next);
                 variants++;
                 maxSpan = Math.Max(maxSpan, allele.End - allele.Start);
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private CanonicalAllele? Canonicalise(int pos, string reference, string alt, ReadOnlySpan<byte> info)
         {
             if (Alleles.IsPlaceholder(alt))
@@ -732,6 +639,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             return called;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Annotate(ReadOnlySpan<byte> info, string reference)
         {
             var layout = csqLayout is not null ? csqLayout : hasAnn ? AnnotationLayout.SnpEff : null;
@@ -755,6 +663,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void EnsureAlleleSlots(int count)
         {
             while (het.Count < count)
@@ -776,6 +685,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void SetChromosome(ReadOnlySpan<byte> name)
         {
             if (name.Length == 0)
@@ -849,6 +759,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             return end < 0 ? field : field[..end];
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static ReadOnlySpan<byte> InfoValue(ReadOnlySpan<byte> info, ReadOnlySpan<byte> key)
         {
             while (info.Length > 0)
@@ -877,6 +788,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             return Utf8Parser.TryParse(value, out int number, out var consumed) && consumed == value.Length ? number : null;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static bool IsBases(ReadOnlySpan<byte> bases)
         {
             foreach (var b in bases)

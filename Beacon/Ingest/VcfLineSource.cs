@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace GenomeNode.Beacon.Ingest;
@@ -13,7 +14,7 @@ internal sealed class VcfLineSource : IDisposable
 {
     private const int ChunkSize = 1 << 22;
 
-    private readonly BlockingCollection<(byte[] Buffer, int Length)> chunks = new(boundedCapacity: 4);
+    private readonly BlockingCollection<(byte[] Buffer, int Length)> chunks;
     private readonly FileStream file;
     private readonly HashingStream hashing;
     private readonly Thread reader;
@@ -21,8 +22,11 @@ internal sealed class VcfLineSource : IDisposable
     private Exception? failure;
     private byte[]? current;
 
-    public VcfLineSource(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="aheadChunks">How many chunks (of 4 MB) may be read ahead of the parser.</param>
+    public VcfLineSource(string path, int aheadChunks = 4)
     {
+        chunks = new BlockingCollection<(byte[] Buffer, int Length)>(aheadChunks);
         file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         TotalBytes = file.Length;
         hashing = new HashingStream(file);
@@ -42,6 +46,7 @@ internal sealed class VcfLineSource : IDisposable
     public string Sha256 => Convert.ToHexStringLower(hashing.Hash());
 
     /// <summary>The next chunk of whole lines (the last one may lack its newline), or false at the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryNext(out ReadOnlyMemory<byte> chunk)
     {
         if (current is not null)
@@ -66,6 +71,7 @@ internal sealed class VcfLineSource : IDisposable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Produce(Stream text)
     {
         try
@@ -167,6 +173,7 @@ internal sealed class VcfLineSource : IDisposable
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override int Read(Span<byte> buffer)
         {
             var read = inner.Read(buffer);

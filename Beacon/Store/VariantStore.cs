@@ -174,7 +174,7 @@ public sealed class VariantStore(DuckDBConnection connection)
     private static StoredVariant Read(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5),
         reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9), reader.GetInt32(10),
-        reader.IsDBNull(19) ? Ints(reader, 11) : GenomeNode.Beacon.Ingest.StagingWriter.Indexes(Blob(reader, 19)), Ints(reader, 12), Ints(reader, 13), Strings(reader, 14), Strings(reader, 15), Strings(reader, 16),
+        reader.IsDBNull(19) ? Ints(reader, 11) : GenomeNode.Beacon.Ingest.CarrierBitmap.Indexes(Blob(reader, 19)), Ints(reader, 12), Ints(reader, 13), Strings(reader, 14), Strings(reader, 15), Strings(reader, 16),
         Strings(reader, 17), Strings(reader, 18));
 
     private static byte[] Blob(DbDataReader reader, int ordinal)

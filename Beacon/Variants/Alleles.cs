@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GenomeNode.Beacon.Variants;
 
 /// <summary>An allele in the store's canonical form: 0-based half-open span of the trimmed REF, trimmed REF and ALT.</summary>
@@ -20,6 +22,7 @@ public readonly record struct CanonicalAllele(int Start, int End, string Ref, st
 public static class Alleles
 {
     /// <summary>True for bases Beacon's allele pattern allows (IUPAC nucleotides), case-insensitive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsSequence(ReadOnlySpan<char> bases)
     {
         foreach (var c in bases)
@@ -48,6 +51,7 @@ public static class Alleles
     /// Canonical form of a sequence allele at 0-based <paramref name="start"/>; null when REF equals ALT (no variant).
     /// Both must be sequences (see <see cref="IsSequence"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CanonicalAllele? Normalise(int start, ReadOnlySpan<char> reference, ReadOnlySpan<char> alternate)
     {
         var end = reference.Length;
@@ -104,6 +108,7 @@ public static class Alleles
         return type == "SNV" ? "SNP" : type;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string Upper(ReadOnlySpan<char> bases)
     {
         if (bases.Length == 1)

@@ -18,6 +18,9 @@ internal static class IngestOperations
     /// </summary>
     public static AsyncLocal<IProgress<VcfIngestProgress>?> ProgressSink { get; } = new();
 
+    /// <summary>The file as read ahead by a CLI running the ingest in its own process (see <see cref="VcfPrefetch"/>).</summary>
+    public static AsyncLocal<VcfPrefetch?> Prefetch { get; } = new();
+
     public static async Task<OperationResult> IngestVcfAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
     {
         var request = NodeOperations.ReadArguments<IngestVcfArguments>(arguments);
@@ -32,7 +35,7 @@ internal static class IngestOperations
         {
             var result = await Task.Run(
                 () => services.GetRequiredService<VcfIngester>().Ingest(
-                    new VcfIngestRequest(request.DatasetId, request.Path, request.Assembly), progress, cancellationToken),
+                    new VcfIngestRequest(request.DatasetId, request.Path, request.Assembly), progress, Prefetch.Value, cancellationToken),
                 cancellationToken);
             return OperationResult.Ok(Describe(result));
         }

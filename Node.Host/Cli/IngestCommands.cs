@@ -45,6 +45,10 @@ internal static class IngestCommands
                 return NodeCommandLine.UsageError;
             }
 
+            // Reading the file starts now, on the second core, while the host is built and the database opened; unused
+            // when a serving node takes the ingest.
+            using var prefetch = VcfPrefetch.Start(arguments.Path);
+            IngestOperations.Prefetch.Value = prefetch;
             return Console.IsErrorRedirected
                 ? await WithLogLines(parseResult, globals, arguments, cancellationToken)
                 : await WithProgressBar(parseResult, globals, arguments, cancellationToken);

@@ -31,12 +31,19 @@ public sealed class VcfIngestTests : IDisposable
     private VcfIngestResult Ingest(string path, string dataset = "d1") =>
         new VcfIngester(database.Connection).Ingest(new VcfIngestRequest(dataset, path, "GRCh38"));
 
-    private List<string> Rows(string where = "true")
+    private List<string> Rows(string where = "true") => Rows(
+        "chrom, start, \"end\", ref, alt, variant_type, allele_count, allele_number, coalesce(list_sort(het), []), " +
+        "coalesce(list_sort(hom), []), coalesce(list_sort(hemi), [])", where);
+
+    /// <summary>Every stored column but the dataset's, with het_bitmap in hex.</summary>
+    private List<string> AllColumns(string where) => Rows(
+        "file_id, assembly, chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, het, hex(het_bitmap), " +
+        "hom, hemi, genes, effects, aa_changes, transcript_hgvs, protein_hgvs", where);
+
+    private List<string> Rows(string columns, string where)
     {
         using var command = database.Connection.CreateCommand();
-        command.CommandText =
-            "SELECT chrom, start, \"end\", ref, alt, variant_type, allele_count, allele_number, coalesce(list_sort(het), []), " +
-            $"coalesce(list_sort(hom), []), coalesce(list_sort(hemi), []) FROM beacon.variants WHERE {where} ORDER BY rowid";
+        command.CommandText = $"SELECT {columns} FROM beacon.variants WHERE {where} ORDER BY rowid";
         using var reader = command.ExecuteReader();
         var rows = new List<string>();
         while (reader.Read())
@@ -89,27 +96,6 @@ public sealed class VcfIngestTests : IDisposable
             "X 499 500 A T SNP 2 3 [1] [] [0]",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), Rows().Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void Staging_files_of_killed_ingests_are_removed_by_the_next_and_those_of_running_processes_kept()
-    {
-        var abandoned = Path.Combine(Path.GetTempPath(), $"genome-node-ingest-{int.MaxValue - 1}-{Guid.NewGuid():N}.tsv");
-        var running = Path.Combine(Path.GetTempPath(), $"genome-node-ingest-{Environment.ProcessId}-{Guid.NewGuid():N}.tsv");
-        File.WriteAllText(abandoned, "staged rows of an ingest that was killed\n");
-        File.WriteAllText(running, "staged rows of an ingest still running\n");
-        try
-        {
-            Ingest(Write("a.vcf", Header + "chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1\n"));
-
-            Assert.False(File.Exists(abandoned));
-            Assert.True(File.Exists(running));
-        }
-        finally
-        {
-            File.Delete(abandoned);
-            File.Delete(running);
-        }
     }
 
     [Fact]
@@ -212,22 +198,50 @@ public sealed class VcfIngestTests : IDisposable
     }
 
     [Fact]
-    public void Ingest_in_many_staging_chunks_stores_the_same_rows_in_the_same_order()
+    public void Ingest_in_many_data_chunks_stores_the_same_rows_in_the_same_order()
     {
         var vcf = Tools.SyntheticVcf(files.Combine("c.vcf.gz"), 400, 10, seed: 5, annotated: true);
         Ingest(vcf, "whole");
-        var chunk = VcfIngester.ChunkBytes;
+        var rows = VariantAppender.RowsPerChunk;
         try
         {
-            VcfIngester.ChunkBytes = 2048;
+            // A few rows per chunk: many chunks, each reset and reused, with lists and long strings across boundaries.
+            VariantAppender.RowsPerChunk = 7;
             Ingest(vcf, "chunked");
         }
         finally
         {
-            VcfIngester.ChunkBytes = chunk;
+            VariantAppender.RowsPerChunk = rows;
         }
 
-        Assert.Equal(Rows("dataset_id = 'whole'"), Rows("dataset_id = 'chunked'"));
+        Assert.Equal(
+            AllColumns("dataset_id = 'whole'").Select(row => row[(row.IndexOf(' ', StringComparison.Ordinal) + 1)..]),
+            AllColumns("dataset_id = 'chunked'").Select(row => row[(row.IndexOf(' ', StringComparison.Ordinal) + 1)..]));
+    }
+
+    [Fact]
+    public void A_file_read_ahead_ingests_as_read_then_and_a_read_ahead_of_another_file_is_left_unused()
+    {
+        var vcf = Tools.SyntheticVcf(files.Combine("p.vcf.gz"), 300, 10, seed: 7, annotated: true);
+        var other = Write("other.vcf", Header + "chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1\n");
+        var plain = Ingest(vcf, "plain");
+
+        VcfIngestResult ahead;
+        using (var prefetch = VcfPrefetch.Start(vcf))
+        {
+            ahead = new VcfIngester(database.Connection).Ingest(new VcfIngestRequest("ahead", vcf, "GRCh38"), prefetch: prefetch);
+        }
+
+        using (var prefetch = VcfPrefetch.Start(vcf))
+        {
+            new VcfIngester(database.Connection).Ingest(new VcfIngestRequest("other", other, "GRCh38"), prefetch: prefetch);
+        }
+
+        Assert.Equal(plain.Sha256, ahead.Sha256);
+        Assert.Equal(
+            AllColumns("dataset_id = 'plain'").Select(row => row[(row.IndexOf(' ', StringComparison.Ordinal) + 1)..]),
+            AllColumns("dataset_id = 'ahead'").Select(row => row[(row.IndexOf(' ', StringComparison.Ordinal) + 1)..]));
+        Assert.Equal(["1 99 100 A G SNP 3 6 [0] [2] []"], Rows("dataset_id = 'other'"));
     }
 
     [Fact]

@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text;
+using DuckDB.NET.Data;
+using DuckDB.NET.Native;
+using GenomeNode.Beacon.Variants;
+using static DuckDB.NET.Native.NativeMethods;
+
+namespace GenomeNode.Beacon.Ingest;
+
+/// <summary>
+/// Appends rows to <c>beacon.variants</c> in the connection's transaction through DuckDB's appender, a data chunk at
+/// a time: the parser writes each row into a chunk's vectors (<see cref="VariantChunk"/>), and a thread of its own
+/// hands full chunks to DuckDB while the parser fills the next, so parsing and DuckDB's appending overlap on two
+/// cores. Rows reach the table in the order they were written.
+/// </summary>
+internal sealed class VariantAppender : IDisposable
+{
+    // The columns of beacon.variants (migration 0002), in table order.
+    private const int DatasetId = 0, FileId = 1, Assembly = 2, Chrom = 3, Start = 4, End = 5, Ref = 6, Alt = 7, VariantType = 8,
+        VcfId = 9, AlleleCount = 10, AlleleNumber = 11, Het = 12, HetBitmap = 13, Hom = 14, Hemi = 15, Genes = 16, Effects = 17,
+        AminoacidChanges = 18, TranscriptHgvs = 19, ProteinHgvs = 20, Columns = 21;
+
+    // When a row group (122,880 rows) fills, DuckDB compresses and writes it before taking the next chunk: the
+    // parser goes on meanwhile into the chunks held here (1 to 2 MB each), instead of waiting for it.
+    private const int Chunks = 32;
+
+    private readonly DuckDB.NET.Native.DuckDBAppender appender;
+    private readonly List<VariantChunk> chunks = [];
+    private readonly BlockingCollection<VariantChunk> full = new(Chunks);
+    private readonly BlockingCollection<VariantChunk> free = new(Chunks);
+    private readonly Thread thread;
+    private readonly byte[] datasetId;
+    private readonly byte[] assembly;
+    private readonly int fileId;
+    private VariantChunk current;
+    private volatile Exception? failure;
+    private volatile bool discard;
+
+    public VariantAppender(DuckDBConnection connection, string datasetId, int fileId, string assembly)
+    {
+        if (Appender.DuckDBAppenderCreate(connection.NativeConnection, "beacon", "variants", out appender) != DuckDBState.Success)
+        {
+            var message = ErrorMessage();
+            appender.Dispose();
+            throw new InvalidOperationException($"cannot append to beacon.variants: {message}");
+        }
+
+        try
+        {
+            var count = (int)Appender.DuckDBAppenderColumnCount(appender);
+            if (count != Columns)
+            {
+                throw new InvalidOperationException($"beacon.variants has {count} columns; the ingest writes {Columns}");
+            }
+
+            var types = new DuckDBLogicalType[Columns];
+            try
+            {
+                for (var column = 0; column < Columns; column++)
+                {
+                    types[column] = Appender.DuckDBAppenderColumnType(appender, (ulong)column);
+                }
+
+                var handles = types.Select(type => type.DangerousGetHandle()).ToArray();
+                var isList = Enumerable.Range(0, Columns).Select(column => column is Het or Hom or Hemi || column >= Genes).ToArray();
+                for (var i = 0; i < Chunks; i++)
+                {
+                    chunks.Add(new VariantChunk(handles, isList));
+                }
+            }
+            finally
+            {
+                foreach (var type in types)
+                {
+                    type?.Dispose();
+                }
+            }
+        }
+        catch
+        {
+            DisposeNative();
+            throw;
+        }
+
+        this.datasetId = Encoding.UTF8.GetBytes(datasetId);
+        this.assembly = Encoding.UTF8.GetBytes(assembly);
+        this.fileId = fileId;
+        current = chunks[0];
+        foreach (var chunk in chunks.Skip(1))
+        {
+            free.Add(chunk);
+        }
+
+        thread = new Thread(Run) { IsBackground = true, Name = "variant-append" };
+        thread.Start();
+    }
+
+    /// <summary>Rows per chunk; tests lower it to cross many chunk boundaries.</summary>
+    internal static int RowsPerChunk { get; set; } = VariantChunk.Capacity;
+
+    /// <summary>Writes one row (one ALT allele of a record).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Row(byte[] chrom, in CanonicalAllele allele, ReadOnlySpan<byte> vcfId, int alleleCount, int alleleNumber,
+        List<int> het, List<int> hom, List<int> hemi, AlleleAnnotation? annotation, int sampleSpace)
+    {
+        var chunk = current;
+        var row = chunk.Count;
+        chunk.String(DatasetId, row, datasetId);
+        chunk.Integer(FileId, row, fileId);
+        chunk.String(Assembly, row, assembly);
+        chunk.String(Chrom, row, chrom);
+        chunk.Integer(Start, row, allele.Start);
+        chunk.Integer(End, row, allele.End);
+        chunk.String(Ref, row, allele.Ref);
+        chunk.String(Alt, row, allele.Alt);
+        chunk.String(VariantType, row, allele.VariantType);
+        if (vcfId.IsEmpty)
+        {
+            chunk.Null(VcfId, row);
+        }
+        else
+        {
+            chunk.String(VcfId, row, vcfId);
+        }
+
+        chunk.Integer(AlleleCount, row, alleleCount);
+        chunk.Integer(AlleleNumber, row, alleleNumber);
+        if (CarrierBitmap.IsSmaller(het.Count, sampleSpace))
+        {
+            chunk.Null(Het, row);
+            var length = CarrierBitmap.Length(sampleSpace);
+            Span<byte> bitmap = length <= 1024 ? stackalloc byte[length] : new byte[length];
+            CarrierBitmap.Write(het, bitmap);
+            chunk.String(HetBitmap, row, bitmap);
+        }
+        else
+        {
+            chunk.Integers(Het, row, het);
+            chunk.Null(HetBitmap, row);
+        }
+
+        chunk.Integers(Hom, row, hom);
+        chunk.Integers(Hemi, row, hemi);
+        chunk.Strings(Genes, row, annotation?.Genes);
+        chunk.Strings(Effects, row, annotation?.Effects);
+        chunk.Strings(AminoacidChanges, row, annotation?.AminoacidChanges);
+        chunk.Strings(TranscriptHgvs, row, annotation?.TranscriptHgvs);
+        chunk.Strings(ProteinHgvs, row, annotation?.ProteinHgvs);
+        if (++chunk.Count == RowsPerChunk)
+        {
+            HandOver();
+        }
+    }
+
+    /// <summary>Appends what is left and flushes the appender: the rows are in the table (in the transaction).</summary>
+    public void Complete()
+    {
+        if (current.Count > 0)
+        {
+            HandOver();
+        }
+
+        full.CompleteAdding();
+        thread.Join();
+        ThrowIfFailed();
+        if (Appender.DuckDBAppenderClose(appender) != DuckDBState.Success)
+        {
+            throw new InvalidOperationException($"appending to beacon.variants failed: {ErrorMessage()}");
+        }
+    }
+
+    public void Dispose()
+    {
+        // After a failure the rows appended so far are rolled back with the transaction: the rest is dropped.
+        discard = true;
+        if (!full.IsAddingCompleted)
+        {
+            full.CompleteAdding();
+        }
+
+        thread.Join();
+        DisposeNative();
+        full.Dispose();
+        free.Dispose();
+    }
+
+    private void HandOver()
+    {
+        current.Seal();
+        full.Add(current);
+        current = free.Take();
+        ThrowIfFailed();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Run()
+    {
+        foreach (var chunk in full.GetConsumingEnumerable())
+        {
+            // The appender buffers up to 204,800 rows before it writes them to the table: flushing each chunk
+            // keeps DuckDB's work (and row group compression) here, while parsing goes on, not after it.
+            if (failure is null && !discard
+                && (Appender.DuckDBAppendDataChunk(appender, chunk.Handle) != DuckDBState.Success || Appender.DuckDBAppenderFlush(appender) != DuckDBState.Success))
+            {
+                failure = new InvalidOperationException($"appending to beacon.variants failed: {ErrorMessage()}");
+            }
+
+            chunk.Reset();
+            free.Add(chunk);
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (failure is { } error)
+        {
+            throw error;
+        }
+    }
+
+    private string ErrorMessage()
+    {
+        using var error = Appender.DuckDBAppenderErrorData(appender);
+        return ErrorData.DuckDBErrorDataMessage(error);
+    }
+
+    private void DisposeNative()
+    {
+        foreach (var chunk in chunks)
+        {
+            chunk.Dispose();
+        }
+
+        appender.Dispose();
+    }
+}
