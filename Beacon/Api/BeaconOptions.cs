@@ -44,7 +44,7 @@ public sealed class BeaconOrganizationOptions
     public string? LogoUrl { get; set; }
 }
 
-/// <summary>The most an anonymous caller may see of a dataset; "none" hides it from anonymous queries.</summary>
+/// <summary>The most a caller without the dataset's grant may see of it; "none" hides it from such callers.</summary>
 public sealed class BeaconTierGranularityOptions
 {
     public string Public { get; set; } = "record";
@@ -87,7 +87,7 @@ public sealed class BeaconOptions
     public string? AlternativeUrl { get; set; }
     public BeaconOrganizationOptions Organization { get; set; } = new();
 
-    /// <summary>The most anonymous callers see of a dataset, per access tier.</summary>
+    /// <summary>The most callers without a dataset's grant (anonymous ones included) see of it, per access tier.</summary>
     public BeaconTierGranularityOptions AnonymousGranularity { get; set; } = new();
 
     /// <summary>The most a caller holding the tier's grant (Registered Access visas, a ControlledAccessGrants visa) sees.</summary>

@@ -21,10 +21,10 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
     private VariantStore Store => services.GetRequiredService<VariantStore>();
 
     public const string EntityType = "genomicVariant";
+    public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
 
     /// <summary>How g_variants decisions are named in the audit table.</summary>
     public const string Resource = "beacon:g_variants";
-    public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
 
     public static IReadOnlyList<SchemaReference> ReturnedSchemas { get; } = [new(EntityType, DefaultSchemaId)];
 
