@@ -16,23 +16,8 @@ connections=${WRK_CONNECTIONS:-16}
 port=${BENCH_PORT:-18931}
 mkdir -p "$work"
 
-# As root with apt-get the missing tools are installed (bgzip comes with tabix); otherwise they are named.
-missing=()
-for tool in bcftools bgzip python3 wrk bc; do
-  command -v "$tool" >/dev/null || missing+=("$tool")
-done
-if ((${#missing[@]})); then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    packages=()
-    for tool in "${missing[@]}"; do
-      case $tool in bgzip) packages+=(tabix);; *) packages+=("$tool");; esac
-    done
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
-  else
-    echo "bench/beacon.sh needs: ${missing[*]} (apt-get install them, or run as root)" >&2
-    exit 1
-  fi
-fi
+source bench/lib.sh
+bench_require bench/beacon.sh bcftools bgzip python3 wrk bc
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Node.Host -c Release -nologo -v q -o "$work/bin" >/dev/null
@@ -45,7 +30,6 @@ if [[ ! -s $vcf ]]; then
   mv "$vcf.tmp" "$vcf"
 fi
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
 
 # --- ingest vs bcftools query, alternating so both see the same machine load ---

@@ -29,26 +29,8 @@ log() { printf '[htsget-bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # --- tools -------------------------------------------------------------------------------------------------------
-missing=()
-for tool in wrk nginx samtools curl python3 dotnet; do
-  command -v "$tool" >/dev/null 2>&1 || [[ $tool == nginx && -x /usr/sbin/nginx ]] || missing+=("$tool")
-done
-if ((${#missing[@]})); then
-  packages=()
-  for tool in "${missing[@]}"; do
-    case $tool in
-      dotnet) die "the .NET 10 SDK is missing (see README.md)";;
-      python3) packages+=(python3-minimal);;
-      *) packages+=("$tool");;
-    esac
-  done
-  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    log "installing ${packages[*]}"
-    apt-get install -y "${packages[@]}" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "${packages[@]}" >/dev/null; }
-  else
-    die "missing tools: ${missing[*]} (install the Debian packages ${packages[*]}, or run as root)"
-  fi
-fi
+source bench/lib.sh
+bench_require bench/htsget.sh wrk nginx samtools curl python3 dotnet
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 mkdir -p "$WORK"
@@ -70,15 +52,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() { # url seconds
-  local deadline=$((SECONDS + $2))
-  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.2
-  done
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.3g}" 'BEGIN { printf f, (b > 0 ? a / b : 0) }'; } # a b [printf format]
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime + stime of pid, in clock ticks
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; } # pid VmRSS|VmHWM -> kB

@@ -24,23 +24,8 @@ mkdir -p "$work"
 log() { echo "passport-bench: $*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 
-# As root with apt-get the missing tools are installed (bgzip comes with tabix); otherwise they are named.
-missing=()
-for tool in bcftools bgzip python3 wrk bc curl; do
-  command -v "$tool" >/dev/null || missing+=("$tool")
-done
-if ((${#missing[@]})); then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    packages=()
-    for tool in "${missing[@]}"; do
-      case $tool in bgzip) packages+=(tabix);; *) packages+=("$tool");; esac
-    done
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
-  else
-    echo "bench/passport.sh needs: ${missing[*]} (apt-get install them, or run as root)" >&2
-    exit 1
-  fi
-fi
+source bench/lib.sh
+bench_require bench/passport.sh bcftools bgzip python3 wrk bc curl
 
 server= jwks_server=
 cleanup() {
@@ -57,15 +42,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() { # url seconds
-  local deadline=$((SECONDS + $2))
-  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.2
-  done
-}
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 log "start $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) cores, load average $(load)"
