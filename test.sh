@@ -25,7 +25,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test GenomeNode.slnx "$@" 2>&1 | tee "$log" || status=$?
+# --blame: if a test host crashes, VSTest names the test that was running.
+dotnet test GenomeNode.slnx --blame "$@" 2>&1 | tee "$log" || status=$?
 
 # VSTest prints one summary per test project: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
 read -r passed failed skipped projects < <(awk '
@@ -40,6 +41,12 @@ read -r passed failed skipped projects < <(awk '
 expected=$(find tests -name '*.Tests.csproj' | wc -l)
 if ((projects != expected)); then
   echo "only $projects of $expected test projects reported results" >&2
+  [[ $status -ne 0 ]] || status=1
+fi
+# A crashed test host still prints a summary of the tests it finished; its run is a failure all the same.
+aborted=$(grep -c '^Test Run Aborted' "$log" || true)
+if ((aborted)); then
+  echo "$aborted test run(s) aborted: a test host crashed (see above)" >&2
   [[ $status -ne 0 ]] || status=1
 fi
 if ((skipped)); then

@@ -33,12 +33,18 @@ internal sealed class VariantAppender : IDisposable
     private readonly byte[] datasetId;
     private readonly byte[] assembly;
     private readonly int fileId;
+    private readonly int rowsPerChunk;
     private VariantChunk current;
     private volatile Exception? failure;
     private volatile bool discard;
 
-    public VariantAppender(DuckDBConnection connection, string datasetId, int fileId, string assembly)
+    /// <param name="rowsPerChunk">Rows written into a chunk before it is handed over, 1 to the chunk's capacity.</param>
+    public VariantAppender(DuckDBConnection connection, string datasetId, int fileId, string assembly, int rowsPerChunk)
     {
+        // Each appender keeps its own limit: a chunk written past its capacity would overrun DuckDB's vectors.
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerChunk, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rowsPerChunk, VariantChunk.Capacity);
+        this.rowsPerChunk = rowsPerChunk;
         if (Appender.DuckDBAppenderCreate(connection.NativeConnection, "beacon", "variants", out appender) != DuckDBState.Success)
         {
             var message = ErrorMessage();
@@ -96,9 +102,6 @@ internal sealed class VariantAppender : IDisposable
         thread.Start();
     }
 
-    /// <summary>Rows per chunk; tests lower it to cross many chunk boundaries.</summary>
-    internal static int RowsPerChunk { get; set; } = VariantChunk.Capacity;
-
     /// <summary>Writes one row (one ALT allele of a record).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Row(byte[] chrom, in CanonicalAllele allele, ReadOnlySpan<byte> vcfId, int alleleCount, int alleleNumber,
@@ -147,7 +150,7 @@ internal sealed class VariantAppender : IDisposable
         chunk.Strings(AminoacidChanges, row, annotation?.AminoacidChanges);
         chunk.Strings(TranscriptHgvs, row, annotation?.TranscriptHgvs);
         chunk.Strings(ProteinHgvs, row, annotation?.ProteinHgvs);
-        if (++chunk.Count == RowsPerChunk)
+        if (++chunk.Count >= rowsPerChunk)
         {
             HandOver();
         }

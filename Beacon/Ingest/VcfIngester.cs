@@ -21,6 +21,9 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
 {
     private const int ProgressEvery = 16384;
 
+    /// <summary>Rows per DuckDB data chunk (at most its capacity); tests lower it to cross many chunk boundaries.</summary>
+    internal int RowsPerChunk { get; init; } = VariantChunk.Capacity;
+
     /// <param name="request">What to ingest.</param>
     /// <param name="progress">Where to report progress.</param>
     /// <param name="prefetch">The file, if it is already being read (<see cref="VcfPrefetch"/>).</param>
@@ -51,7 +54,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         {
             using var source = prefetch?.Take(path) ?? new VcfLineSource(path);
             var parser = new Parser(path, individuals, progress, clock, source, cancellationToken);
-            using (var rows = new VariantAppender(connection, request.DatasetId, fileId, assembly))
+            using (var rows = new VariantAppender(connection, request.DatasetId, fileId, assembly, RowsPerChunk))
             {
                 outcome = parser.Run(rows);
                 rows.Complete();

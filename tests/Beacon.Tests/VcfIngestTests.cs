@@ -202,17 +202,8 @@ public sealed class VcfIngestTests : IDisposable
     {
         var vcf = Tools.SyntheticVcf(files.Combine("c.vcf.gz"), 400, 10, seed: 5, annotated: true);
         Ingest(vcf, "whole");
-        var rows = VariantAppender.RowsPerChunk;
-        try
-        {
-            // A few rows per chunk: many chunks, each reset and reused, with lists and long strings across boundaries.
-            VariantAppender.RowsPerChunk = 7;
-            Ingest(vcf, "chunked");
-        }
-        finally
-        {
-            VariantAppender.RowsPerChunk = rows;
-        }
+        // A few rows per chunk: many chunks, each reset and reused, with lists and long strings across boundaries.
+        new VcfIngester(database.Connection) { RowsPerChunk = 7 }.Ingest(new VcfIngestRequest("chunked", vcf, "GRCh38"));
 
         Assert.Equal(
             AllColumns("dataset_id = 'whole'").Select(row => row[(row.IndexOf(' ', StringComparison.Ordinal) + 1)..]),
