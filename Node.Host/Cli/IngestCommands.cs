@@ -72,7 +72,8 @@ internal static class IngestCommands
                     task.Value = value.TotalBytes > 0 ? Math.Min(1.0, (double)value.BytesRead / value.TotalBytes) : 0;
                     task.Description = Describe(value);
                 });
-                exitCode = await NodeCommandLine.RunOperationAsync(parseResult, globals, IngestOperations.Vcf, arguments, cancellationToken);
+                exitCode = await NodeCommandLine.RunOperationAsync(
+                    parseResult, globals, IngestOperations.Vcf, arguments, cancellationToken, RunLocally(arguments));
             });
         return exitCode;
     }
@@ -90,8 +91,12 @@ internal static class IngestCommands
                 error.WriteLine($"ingest: {Describe(value)}");
             }
         });
-        return await NodeCommandLine.RunOperationAsync(parseResult, globals, IngestOperations.Vcf, arguments, cancellationToken);
+        return await NodeCommandLine.RunOperationAsync(
+            parseResult, globals, IngestOperations.Vcf, arguments, cancellationToken, RunLocally(arguments));
     }
+
+    private static Func<string, CancellationToken, Task<OperationResult>> RunLocally(IngestVcfArguments arguments) =>
+        (dataDirectory, cancellationToken) => IngestOperations.IngestVcfLocallyAsync(dataDirectory, arguments, cancellationToken);
 
     private static string Describe(VcfIngestProgress value) => string.Create(CultureInfo.InvariantCulture,
         $"{value.Records:N0} records, {value.Variants:N0} variants, {(value.Elapsed.TotalSeconds > 0 ? value.Variants / value.Elapsed.TotalSeconds : 0):N0} variants/s");

@@ -70,8 +70,13 @@ public static class NodeCommandLine
     }
 
     /// <summary>Runs an operation in the serving node if there is one, else directly on the data directory.</summary>
+    /// <param name="runLocally">
+    /// How to run it without a serving node, given the data directory, if not through the node's services
+    /// (<see cref="LocalOperationRunner"/>).
+    /// </param>
     internal static async Task<int> RunOperationAsync(
-        ParseResult parseResult, GlobalOptions globals, string operation, object arguments, CancellationToken cancellationToken)
+        ParseResult parseResult, GlobalOptions globals, string operation, object arguments, CancellationToken cancellationToken,
+        Func<string, CancellationToken, Task<OperationResult>>? runLocally = null)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
@@ -80,8 +85,8 @@ public static class NodeCommandLine
         try
         {
             result = await AdminClient.TryExecuteAsync(dataDirectory, operation, arguments, cancellationToken)
-                ?? await LocalOperationRunner.ExecuteAsync(
-                    dataDirectory, globals.ConfigurationArgs(parseResult), operation, arguments, cancellationToken);
+                ?? await (runLocally?.Invoke(dataDirectory, cancellationToken) ?? LocalOperationRunner.ExecuteAsync(
+                    dataDirectory, globals.ConfigurationArgs(parseResult), operation, arguments, cancellationToken));
         }
         catch (Exception ex) when (DescribeFailure(ex) is { } reason)
         {
