@@ -40,6 +40,7 @@ internal static class IngestOperations
     public static async Task<OperationResult> IngestVcfLocallyAsync(
         string dataDirectory, IngestVcfArguments request, CancellationToken cancellationToken)
     {
+        NativeHeap.KeepLargeBlocks();
         using var database = new NodeDatabase(Options.Create(new NodeOptions { DataDirectory = dataDirectory }));
         database.Open(NodeComposition.Migrations, NodeComposition.Version);
         using var connection = database.OpenConnection();
