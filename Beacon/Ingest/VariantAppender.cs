@@ -16,10 +16,10 @@ namespace GenomeNode.Beacon.Ingest;
 /// </summary>
 internal sealed class VariantAppender : IDisposable
 {
-    // The columns of beacon.variants (migration 0002), in table order.
-    private const int DatasetId = 0, FileId = 1, Assembly = 2, Chrom = 3, Start = 4, End = 5, Ref = 6, Alt = 7, VariantType = 8,
-        VcfId = 9, AlleleCount = 10, AlleleNumber = 11, Het = 12, HetBitmap = 13, Hom = 14, Hemi = 15, Genes = 16, Effects = 17,
-        AminoacidChanges = 18, TranscriptHgvs = 19, ProteinHgvs = 20, Columns = 21;
+    // The columns of beacon.variants (migrations 0002 and 0003), in table order.
+    private const int FileId = 0, Chrom = 1, Start = 2, End = 3, Ref = 4, Alt = 5, VariantType = 6, VcfId = 7, AlleleCount = 8,
+        AlleleNumber = 9, Het = 10, HetBitmap = 11, Hom = 12, Hemi = 13, Genes = 14, Effects = 15, AminoacidChanges = 16,
+        TranscriptHgvs = 17, ProteinHgvs = 18, Columns = 19;
 
     // When a row group (122,880 rows) fills, DuckDB compresses and writes it before taking the next chunk: the
     // parser goes on meanwhile into the chunks held here (1 to 2 MB each), instead of waiting for it.
@@ -30,8 +30,6 @@ internal sealed class VariantAppender : IDisposable
     private readonly BlockingCollection<VariantChunk> full = new(Chunks);
     private readonly BlockingCollection<VariantChunk> free = new(Chunks);
     private readonly Thread thread;
-    private readonly byte[] datasetId;
-    private readonly byte[] assembly;
     private readonly int fileId;
     private readonly int rowsPerChunk;
     private VariantChunk current;
@@ -39,7 +37,7 @@ internal sealed class VariantAppender : IDisposable
     private volatile bool discard;
 
     /// <param name="rowsPerChunk">Rows written into a chunk before it is handed over, 1 to the chunk's capacity.</param>
-    public VariantAppender(DuckDBConnection connection, string datasetId, int fileId, string assembly, int rowsPerChunk)
+    public VariantAppender(DuckDBConnection connection, int fileId, int rowsPerChunk)
     {
         // Each appender keeps its own limit: a chunk written past its capacity would overrun DuckDB's vectors.
         ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerChunk, 1);
@@ -89,8 +87,6 @@ internal sealed class VariantAppender : IDisposable
             throw;
         }
 
-        this.datasetId = Encoding.UTF8.GetBytes(datasetId);
-        this.assembly = Encoding.UTF8.GetBytes(assembly);
         this.fileId = fileId;
         current = chunks[0];
         foreach (var chunk in chunks.Skip(1))
@@ -109,9 +105,7 @@ internal sealed class VariantAppender : IDisposable
     {
         var chunk = current;
         var row = chunk.Count;
-        chunk.String(DatasetId, row, datasetId);
         chunk.Integer(FileId, row, fileId);
-        chunk.String(Assembly, row, assembly);
         chunk.String(Chrom, row, chrom);
         chunk.Integer(Start, row, allele.Start);
         chunk.Integer(End, row, allele.End);

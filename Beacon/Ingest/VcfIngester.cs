@@ -54,7 +54,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         {
             using var source = prefetch?.Take(path) ?? new VcfLineSource(path);
             var parser = new Parser(path, individuals, progress, clock, source, cancellationToken);
-            using (var rows = new VariantAppender(connection, request.DatasetId, fileId, assembly, RowsPerChunk))
+            using (var rows = new VariantAppender(connection, fileId, RowsPerChunk))
             {
                 outcome = parser.Run(rows);
                 rows.Complete();
@@ -102,10 +102,16 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
     /// </summary>
     public void DeleteDataset(string datasetId)
     {
-        foreach (var table in (string[])["variants", "variant_files", "individuals"])
+        string[] deletes =
+        [
+            "DELETE FROM beacon.variants WHERE file_id IN (SELECT file_id FROM beacon.variant_files WHERE dataset_id = $1)",
+            "DELETE FROM beacon.variant_files WHERE dataset_id = $1",
+            "DELETE FROM beacon.individuals WHERE dataset_id = $1",
+        ];
+        foreach (var sql in deletes)
         {
             using var delete = connection.CreateCommand();
-            delete.CommandText = $"DELETE FROM beacon.{table} WHERE dataset_id = $1";
+            delete.CommandText = sql;
             delete.Parameters.Add(new DuckDBParameter(datasetId));
             delete.ExecuteNonQuery();
         }

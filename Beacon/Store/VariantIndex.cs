@@ -154,7 +154,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
         var byDataset = new Dictionary<string, ushort>(StringComparer.Ordinal);
         var builders = new Dictionary<(string, string), Builder>();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT dataset_id, assembly, chrom, start, \"end\", ref, alt FROM beacon.variants";
+        command.CommandText = "SELECT dataset_id, assembly, chrom, start, \"end\", ref, alt FROM beacon.variants JOIN beacon.variant_files USING (file_id)";
         using DbDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -11,6 +11,10 @@ namespace GenomeNode.Beacon.Store;
 /// </summary>
 public sealed class VariantStore(DuckDBConnection connection)
 {
+    // A row's dataset and assembly are its file's (migration 0003). The join's file ids reach the scan of variants as a
+    // filter, so the zone maps of file_id prune as well as those of chrom and start.
+    private const string Variants = "beacon.variants JOIN beacon.variant_files USING (file_id)";
+
     private const string Columns =
         "dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, " +
         "coalesce(het, []), hom, hemi, " +
@@ -27,7 +31,7 @@ public sealed class VariantStore(DuckDBConnection connection)
 
         using var command = connection.CreateCommand();
         var where = Where(query, datasetIds, command);
-        command.CommandText = $"SELECT dataset_id, count(*) FROM beacon.variants WHERE {where} GROUP BY dataset_id";
+        command.CommandText = $"SELECT dataset_id, count(*) FROM {Variants} WHERE {where} GROUP BY dataset_id";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -43,7 +47,7 @@ public sealed class VariantStore(DuckDBConnection connection)
         using var command = connection.CreateCommand();
         var where = Where(query, [datasetId], command);
         command.CommandText = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT {Columns} FROM beacon.variants WHERE {where} ORDER BY chrom, start, \"end\", ref, alt LIMIT {limit} OFFSET {skip}");
+            $"SELECT {Columns} FROM {Variants} WHERE {where} ORDER BY chrom, start, \"end\", ref, alt LIMIT {limit} OFFSET {skip}");
         using var reader = command.ExecuteReader();
         var variants = new List<StoredVariant>();
         while (reader.Read())

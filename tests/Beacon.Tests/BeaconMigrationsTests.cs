@@ -1,3 +1,6 @@
+using DuckDB.NET.Data;
+using GenomeNode.Beacon.Store;
+using GenomeNode.Host.Storage;
 using GenomeNode.Tests;
 
 namespace GenomeNode.Beacon.Tests;
@@ -7,4 +10,38 @@ public sealed class BeaconMigrationsTests
     [Fact]
     public void Migrations_apply_to_a_fresh_database_and_stay_in_the_beacon_schema() =>
         ModuleSchemaAssertions.MigrationsStayInOwnSchema(BeaconModule.Name, BeaconModule.Assembly);
+
+    [Fact]
+    public void Variants_stored_before_0003_keep_their_dataset_and_assembly_through_their_file()
+    {
+        var all = ModuleMigrations.FromAssembly(BeaconModule.Name, BeaconModule.Assembly);
+        using var directory = new TemporaryDirectory();
+        using var connection = new DuckDBConnection($"Data Source={directory.Combine("store.duckdb")}");
+        connection.Open();
+        MigrationRunner.Apply(connection, [all with { Migrations = [.. all.Migrations.Where(m => m.Version <= 2)] }], "test", "store.duckdb");
+        Execute(connection, """
+            INSERT INTO beacon.variant_files (dataset_id, file_id, path, sha256, assembly, samples, records, variants, max_span) VALUES
+                ('a', 1, 'a.vcf', 'x', 'GRCh38', 1, 2, 2, 1), ('b', 2, 'b.vcf', 'y', 'GRCh37', 1, 1, 1, 1);
+            INSERT INTO beacon.variants (dataset_id, file_id, assembly, chrom, start, "end", ref, alt, variant_type, allele_count, allele_number, het)
+            VALUES ('a', 1, 'GRCh38', '17', 100, 101, 'G', 'A', 'SNP', 1, 2, [0]), ('a', 1, 'GRCh38', '17', 200, 201, 'C', 'T', 'SNP', 1, 2, [0]),
+                   ('b', 2, 'GRCh37', '17', 100, 101, 'G', 'A', 'SNP', 2, 2, NULL);
+            """);
+
+        var applied = MigrationRunner.Apply(connection, [all], "test", "store.duckdb");
+
+        Assert.Equal(["beacon/0003_dataset_and_assembly_per_file"], applied.Select(m => m.Label));
+        var store = new VariantStore(connection);
+        var point = new VariantQuery { Kind = VariantQueryKind.Sequence, Chromosome = "17", Start = 100, AlleleEnd = 101, Ref = "G", Alt = "A" };
+        Assert.Equal(new Dictionary<string, long> { ["a"] = 1, ["b"] = 1 }, store.Count(point, ["a", "b"]));
+        Assert.Equal(new Dictionary<string, long> { ["b"] = 1 }, store.Count(point with { Assembly = "GRCh37" }, ["a", "b"]));
+        var records = store.Page(new VariantQuery { Kind = VariantQueryKind.All }, "a", 0, 10);
+        Assert.Equal([("a", "GRCh38", 100), ("a", "GRCh38", 200)], records.Select(v => (v.DatasetId, v.Assembly, v.Start)));
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 }

@@ -43,7 +43,8 @@ public sealed class VcfIngestTests : IDisposable
     private List<string> Rows(string columns, string where)
     {
         using var command = database.Connection.CreateCommand();
-        command.CommandText = $"SELECT {columns} FROM beacon.variants WHERE {where} ORDER BY rowid";
+        // A row's dataset and assembly are its file's.
+        command.CommandText = $"SELECT {columns} FROM beacon.variants JOIN beacon.variant_files USING (file_id) WHERE {where} ORDER BY variants.rowid";
         using var reader = command.ExecuteReader();
         var rows = new List<string>();
         while (reader.Read())

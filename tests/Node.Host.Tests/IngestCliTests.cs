@@ -81,7 +81,7 @@ public sealed class IngestCliTests : IDisposable
             Assert.Equal(0, await node.StopAsync());
         }
 
-        Assert.Equal(3L, Scalar("SELECT count(*) FROM beacon.variants WHERE dataset_id = 'cohort'"));
+        Assert.Equal(3L, Scalar("SELECT count(*) FROM beacon.variants JOIN beacon.variant_files USING (file_id) WHERE dataset_id = 'cohort'"));
     }
 
     [Fact]
