@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using DuckDB.NET.Data;
@@ -506,16 +507,56 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         }
 
         /// <summary>
-        /// FORMAT is just GT (the common case for population VCFs): walk the sample columns with one cursor, a
-        /// homozygous-reference diploid call ("0/0" or "0|0") costing four byte comparisons.
+        /// FORMAT is just GT (the common case for population VCFs): walk the sample columns with one cursor. Where the
+        /// next eight columns are all followed by a tab, one vector compare finds the homozygous-reference calls
+        /// ("0/0" or "0|0", four bytes with the tab), and only the other lanes are looked at one by one.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int GenotypesOnly(ReadOnlySpan<byte> samples)
         {
             var called = 0;
             var p = 0;
+            var s = 0;
             var last = sampleCount - 1;
-            for (var s = 0; s < sampleCount; s++)
+            var maxDigit = Math.Min(alts.Count, 9);
+            while (s + GenotypeLanes.Count <= last && p + GenotypeLanes.Bytes <= samples.Length)
+            {
+                var block = samples.Slice(p, GenotypeLanes.Bytes);
+                var others = ~GenotypeLanes.HomRef(block) & GenotypeLanes.All;
+                var taken = GenotypeLanes.Count;
+                while (others != 0)
+                {
+                    var lane = BitOperations.TrailingZeroCount(others);
+                    if (!SingleDigitDiploid(block.Slice(lane * 4, 4), maxDigit, sampleIndexes[s + lane]))
+                    {
+                        taken = lane;
+                        break;
+                    }
+
+                    others &= others - 1;
+                }
+
+                // Every lane taken is a diploid call of two called alleles.
+                called += 2 * taken;
+                s += taken;
+                p += 4 * taken;
+                if (taken < GenotypeLanes.Count)
+                {
+                    // A column of another shape (haploid, "./.", "0/10", malformed...): the general path, then the
+                    // lanes start again after it.
+                    var tab = samples[p..].IndexOf((byte)'\t');
+                    if (tab < 0)
+                    {
+                        Fail($"{s + 1} sample columns where the header names {sampleCount}");
+                    }
+
+                    called += Genotype(samples.Slice(p, tab), sampleIndexes[s]);
+                    s++;
+                    p += tab + 1;
+                }
+            }
+
+            for (; s < sampleCount; s++)
             {
                 var end = p + 3;
                 if (end <= samples.Length && samples[p] == '0' && samples[p + 2] == '0' && (samples[p + 1] == '/' || samples[p + 1] == '|')
@@ -549,6 +590,47 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             }
 
             return called;
+        }
+
+        /// <summary>
+        /// A column "a/b" or "a|b" followed by a tab, a and b single digits naming alleles of the record (at most
+        /// <paramref name="maxDigit"/>): adds the carriers as <see cref="Genotype"/> would and returns true. Anything
+        /// else is left to <see cref="Genotype"/>, which also fails on it with the reason.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool SingleDigitDiploid(ReadOnlySpan<byte> column, int maxDigit, int individual)
+        {
+            var first = column[0] - '0';
+            var second = column[2] - '0';
+            if (column[3] != '\t' || (column[1] != '/' && column[1] != '|') || (uint)first > (uint)maxDigit || (uint)second > (uint)maxDigit)
+            {
+                return false;
+            }
+
+            if (first == second)
+            {
+                if (first > 0)
+                {
+                    copies[first - 1] += 2;
+                    hom[first - 1].Add(individual);
+                }
+
+                return true;
+            }
+
+            if (first > 0)
+            {
+                copies[first - 1]++;
+                het[first - 1].Add(individual);
+            }
+
+            if (second > 0)
+            {
+                copies[second - 1]++;
+                het[second - 1].Add(individual);
+            }
+
+            return true;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
