@@ -211,6 +211,8 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         string path, Individuals individuals, IProgress<VcfIngestProgress>? progress,
         Stopwatch clock, VcfLineSource source, CancellationToken cancellationToken)
     {
+        private static readonly string[] OneLetter = [.. Enumerable.Range(0, 256).Select(b => Encoding.ASCII.GetString([(byte)b]))];
+
         private readonly List<string> alts = [];
         private readonly List<CanonicalAllele?> canonical = [];
         private readonly List<List<int>> het = [];
@@ -353,9 +355,11 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             var infoField = sampleCount > 0 ? NextField(ref rest, "INFO") : LastField(ref rest, "INFO");
 
             SetChromosome(chromField);
-            if (!Utf8Parser.TryParse(posField, out int pos, out var consumed) || consumed != posField.Length || pos < 0)
+            // Plain digits here; anything else (a sign, overflow, junk) as Utf8Parser decides, as before.
+            if (!TryParseDigits(posField, out var pos)
+                && !(Utf8Parser.TryParse(posField, out pos, out var used) && used == posField.Length && pos >= 0))
             {
-                Fail(Utf8Parser.TryParse(posField, out long big, out consumed) && consumed == posField.Length && big > int.MaxValue
+                Fail(Utf8Parser.TryParse(posField, out long big, out var consumed) && consumed == posField.Length && big > int.MaxValue
                     ? $"POS {big} is beyond 2147483647, the largest position the store holds"
                     : $"POS '{Encoding.UTF8.GetString(posField)}' is not a non-negative integer");
             }
@@ -376,19 +380,27 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
                 Fail($"REF '{Encoding.UTF8.GetString(refField)}' is not a sequence of bases");
             }
 
-            var reference = Encoding.ASCII.GetString(refField);
+            var reference = AsciiString(refField);
             alts.Clear();
             if (!(altField.Length == 1 && altField[0] == '.'))
             {
-                foreach (var range in altField.Split((byte)','))
+                var next = altField;
+                while (true)
                 {
-                    var alt = altField[range];
+                    var comma = next.IndexOf((byte)',');
+                    var alt = comma < 0 ? next : next[..comma];
                     if (alt.Length == 0)
                     {
                         Fail("an empty ALT allele");
                     }
 
-                    alts.Add(Encoding.ASCII.GetString(alt));
+                    alts.Add(AsciiString(alt));
+                    if (comma < 0)
+                    {
+                        break;
+                    }
+
+                    next = next[(comma + 1)..];
                 }
             }
 
@@ -805,6 +817,45 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             lastPos = 0;
         }
 
+        /// <summary>
+        /// What Encoding.ASCII.GetString returns (a byte above 0x7F reads as '?'), without allocating for the
+        /// one-letter alleles of SNVs.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static string AsciiString(ReadOnlySpan<byte> bytes) =>
+            bytes.Length == 1 ? OneLetter[bytes[0]] : Encoding.ASCII.GetString(bytes);
+
+        /// <summary>A non-empty run of ASCII digits up to int.MaxValue; false for anything else.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool TryParseDigits(ReadOnlySpan<byte> digits, out int value)
+        {
+            value = 0;
+            if (digits.IsEmpty)
+            {
+                return false;
+            }
+
+            long number = 0;
+            foreach (var b in digits)
+            {
+                var digit = (uint)(b - '0');
+                if (digit > 9)
+                {
+                    return false;
+                }
+
+                number = (number * 10) + digit;
+                if (number > int.MaxValue)
+                {
+                    return false;
+                }
+            }
+
+            value = (int)number;
+            return true;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private ReadOnlySpan<byte> NextField(ref ReadOnlySpan<byte> rest, string name)
         {
             var tab = rest.IndexOf((byte)'\t');
