@@ -22,8 +22,10 @@ internal sealed class VariantAppender : IDisposable
         TranscriptHgvs = 17, ProteinHgvs = 18, Columns = 19;
 
     // When a row group (122,880 rows) fills, DuckDB compresses and writes it before taking the next chunk: the
-    // parser goes on meanwhile into the chunks held here (1 to 2 MB each), instead of waiting for it.
-    private const int Chunks = 32;
+    // parser goes on meanwhile into the chunks held here (1 to 2 MB each), instead of waiting for it. The parser
+    // outruns the appender and fills them all, and each chunk's first use page-faults its memory in: 16 rather than
+    // 32 cut the parser's CPU by a tenth on 200,000 records, with ingest wall time no worse (a little better).
+    private const int Chunks = 16;
 
     private readonly DuckDB.NET.Native.DuckDBAppender appender;
     private readonly List<VariantChunk> chunks = [];

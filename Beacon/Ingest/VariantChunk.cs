@@ -210,6 +210,21 @@ internal sealed unsafe class VariantChunk : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteString(IntPtr vector, nint data, int index, string value)
     {
+        // Alleles and variant types are short ASCII: narrowed straight into the inline slot, no UTF-8 encoder.
+        if (value.Length <= InlineLength && IsAscii(value))
+        {
+            var entry = (byte*)data + (index * StringSize);
+            *(uint*)entry = (uint)value.Length;
+            var inline = new Span<byte>(entry + 4, InlineLength);
+            inline.Clear();
+            for (var i = 0; i < value.Length; i++)
+            {
+                inline[i] = (byte)value[i];
+            }
+
+            return;
+        }
+
         const int StackLimit = 256;
         byte[]? rented = null;
         var buffer = value.Length <= StackLimit / 3
@@ -227,6 +242,20 @@ internal sealed unsafe class VariantChunk : IDisposable
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c >= 0x80)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void Check(DuckDBState state)

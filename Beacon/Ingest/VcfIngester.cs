@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using DuckDB.NET.Data;
@@ -216,6 +217,8 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         string path, Individuals individuals, IProgress<VcfIngestProgress>? progress,
         Stopwatch clock, VcfLineSource source, CancellationToken cancellationToken)
     {
+        private static readonly string[] OneLetter = [.. Enumerable.Range(0, 256).Select(b => Encoding.ASCII.GetString([(byte)b]))];
+
         private readonly List<string> alts = [];
         private readonly List<CanonicalAllele?> canonical = [];
         private readonly List<List<int>> het = [];
@@ -358,9 +361,11 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             var infoField = sampleCount > 0 ? NextField(ref rest, "INFO") : LastField(ref rest, "INFO");
 
             SetChromosome(chromField);
-            if (!Utf8Parser.TryParse(posField, out int pos, out var consumed) || consumed != posField.Length || pos < 0)
+            // Plain digits here; anything else (a sign, overflow, junk) as Utf8Parser decides, as before.
+            if (!TryParseDigits(posField, out var pos)
+                && !(Utf8Parser.TryParse(posField, out pos, out var used) && used == posField.Length && pos >= 0))
             {
-                Fail(Utf8Parser.TryParse(posField, out long big, out consumed) && consumed == posField.Length && big > int.MaxValue
+                Fail(Utf8Parser.TryParse(posField, out long big, out var consumed) && consumed == posField.Length && big > int.MaxValue
                     ? $"POS {big} is beyond 2147483647, the largest position the store holds"
                     : $"POS '{Encoding.UTF8.GetString(posField)}' is not a non-negative integer");
             }
@@ -381,19 +386,27 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
                 Fail($"REF '{Encoding.UTF8.GetString(refField)}' is not a sequence of bases");
             }
 
-            var reference = Encoding.ASCII.GetString(refField);
+            var reference = AsciiString(refField);
             alts.Clear();
             if (!(altField.Length == 1 && altField[0] == '.'))
             {
-                foreach (var range in altField.Split((byte)','))
+                var next = altField;
+                while (true)
                 {
-                    var alt = altField[range];
+                    var comma = next.IndexOf((byte)',');
+                    var alt = comma < 0 ? next : next[..comma];
                     if (alt.Length == 0)
                     {
                         Fail("an empty ALT allele");
                     }
 
-                    alts.Add(Encoding.ASCII.GetString(alt));
+                    alts.Add(AsciiString(alt));
+                    if (comma < 0)
+                    {
+                        break;
+                    }
+
+                    next = next[(comma + 1)..];
                 }
             }
 
@@ -512,16 +525,56 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         }
 
         /// <summary>
-        /// FORMAT is just GT (the common case for population VCFs): walk the sample columns with one cursor, a
-        /// homozygous-reference diploid call ("0/0" or "0|0") costing four byte comparisons.
+        /// FORMAT is just GT (the common case for population VCFs): walk the sample columns with one cursor. Where the
+        /// next eight columns are all followed by a tab, one vector compare finds the homozygous-reference calls
+        /// ("0/0" or "0|0", four bytes with the tab), and only the other lanes are looked at one by one.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int GenotypesOnly(ReadOnlySpan<byte> samples)
         {
             var called = 0;
             var p = 0;
+            var s = 0;
             var last = sampleCount - 1;
-            for (var s = 0; s < sampleCount; s++)
+            var maxDigit = Math.Min(alts.Count, 9);
+            while (s + GenotypeLanes.Count <= last && p + GenotypeLanes.Bytes <= samples.Length)
+            {
+                var block = samples.Slice(p, GenotypeLanes.Bytes);
+                var others = ~GenotypeLanes.HomRef(block) & GenotypeLanes.All;
+                var taken = GenotypeLanes.Count;
+                while (others != 0)
+                {
+                    var lane = BitOperations.TrailingZeroCount(others);
+                    if (!SingleDigitDiploid(block.Slice(lane * 4, 4), maxDigit, sampleIndexes[s + lane]))
+                    {
+                        taken = lane;
+                        break;
+                    }
+
+                    others &= others - 1;
+                }
+
+                // Every lane taken is a diploid call of two called alleles.
+                called += 2 * taken;
+                s += taken;
+                p += 4 * taken;
+                if (taken < GenotypeLanes.Count)
+                {
+                    // A column of another shape (haploid, "./.", "0/10", malformed...): the general path, then the
+                    // lanes start again after it.
+                    var tab = samples[p..].IndexOf((byte)'\t');
+                    if (tab < 0)
+                    {
+                        Fail($"{s + 1} sample columns where the header names {sampleCount}");
+                    }
+
+                    called += Genotype(samples.Slice(p, tab), sampleIndexes[s]);
+                    s++;
+                    p += tab + 1;
+                }
+            }
+
+            for (; s < sampleCount; s++)
             {
                 var end = p + 3;
                 if (end <= samples.Length && samples[p] == '0' && samples[p + 2] == '0' && (samples[p + 1] == '/' || samples[p + 1] == '|')
@@ -555,6 +608,47 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             }
 
             return called;
+        }
+
+        /// <summary>
+        /// A column "a/b" or "a|b" followed by a tab, a and b single digits naming alleles of the record (at most
+        /// <paramref name="maxDigit"/>): adds the carriers as <see cref="Genotype"/> would and returns true. Anything
+        /// else is left to <see cref="Genotype"/>, which also fails on it with the reason.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool SingleDigitDiploid(ReadOnlySpan<byte> column, int maxDigit, int individual)
+        {
+            var first = column[0] - '0';
+            var second = column[2] - '0';
+            if (column[3] != '\t' || (column[1] != '/' && column[1] != '|') || (uint)first > (uint)maxDigit || (uint)second > (uint)maxDigit)
+            {
+                return false;
+            }
+
+            if (first == second)
+            {
+                if (first > 0)
+                {
+                    copies[first - 1] += 2;
+                    hom[first - 1].Add(individual);
+                }
+
+                return true;
+            }
+
+            if (first > 0)
+            {
+                copies[first - 1]++;
+                het[first - 1].Add(individual);
+            }
+
+            if (second > 0)
+            {
+                copies[second - 1]++;
+                het[second - 1].Add(individual);
+            }
+
+            return true;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -729,6 +823,45 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             lastPos = 0;
         }
 
+        /// <summary>
+        /// What Encoding.ASCII.GetString returns (a byte above 0x7F reads as '?'), without allocating for the
+        /// one-letter alleles of SNVs.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static string AsciiString(ReadOnlySpan<byte> bytes) =>
+            bytes.Length == 1 ? OneLetter[bytes[0]] : Encoding.ASCII.GetString(bytes);
+
+        /// <summary>A non-empty run of ASCII digits up to int.MaxValue; false for anything else.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool TryParseDigits(ReadOnlySpan<byte> digits, out int value)
+        {
+            value = 0;
+            if (digits.IsEmpty)
+            {
+                return false;
+            }
+
+            long number = 0;
+            foreach (var b in digits)
+            {
+                var digit = (uint)(b - '0');
+                if (digit > 9)
+                {
+                    return false;
+                }
+
+                number = (number * 10) + digit;
+                if (number > int.MaxValue)
+                {
+                    return false;
+                }
+            }
+
+            value = (int)number;
+            return true;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private ReadOnlySpan<byte> NextField(ref ReadOnlySpan<byte> rest, string name)
         {
             var tab = rest.IndexOf((byte)'\t');

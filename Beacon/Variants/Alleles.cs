@@ -56,14 +56,14 @@ public static class Alleles
     {
         var end = reference.Length;
         var altEnd = alternate.Length;
-        while (end > 0 && altEnd > 0 && char.ToUpperInvariant(reference[end - 1]) == char.ToUpperInvariant(alternate[altEnd - 1]))
+        while (end > 0 && altEnd > 0 && ToUpper(reference[end - 1]) == ToUpper(alternate[altEnd - 1]))
         {
             end--;
             altEnd--;
         }
 
         var prefix = 0;
-        while (prefix < end && prefix < altEnd && char.ToUpperInvariant(reference[prefix]) == char.ToUpperInvariant(alternate[prefix]))
+        while (prefix < end && prefix < altEnd && ToUpper(reference[prefix]) == ToUpper(alternate[prefix]))
         {
             prefix++;
         }
@@ -119,16 +119,20 @@ public static class Alleles
                 'C' or 'c' => "C",
                 'G' or 'g' => "G",
                 'T' or 't' => "T",
-                _ => char.ToUpperInvariant(bases[0]).ToString(),
+                _ => ToUpper(bases[0]).ToString(),
             };
         }
 
-        return string.Create(bases.Length, bases.ToString(), static (span, source) =>
+        Span<char> upper = bases.Length <= 256 ? stackalloc char[bases.Length] : new char[bases.Length];
+        for (var i = 0; i < bases.Length; i++)
         {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = char.ToUpperInvariant(source[i]);
-            }
-        });
+            upper[i] = ToUpper(bases[i]);
+        }
+
+        return new string(upper);
     }
+
+    // char.ToUpperInvariant without its call for the ASCII letters alleles are made of.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static char ToUpper(char c) => c is >= 'a' and <= 'z' ? (char)(c - ('a' - 'A')) : c < 0x80 ? c : char.ToUpperInvariant(c);
 }

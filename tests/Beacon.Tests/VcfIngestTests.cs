@@ -135,6 +135,10 @@ public sealed class VcfIngestTests : IDisposable
     [InlineData("chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/x\t0/0\t1/1", "is not allele indexes")]
     [InlineData("chr1 100 . A G 50 PASS . GT 0/1 0/0 1/1", "the line ends after the CHROM column")]
     [InlineData("chr1\t10009999919\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "POS 10009999919 is beyond 2147483647")]
+    [InlineData("chr1\t2147483648\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "POS 2147483648 is beyond 2147483647")]
+    [InlineData("chr1\t-5\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "POS '-5' is not a non-negative integer")]
+    [InlineData("chr1\t\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "POS '' is not a non-negative integer")]
+    [InlineData("chr1\t100\t.\tA\tG,\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1", "an empty ALT allele")]
     public void A_malformed_line_stops_the_ingest_with_file_line_and_reason_and_leaves_the_previous_state(string line, string reason)
     {
         Ingest(Write("good.vcf", Header + "chr1\t50\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n"));
