@@ -44,6 +44,15 @@ internal static class IngestOperations
         using var database = new NodeDatabase(Options.Create(new NodeOptions { DataDirectory = dataDirectory }));
         database.Open(NodeComposition.Migrations, NodeComposition.Version);
         using var connection = database.OpenConnection();
+        // The rows are appended on the ingest's own thread; DuckDB's worker threads would only take over compressing
+        // row groups while that thread spins waiting for them, two busy threads for one thread's work. This process
+        // holds the database alone and ends with the ingest, so the setting goes with it.
+        using (var threads = connection.CreateCommand())
+        {
+            threads.CommandText = "SET threads = 1";
+            threads.ExecuteNonQuery();
+        }
+
         return await IngestAsync(new DatasetCatalog(connection), new VcfIngester(connection), request, ProgressSink.Value, cancellationToken);
     }
 
