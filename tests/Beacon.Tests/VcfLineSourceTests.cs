@@ -214,6 +214,22 @@ public sealed class VcfLineSourceTests : IDisposable
     }
 
     [Theory]
+    [InlineData(5)]
+    [InlineData(100)]
+    public void A_BGZF_file_cut_inside_a_block_fails_naming_the_block(int into)
+    {
+        var bytes = File.ReadAllBytes(Bgzip("whole.gz", Lines(300, seed: 9)));
+        var block = BlockOffsets(bytes)[3];
+        var path = files.Combine("cut.gz");
+        // Inside the block's header or its deflate data.
+        File.WriteAllBytes(path, bytes[..(block + into)]);
+
+        var error = ReadFails(path);
+
+        Assert.Equal($"the file ends inside the BGZF block at byte {block} (truncated?)", error.Message);
+    }
+
+    [Theory]
     [InlineData(-8)]
     [InlineData(-4)]
     [InlineData(30)]
@@ -231,6 +247,44 @@ public sealed class VcfLineSourceTests : IDisposable
 
         // zlib's Z_DATA_ERROR (bad CRC32, ISIZE or deflate data), which .NET words as an "unsupported compression method".
         Assert.IsType<InvalidDataException>(error.InnerException);
+    }
+
+    [Theory]
+    [InlineData("not a block at all")]
+    [InlineData("x")]
+    [InlineData("\u001f\u008b\u0008")]
+    public void Bytes_after_the_last_BGZF_block_that_are_no_gzip_member_fail(string tail)
+    {
+        var bytes = File.ReadAllBytes(Bgzip("tail.gz", Lines(10, seed: 11)));
+        var path = files.Combine("garbage.gz");
+        File.WriteAllBytes(path, [.. bytes, .. tail.Select(c => (byte)c)]);
+
+        var error = ReadFails(path);
+
+        Assert.Equal(tail.StartsWith('\u001f') ? $"the file ends inside the BGZF block at byte {bytes.Length} (truncated?)" : $"the bytes at {bytes.Length} are no gzip member", error.Message);
+    }
+
+    [Fact]
+    public void A_megabyte_of_zeros_after_the_last_BGZF_block_fails()
+    {
+        var bytes = File.ReadAllBytes(Bgzip("tail.gz", Lines(10, seed: 11)));
+        var path = files.Combine("zeros.gz");
+        File.WriteAllBytes(path, [.. bytes, .. new byte[1 << 20]]);
+
+        Assert.Equal($"the bytes at {bytes.Length} are no gzip member", ReadFails(path).Message);
+    }
+
+    [Fact]
+    public void A_megabyte_of_zeros_after_a_plain_gzip_member_fails_and_is_hashed()
+    {
+        var path = Gzip("zeros.gz", Lines(100, seed: 16));
+        File.AppendAllText(path, new string('\0', 1 << 20));
+        using var source = new VcfLineSource(path, chunkSize: SmallChunk);
+
+        var error = Assert.Throws<IOException>(() => ReadAll(source));
+
+        Assert.Equal("the bytes after the last gzip member are no gzip member", error.Message);
+        Assert.Equal(new FileInfo(path).Length, source.BytesRead);
     }
 
     [Fact]
