@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
@@ -40,10 +41,10 @@ internal sealed class VcfLineSource : IDisposable
         bufferLimit = aheadChunks + 2;
         file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         TotalBytes = file.Length;
-        hashing = new HashingStream(file);
         var magic = new byte[2];
         var gzip = file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         file.Position = 0;
+        hashing = new HashingStream(file, gzip ? new BgzfFraming() : null);
         ITextReader text = gzip
             ? new StreamText(new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true), owned: true)
             : new StreamText(hashing, owned: false);
@@ -132,6 +133,12 @@ internal sealed class VcfLineSource : IDisposable
 
                 if (text.Ended)
                 {
+                    // GZipStream stops reading at bytes after a member that are no member, and ignores them.
+                    if (hashing.ReadToEnd() > 0)
+                    {
+                        throw new InvalidDataException("the bytes after the last gzip member are no gzip member");
+                    }
+
                     if (length > 0)
                     {
                         full.Add((buffer, length), stop.Token);
@@ -222,8 +229,72 @@ internal sealed class VcfLineSource : IDisposable
         }
     }
 
-    /// <summary>Passes reads through while hashing them.</summary>
-    private sealed class HashingStream(Stream inner) : Stream
+    /// <summary>
+    /// Walks a BGZF file's blocks by their BSIZE as the bytes go by, because GZipStream takes a file cut inside a
+    /// block as a short one and ignores bytes after the last member. After a plain gzip member the walk stops (only
+    /// inflating finds its end).
+    /// </summary>
+    private sealed class BgzfFraming
+    {
+        private const int HeaderLength = 18;
+        private readonly byte[] header = new byte[HeaderLength];
+        private int headerRead;
+        private long offset;
+        private long block;
+        private long next;
+        private bool plain;
+
+        public void Follow(ReadOnlySpan<byte> bytes)
+        {
+            while (!plain && !bytes.IsEmpty)
+            {
+                if (offset < next)
+                {
+                    var skip = (int)Math.Min(next - offset, bytes.Length);
+                    bytes = bytes[skip..];
+                    offset += skip;
+                    continue;
+                }
+
+                var take = Math.Min(HeaderLength - headerRead, bytes.Length);
+                bytes[..take].CopyTo(header.AsSpan(headerRead));
+                headerRead += take;
+                bytes = bytes[take..];
+                offset += take;
+                if (!IsGzip(header.AsSpan(0, headerRead)))
+                {
+                    throw new InvalidDataException($"the bytes at {next} are no gzip member");
+                }
+
+                if (headerRead < HeaderLength)
+                {
+                    continue;
+                }
+
+                // BGZF: FEXTRA with XLEN 6 holding just the BC subfield, whose BSIZE is the block's length - 1.
+                var bgzf = (header[3] & 4) != 0 && header[10] == 6 && header[11] == 0 && header[12] == (byte)'B' && header[13] == (byte)'C'
+                    && header[14] == 2 && header[15] == 0;
+                plain = !bgzf;
+                block = next;
+                next += BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(16)) + 1;
+                headerRead = 0;
+            }
+        }
+
+        public void End()
+        {
+            if (!plain && (headerRead > 0 || offset < next))
+            {
+                throw new InvalidDataException($"the file ends inside the BGZF block at byte {(headerRead > 0 ? next : block)} (truncated?)");
+            }
+        }
+
+        /// <summary>Whether <paramref name="start"/> begins like a gzip member (ID1, ID2, CM deflate).</summary>
+        private static bool IsGzip(ReadOnlySpan<byte> start) => ((ReadOnlySpan<byte>)[0x1f, 0x8b, 8]).StartsWith(start[..Math.Min(start.Length, 3)]);
+    }
+
+    /// <summary>Passes reads through while hashing them (and following the BGZF blocks, if any).</summary>
+    private sealed class HashingStream(Stream inner, BgzfFraming? framing) : Stream
     {
         private readonly IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private long bytesRead;
@@ -239,8 +310,29 @@ internal sealed class VcfLineSource : IDisposable
         {
             var read = inner.Read(buffer);
             sha.AppendData(buffer[..read]);
+            if (read > 0)
+            {
+                framing?.Follow(buffer[..read]);
+            }
+            else if (!buffer.IsEmpty)
+            {
+                framing?.End();
+            }
+
             Interlocked.Add(ref bytesRead, read);
             return read;
+        }
+
+        /// <summary>Hashes the rest of the file; returns its length.</summary>
+        public long ReadToEnd()
+        {
+            Span<byte> buffer = stackalloc byte[4096];
+            var before = BytesRead;
+            while (Read(buffer) > 0)
+            {
+            }
+
+            return BytesRead - before;
         }
 
         public override bool CanRead => true;

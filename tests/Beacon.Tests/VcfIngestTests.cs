@@ -166,6 +166,20 @@ public sealed class VcfIngestTests : IDisposable
     }
 
     [Fact]
+    public void A_cut_bgzip_file_fails_as_unreadable_and_stores_nothing()
+    {
+        var plain = Write("cut.vcf", Header + string.Concat(Enumerable.Range(1, 2000).Select(i => $"chr1\t{i}\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\t0/0\t1/1\n")));
+        var whole = File.ReadAllBytes(Tools.Shell($"bgzip -f {Tools.Quote(plain)} && echo -n {Tools.Quote(plain + ".gz")}"));
+        var path = files.Combine("cut.vcf.gz");
+        File.WriteAllBytes(path, whole[..(whole.Length / 2)]);
+
+        var error = Assert.Throws<VcfIngestException>(() => Ingest(path));
+
+        Assert.StartsWith($"{path} could not be read: the file ends inside the BGZF block at byte 0 ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Count("variants"));
+    }
+
+    [Fact]
     public void An_unknown_assembly_is_refused_before_reading()
     {
         var path = Write("a.vcf", Header);
