@@ -47,7 +47,7 @@ public sealed class GenotypeColumnsTests : IDisposable
         using var command = database.Connection.CreateCommand();
         command.CommandText = """
             SELECT start, alt, allele_count, allele_number, het, hex(het_bitmap), hom, hemi
-            FROM beacon.variants WHERE dataset_id = $1 ORDER BY rowid
+            FROM beacon.variants JOIN beacon.variant_files USING (file_id) WHERE dataset_id = $1 ORDER BY variants.rowid
             """;
         command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter(dataset));
         using var reader = command.ExecuteReader();
