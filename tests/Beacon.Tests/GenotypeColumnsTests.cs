@@ -42,31 +42,8 @@ public sealed class GenotypeColumnsTests : IDisposable
     private void Ingest(string dataset, string path) =>
         new VcfIngester(database.Connection).Ingest(new VcfIngestRequest(dataset, path, "GRCh38"));
 
-    private List<string> Rows(string dataset)
-    {
-        using var command = database.Connection.CreateCommand();
-        command.CommandText = """
-            SELECT start, alt, allele_count, allele_number, het, hex(het_bitmap), hom, hemi
-            FROM beacon.variants JOIN beacon.variant_files USING (file_id) WHERE dataset_id = $1 ORDER BY variants.rowid
-            """;
-        command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter(dataset));
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            var fields = new List<string>();
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                fields.Add(reader.GetValue(i) is System.Collections.IEnumerable list and not string
-                    ? "[" + string.Join(",", list.Cast<object>()) + "]"
-                    : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!);
-            }
-
-            rows.Add(string.Join(' ', fields));
-        }
-
-        return rows;
-    }
+    private List<string> Rows(string dataset) => StoredVariants.Rows(
+        database.Connection, "start, alt, allele_count, allele_number, het, hex(het_bitmap), hom, hemi", "dataset_id = $1", dataset);
 
     /// <summary>Ingests the records as GT and as GT:DP (each column with ":7") and returns both datasets' rows.</summary>
     private (List<string> GtOnly, List<string> General) BothWays(int samples, List<string[]> records, string newline = "\n")

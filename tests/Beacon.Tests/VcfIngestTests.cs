@@ -40,28 +40,7 @@ public sealed class VcfIngestTests : IDisposable
         "file_id, assembly, chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, het, hex(het_bitmap), " +
         "hom, hemi, genes, effects, aa_changes, transcript_hgvs, protein_hgvs", where);
 
-    private List<string> Rows(string columns, string where)
-    {
-        using var command = database.Connection.CreateCommand();
-        // A row's dataset and assembly are its file's.
-        command.CommandText = $"SELECT {columns} FROM beacon.variants JOIN beacon.variant_files USING (file_id) WHERE {where} ORDER BY variants.rowid";
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            var fields = new List<string>();
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                fields.Add(reader.GetValue(i) is System.Collections.IEnumerable list and not string
-                    ? "[" + string.Join(",", list.Cast<object>()) + "]"
-                    : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!);
-            }
-
-            rows.Add(string.Join(' ', fields));
-        }
-
-        return rows;
-    }
+    private List<string> Rows(string columns, string where) => StoredVariants.Rows(database.Connection, columns, where);
 
     private long Count(string table)
     {
