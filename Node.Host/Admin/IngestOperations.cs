@@ -2,8 +2,8 @@ using System.Text.Json;
 using GenomeNode.Beacon.Ingest;
 using GenomeNode.Host.Hosting;
 using GenomeNode.Host.Storage;
-using Microsoft.Extensions.Options;
 using GenomeNode.Passport.Datasets;
+using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Host.Admin;
 
