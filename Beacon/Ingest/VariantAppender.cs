@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Text;
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
 using GenomeNode.Beacon.Variants;

@@ -211,18 +211,18 @@ internal sealed unsafe class VariantChunk : IDisposable
     private static void WriteString(IntPtr vector, nint data, int index, string value)
     {
         // Alleles and variant types are short ASCII: narrowed straight into the inline slot, no UTF-8 encoder.
-        if (value.Length <= InlineLength && IsAscii(value))
+        if (value.Length <= InlineLength)
         {
             var entry = (byte*)data + (index * StringSize);
-            *(uint*)entry = (uint)value.Length;
             var inline = new Span<byte>(entry + 4, InlineLength);
             inline.Clear();
-            for (var i = 0; i < value.Length; i++)
+            if (Ascii.FromUtf16(value, inline, out var written) == OperationStatus.Done)
             {
-                inline[i] = (byte)value[i];
+                *(uint*)entry = (uint)written;
+                return;
             }
 
-            return;
+            // Not ASCII: what was narrowed is overwritten below.
         }
 
         const int StackLimit = 256;
@@ -242,20 +242,6 @@ internal sealed unsafe class VariantChunk : IDisposable
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsAscii(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c >= 0x80)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static void Check(DuckDBState state)

@@ -159,6 +159,20 @@ public sealed class VcfIngestTests : IDisposable
     }
 
     [Fact]
+    public void Annotation_text_that_is_not_ASCII_is_stored_as_written_short_or_long()
+    {
+        // Short strings are narrowed into DuckDB's inline slot when ASCII; anything else goes through UTF-8.
+        var path = Write("utf8.vcf", Header.Replace("#CHROM", "##INFO=<ID=ANN,Number=.,Type=String,Description=\"SnpEff\">\n#CHROM", StringComparison.Ordinal) +
+            "chr1\t100\t.\tA\tG\t50\tPASS\tANN=G|missense_variant|MODERATE|Gén1|g1|transcript|t1|protein_coding|1/1|c.1A>G|p.Lys1Glu" +
+            ",G|missense_variant|MODERATE|GÈNE-très-long-nom|g2|transcript|t2|protein_coding|1/1|c.1A>G|p.Lys1Glu" +
+            ",G|missense_variant|MODERATE|ABC1|g3|transcript|t3|protein_coding|1/1|c.1A>G|p.Lys1Glu\tGT\t0/1\t0/0\t0/0\n");
+
+        Ingest(path);
+
+        Assert.Equal(["[Gén1,GÈNE-très-long-nom,ABC1]"], Rows("genes", "true"));
+    }
+
+    [Fact]
     public void An_unknown_assembly_is_refused_before_reading()
     {
         var path = Write("a.vcf", Header);
