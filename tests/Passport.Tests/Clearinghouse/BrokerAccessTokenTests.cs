@@ -76,7 +76,7 @@ public sealed class BrokerAccessTokenTests
     {
         using var node = ExchangingNode();
         var passport = node.Broker.Passport(Subject, [node.Dac.Visa(Subject, VisaTypes.ControlledAccessGrants, Grant)]);
-        AnswerExchange(node, 200, new JsonObject { ["access_token"] = passport, ["issued_token_type"] = BrokerPassports.PassportTokenType, ["token_type"] = "Bearer" });
+        AnswerPassport(node, passport);
         var accessToken = node.Broker.AccessToken(Subject);
 
         var first = await node.AuthenticateAsync(accessToken);
@@ -108,12 +108,9 @@ public sealed class BrokerAccessTokenTests
     {
         using var node = ExchangingNode();
         var foreign = node.Ec.Passport(Subject, [node.Dac.Visa(Subject, VisaTypes.ControlledAccessGrants, Grant)]);
-        AnswerExchange(node, 200, new JsonObject { ["access_token"] = foreign, ["issued_token_type"] = BrokerPassports.PassportTokenType, ["token_type"] = "Bearer" });
+        AnswerPassport(node, foreign);
 
-        var caller = await node.AuthenticateAsync(node.Broker.AccessToken(Subject));
-
-        Assert.Equal(ValidationStep.Broker, caller.Rejection!.Step);
-        Assert.Contains("answered a passport of another broker", caller.Rejection.Reason, StringComparison.Ordinal);
+        await RefusedByBrokerAsync(node, "answered a passport of another broker");
     }
 
     [Fact]
@@ -121,12 +118,9 @@ public sealed class BrokerAccessTokenTests
     {
         using var node = ExchangingNode();
         var someoneElse = node.Broker.Passport("someone-else", [node.Dac.Visa("someone-else", VisaTypes.ControlledAccessGrants, Grant)]);
-        AnswerExchange(node, 200, new JsonObject { ["access_token"] = someoneElse, ["issued_token_type"] = BrokerPassports.PassportTokenType, ["token_type"] = "Bearer" });
+        AnswerPassport(node, someoneElse);
 
-        var caller = await node.AuthenticateAsync(node.Broker.AccessToken(Subject));
-
-        Assert.Equal(ValidationStep.Broker, caller.Rejection!.Step);
-        Assert.Contains("a passport of another subject than the access token's", caller.Rejection.Reason, StringComparison.Ordinal);
+        await RefusedByBrokerAsync(node, "a passport of another subject than the access token's");
     }
 
     [Fact]
@@ -135,10 +129,7 @@ public sealed class BrokerAccessTokenTests
         using var node = ExchangingNode();
         AnswerExchange(node, 200, new JsonObject { ["access_token"] = "opaque", ["issued_token_type"] = "urn:ietf:params:oauth:token-type:access_token", ["token_type"] = "Bearer" });
 
-        var caller = await node.AuthenticateAsync(node.Broker.AccessToken(Subject));
-
-        Assert.Equal(ValidationStep.Broker, caller.Rejection!.Step);
-        Assert.Contains("without a passport", caller.Rejection.Reason, StringComparison.Ordinal);
+        await RefusedByBrokerAsync(node, "without a passport");
     }
 
     [Fact]
@@ -158,9 +149,7 @@ public sealed class BrokerAccessTokenTests
     {
         using var node = UserinfoNode();
         var visa = node.Dac.Visa(Subject, VisaTypes.ControlledAccessGrants, Grant);
-        node.Server.Given(Request.Create().WithPath(UserinfoPath).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody(new JsonObject { ["sub"] = Subject, ["ga4gh_passport_v1"] = new JsonArray(visa) }.ToJsonString()));
+        AnswerUserinfo(node, new JsonObject { ["sub"] = Subject, ["ga4gh_passport_v1"] = new JsonArray(visa) });
         var accessToken = node.Broker.AccessToken(Subject);
 
         var caller = await node.AuthenticateAsync(accessToken);
@@ -180,14 +169,9 @@ public sealed class BrokerAccessTokenTests
     public async Task Userinfo_about_another_subject_than_the_access_token_is_refused()
     {
         using var node = UserinfoNode();
-        node.Server.Given(Request.Create().WithPath(UserinfoPath).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody(new JsonObject { ["sub"] = "someone-else", ["ga4gh_passport_v1"] = new JsonArray() }.ToJsonString()));
+        AnswerUserinfo(node, new JsonObject { ["sub"] = "someone-else", ["ga4gh_passport_v1"] = new JsonArray() });
 
-        var caller = await node.AuthenticateAsync(node.Broker.AccessToken(Subject));
-
-        Assert.Equal(ValidationStep.Broker, caller.Rejection!.Step);
-        Assert.Contains("without the token's sub", caller.Rejection.Reason, StringComparison.Ordinal);
+        await RefusedByBrokerAsync(node, "without the token's sub");
     }
 
     [Fact]
@@ -241,7 +225,7 @@ public sealed class BrokerAccessTokenTests
     {
         using var node = ExchangingNode();
         var passport = node.Broker.Passport(Subject, [node.Dac.Visa(Subject, VisaTypes.ControlledAccessGrants, Grant)]);
-        AnswerExchange(node, 200, new JsonObject { ["access_token"] = passport, ["issued_token_type"] = BrokerPassports.PassportTokenType, ["token_type"] = "Bearer" });
+        AnswerPassport(node, passport);
 
         var caller = await node.AuthenticateAsync("opaque-0123456789abcdef");
 
@@ -252,6 +236,23 @@ public sealed class BrokerAccessTokenTests
     private static void AnswerExchange(TestClearinghouse node, int status, JsonObject body) =>
         node.Server.Given(Request.Create().WithPath(TokenPath).UsingPost())
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body.ToJsonString()));
+
+    /// <summary>The token endpoint answers the exchange with <paramref name="passport"/> as the issued passport.</summary>
+    private static void AnswerPassport(TestClearinghouse node, string passport) =>
+        AnswerExchange(node, 200, new JsonObject { ["access_token"] = passport, ["issued_token_type"] = BrokerPassports.PassportTokenType, ["token_type"] = "Bearer" });
+
+    private static void AnswerUserinfo(TestClearinghouse node, JsonObject body) =>
+        node.Server.Given(Request.Create().WithPath(UserinfoPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body.ToJsonString()));
+
+    /// <summary>The broker's answer for an access token of <see cref="Subject"/> is refused at the Broker step for <paramref name="reason"/>.</summary>
+    private static async Task RefusedByBrokerAsync(TestClearinghouse node, string reason)
+    {
+        var caller = await node.AuthenticateAsync(node.Broker.AccessToken(Subject));
+
+        Assert.Equal(ValidationStep.Broker, caller.Rejection!.Step);
+        Assert.Contains(reason, caller.Rejection.Reason, StringComparison.Ordinal);
+    }
 
     private static Dictionary<string, string> Form(string body) =>
         body.Split('&').Select(pair => pair.Split('=', 2)).ToDictionary(
