@@ -412,7 +412,7 @@ public static partial class GVariantRequestParser
         }
 
         var assembly = Assembly(p);
-        var variantType = OptionalString(p, "variantType") is { } type ? Alleles.CanonicalType(type) : null;
+        var variantTypes = OptionalString(p, "variantType") is { } type ? VariantTypes.Matching(type) : null;
         var minLength = OptionalInteger(p, "variantMinLength", 0);
         var maxLength = OptionalInteger(p, "variantMaxLength", 1);
         if (minLength is { } lo && maxLength is { } hi && hi < lo)
@@ -460,7 +460,7 @@ public static partial class GVariantRequestParser
                 Assembly = assembly,
                 GeneId = geneId,
                 AminoacidChange = aminoacid,
-                VariantType = variantType,
+                VariantTypes = variantTypes,
                 Alt = alternateBases,
                 MinLength = (int?)minLength,
                 MaxLength = (int?)maxLength,
@@ -496,7 +496,7 @@ public static partial class GVariantRequestParser
                 End = starts[1],
                 EndMin = ends[0],
                 EndMax = ends[1],
-                VariantType = variantType,
+                VariantTypes = variantTypes,
                 Alt = alternateBases,
                 GeneId = geneId,
                 AminoacidChange = aminoacid,
@@ -522,7 +522,7 @@ public static partial class GVariantRequestParser
                 Chromosome = chromosome,
                 Start = start,
                 End = end,
-                VariantType = variantType,
+                VariantTypes = variantTypes,
                 Alt = alternateBases,
                 GeneId = geneId,
                 AminoacidChange = aminoacid,
@@ -537,10 +537,10 @@ public static partial class GVariantRequestParser
         }
 
         NotWith(p, "sequence queries", "geneId", "aminoacidChange", "variantMinLength", "variantMaxLength");
-        return SequenceQuery(assembly, chromosome, start, referenceBases, alternateBases, variantType);
+        return SequenceQuery(assembly, chromosome, start, referenceBases, alternateBases, variantTypes);
     }
 
-    private static VariantQuery SequenceQuery(string? assembly, string chromosome, long start, string? reference, string alternate, string? variantType)
+    private static VariantQuery SequenceQuery(string? assembly, string chromosome, long start, string? reference, string alternate, IReadOnlyList<string>? variantTypes)
     {
         if (start > int.MaxValue)
         {
@@ -558,7 +558,7 @@ public static partial class GVariantRequestParser
             return new VariantQuery
             {
                 Kind = VariantQueryKind.Sequence, Assembly = assembly, Chromosome = chromosome, Start = start, AlleleEnd = start + 1,
-                Alt = alternate == "N" ? null : alternate, VariantType = variantType ?? "SNP",
+                Alt = alternate == "N" ? null : alternate, VariantTypes = variantTypes ?? ["SNP"],
             };
         }
 
@@ -573,7 +573,7 @@ public static partial class GVariantRequestParser
             AlleleEnd = allele.End,
             Ref = allele.Ref,
             Alt = allele.Alt,
-            VariantType = variantType,
+            VariantTypes = variantTypes,
         };
     }
 
@@ -621,7 +621,7 @@ public static partial class GVariantRequestParser
         VariantQuery Allele(long start, long end, string? alt, string type) => new()
         {
             Kind = VariantQueryKind.GenomicAllele, Assembly = assembly, Chromosome = chromosome, Start = start, AlleleEnd = end, Alt = alt,
-            VariantType = type,
+            VariantTypes = [type],
         };
 
         if (upper == "DEL")
@@ -649,7 +649,7 @@ public static partial class GVariantRequestParser
             // The duplicated bases are inserted after the last one; which bases they are needs the reference, so any insertion of that length matches.
             return new VariantQuery
             {
-                Kind = VariantQueryKind.GenomicAllele, Assembly = assembly, Chromosome = chromosome, Start = last, AlleleEnd = last, VariantType = "INS",
+                Kind = VariantQueryKind.GenomicAllele, Assembly = assembly, Chromosome = chromosome, Start = last, AlleleEnd = last, VariantTypes = ["INS"],
                 MinLength = (int)(last - first + 1), MaxLength = (int)(last - first + 1),
             };
         }
@@ -743,7 +743,9 @@ public static partial class GVariantRequestParser
         {
             if (value < minimum || value > int.MaxValue)
             {
-                throw new BeaconRequestException(name, $"{name} {value} is out of range: coordinates are 0-based and at least {minimum}");
+                throw new BeaconRequestException(name, value < minimum
+                    ? $"{name} {value} is out of range: coordinates are 0-based and at least {minimum}"
+                    : $"{name} {value} is out of range: coordinates are at most {int.MaxValue}");
             }
         }
 

@@ -98,7 +98,7 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
     {
         var query = request.Query;
         if (query is not { Kind: VariantQueryKind.Sequence, Ref: { } reference, Alt: { } alternate, AlleleEnd: { } end, Chromosome: { } chromosome }
-            || query.VariantType is not null || query.GeneId is not null || query.AminoacidChange is not null || query.MinLength is not null
+            || query.VariantTypes is not null || query.GeneId is not null || query.AminoacidChange is not null || query.MinLength is not null
             || query.MaxLength is not null)
         {
             return null;

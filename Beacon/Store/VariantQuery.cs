@@ -43,7 +43,8 @@ public sealed record VariantQuery
     /// <summary>Sequence/genomic allele: the canonical end, when the query fixes it.</summary>
     public long? AlleleEnd { get; init; }
 
-    public string? VariantType { get; init; }
+    /// <summary>The stored variant types to match (any of them); null for any type.</summary>
+    public IReadOnlyList<string>? VariantTypes { get; init; }
 
     public int? MinLength { get; init; }
 

@@ -139,9 +139,9 @@ public sealed class VariantStore(DuckDBConnection connection)
             sql.Append(" AND alt = ").Append(Parameter(command, alt));
         }
 
-        if (query.VariantType is { } type)
+        if (query.VariantTypes is { } types)
         {
-            sql.Append(" AND variant_type = ").Append(Parameter(command, type));
+            sql.Append(" AND variant_type IN (").AppendJoin(", ", types.Select(type => Parameter(command, type))).Append(')');
         }
 
         if (query.GeneId is { } gene)
@@ -154,8 +154,12 @@ public sealed class VariantStore(DuckDBConnection connection)
             sql.Append(" AND list_contains(aa_changes, ").Append(Parameter(command, change)).Append(')');
         }
 
-        const string length = "(CASE WHEN variant_type = 'SNP' THEN 1 WHEN variant_type IN ('MNP', 'INS', 'DEL', 'INDEL') " +
-            "THEN greatest(length(ref), length(alt)) ELSE greatest(\"end\" - start, 1) END)";
+        // An allele's length: the longer trimmed sequence allele, else the span; a symbolic ALT (<DEL>, a breakend) is as
+        // long as its span, not its text (Alleles.IsSymbolic).
+        const string symbolic = "(starts_with(alt, '<') OR contains(alt, '[') OR contains(alt, ']') " +
+            "OR (length(alt) > 1 AND (starts_with(alt, '.') OR ends_with(alt, '.'))))";
+        const string length = "(CASE WHEN variant_type = 'SNP' THEN 1 WHEN variant_type IN ('MNP', 'INS', 'DEL', 'INDEL') AND NOT " + symbolic +
+            " THEN greatest(length(ref), length(alt)) ELSE greatest(\"end\" - start, 1) END)";
         if (query.MinLength is { } min)
         {
             sql.Append(inv, $" AND {length} >= {min}");

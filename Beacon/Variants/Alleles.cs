@@ -3,16 +3,7 @@ using System.Runtime.CompilerServices;
 namespace GenomeNode.Beacon.Variants;
 
 /// <summary>An allele in the store's canonical form: 0-based half-open span of the trimmed REF, trimmed REF and ALT.</summary>
-public readonly record struct CanonicalAllele(int Start, int End, string Ref, string Alt, string VariantType)
-{
-    /// <summary>Length used by variantMinLength/variantMaxLength: the longer of the trimmed alleles, or the span.</summary>
-    public int Length => VariantType switch
-    {
-        "SNP" => 1,
-        "MNP" or "INS" or "DEL" or "INDEL" => Math.Max(Ref.Length, Alt.Length),
-        _ => Math.Max(End - Start, 1),
-    };
-}
+public readonly record struct CanonicalAllele(int Start, int End, string Ref, string Alt, string VariantType);
 
 /// <summary>
 /// Normalisation of VCF alleles, the same for stored records and for queries: the common suffix, then the common
@@ -99,13 +90,6 @@ public static class Alleles
         }
 
         return "BND";
-    }
-
-    /// <summary>Normalises a query's variantType: case-insensitive, SNV as SNP.</summary>
-    public static string CanonicalType(string variantType)
-    {
-        var type = variantType.Trim().ToUpperInvariant();
-        return type == "SNV" ? "SNP" : type;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
