@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The Beacon store at 1000 Genomes width: 2,504 samples x 1,000,000 variants (a tenth of 1000 Genomes' length), to
+# see how ingest, the database and queries grow (docs/beacon-store.md, "How it grows"). Prints:
+#   scale-ingest   genome-node ingest vcf wall time, variants/s, peak RSS; / bcftools query over the same file
+#   scale-db-size  growth of node.duckdb / the bgzipped VCF
+#   scale-query-*  median wall time of one request (curl, loopback) of each query kind over random stored variants
+# The VCF is synthetic (bench/synthetic-vcf.py, BASE_VARIANTS x SAMPLES, fixed seed) laid COPIES times end to end on
+# chr1, so its making stays a few minutes; made once under bench/work/beacon-scale. About 10 minutes the first time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$PWD/bench/work/beacon-scale
+samples=${SAMPLES:-2504}
+base_variants=${BASE_VARIANTS:-100000}
+copies=${COPIES:-10}
+queries=${QUERIES:-25}
+port=${BENCH_PORT:-18932}
+mkdir -p "$work"
+
+source bench/lib.sh
+bench_require bench/beacon-scale.sh bcftools bgzip python3 mawk curl bc
+[[ -x /usr/bin/time ]] || bench_require bench/beacon-scale.sh time
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet publish Node.Host -c Release -r linux-x64 --self-contained false -nologo -v q -o "$work/bin" >/dev/null
+node=$work/bin/genome-node
+
+base=$work/base-$base_variants-$samples.vcf.gz
+vcf=$work/synthetic-$((base_variants * copies))-$samples.vcf.gz
+if [[ ! -s $base ]]; then
+  echo "generating $base" >&2
+  python3 bench/synthetic-vcf.py "$base_variants" "$samples" --seed 20261203 | bgzip -@2 > "$base.tmp"
+  mv "$base.tmp" "$base"
+  rm -f "$vcf"
+fi
+# Copy k of a record of chrN lies on chr1 at (N - 1) Mb + k x 22 Mb + POS: one sorted chromosome.
+relocate='t1 = index($0, "\t"); chrom = substr($0, 4, t1 - 4); rest = substr($0, t1 + 1); t2 = index(rest, "\t")
+  pos = substr(rest, 1, t2 - 1) + (chrom - 1) * 1000000 + k * 22000000'
+if [[ ! -s $vcf ]]; then
+  echo "generating $vcf" >&2
+  {
+    zcat "$base" | mawk '/^##contig/ {next} /^#CHROM/ {print "##contig=<ID=chr1,length=250000000>"} /^#/ {print}'
+    for ((k = 0; k < copies; k++)); do
+      zcat "$base" | mawk -v k="$k" "BEGIN {FS = \"\\n\"} !/^#/ { $relocate; printf \"chr1\\t%d%s\\n\", pos, substr(rest, t2) }"
+    done
+  } | bgzip -@2 > "$vcf.tmp"
+  mv "$vcf.tmp" "$vcf"
+fi
+
+data=$work/data
+rm -rf "$data"
+"$node" dataset add --data "$data" --id scale --name "scale (synthetic)" --tier public >/dev/null 2>&1
+before=$(stat -c %s "$data/node.duckdb")
+/usr/bin/time -f '%e %M' -o "$work/ingest.time" "$node" ingest vcf --data "$data" --dataset scale "$vcf" >"$work/ingest.out" 2>/dev/null
+read -r ingest_seconds ingest_kb <"$work/ingest.time"
+variants=$(sed -n 's/.*records, \([0-9]*\) variants.*/\1/p' "$work/ingest.out")
+growth=$(($(stat -c %s "$data/node.duckdb") - before))
+start=$(date +%s.%N)
+bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n' "$vcf" >/dev/null
+query_seconds=$(echo "$(date +%s.%N) - $start" | bc -l)
+vcf_size=$(stat -c %s "$vcf")
+printf 'scale-ingest: %.2f (genome-node ingest vcf %.1f s, %.0f variants/s, peak RSS %d MB / bcftools query %.1f s; %d variants x %d samples)\n' \
+  "$(echo "$ingest_seconds / $query_seconds" | bc -l)" "$ingest_seconds" "$(echo "$variants / $ingest_seconds" | bc -l)" \
+  "$((ingest_kb / 1024))" "$query_seconds" "$variants" "$samples"
+printf 'scale-db-size: %.2f (node.duckdb grew %.0f MB, %.0f bytes per variant / VCF.gz %.0f MB)\n' \
+  "$(echo "$growth / $vcf_size" | bc -l)" "$(echo "$growth / 1000000" | bc -l)" "$(echo "$growth / $variants" | bc -l)" \
+  "$(echo "$vcf_size / 1000000" | bc -l)"
+
+"$node" serve --data "$data" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Default=Warning >"$work/serve.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+wait_http "http://127.0.0.1:$port/health" 60 || { echo "the node did not start (see $work/serve.log)" >&2; exit 1; }
+
+# Random stored biallelic records (from the base file, each moved as one of its copies).
+zcat "$base" | mawk -v p="$(echo "$queries * 2 / $base_variants" | bc -l)" -v copies="$copies" "BEGIN {FS = \"\\n\"; srand(11)}
+  !/^#/ && rand() < p { k = int(rand() * copies); $relocate
+    split(substr(rest, t2 + 1), f, \"\\t\")
+    if (f[3] !~ /,/ && ++picked <= $queries) printf \"chr1\\t%d\\t%s\\t%s\\n\", pos, f[2], f[3] }" >"$work/picks.tsv"
+api=http://127.0.0.1:$port/api/g_variants
+timed() { curl -fsS -o /dev/null -w '%{time_total}\n' "$1"; }
+query() { # KIND CHROM START REF ALT: the request's parameters
+  case $1 in
+    sequence-count) echo "referenceName=$2&start=$3&referenceBases=$4&alternateBases=$5&requestedGranularity=count";;
+    sequence-record) echo "referenceName=$2&start=$3&referenceBases=$4&alternateBases=$5&requestedGranularity=record";;
+    range-100kb-count) echo "referenceName=$2&start=$3&end=$(($3 + 100000))&requestedGranularity=count";;
+    range-100kb-record) echo "referenceName=$2&start=$3&end=$(($3 + 100000))&requestedGranularity=record&limit=10";;
+    chromosome-deletions-count) echo "referenceName=$2&start=0&end=250000000&variantType=DEL&variantMinLength=$(($3 % 5 + 1))&requestedGranularity=count";;
+  esac
+}
+# Warm-up: the first sequence query starts building the in-memory index in the background.
+IFS=$'\t' read -r chrom pos ref alt <"$work/picks.tsv"
+curl -fsS "$api?$(query sequence-count "$chrom" $((pos - 1)) "$ref" "$alt")" | grep -q '"exists":true' ||
+  { echo "the stored variant $chrom:$pos $ref>$alt is not found" >&2; exit 1; }
+sleep 5
+for kind in sequence-count sequence-record range-100kb-count range-100kb-record chromosome-deletions-count; do
+  times=()
+  while IFS=$'\t' read -r chrom pos ref alt; do
+    times+=("$(timed "$api?$(query "$kind" "$chrom" $((pos - 1)) "$ref" "$alt")")")
+  done <"$work/picks.tsv"
+  printf 'scale-query-%s: %.1f ms (median of %d, one request at a time)\n' "$kind" \
+    "$(printf '%s\n' "${times[@]}" | median | awk '{print $1 * 1000}')" "${#times[@]}"
+done
