@@ -80,15 +80,18 @@ public sealed record MolecularAttributes(
     IReadOnlyList<OntologyTerm>? MolecularEffects,
     IReadOnlyList<string>? AminoacidChanges);
 
-/// <summary>A population frequency; the counts beyond Beacon 2.1's population/alleleFrequency follow Beacon 2.2's names.</summary>
+/// <summary>
+/// A population frequency; the counts beyond Beacon 2.1's population/alleleFrequency follow Beacon 2.2's names. The
+/// zygosity counts are null where the counts come from a sites-only VCF's INFO rather than from genotypes.
+/// </summary>
 public sealed record PopulationFrequency(
     string Population,
     double AlleleFrequency,
     long AlleleCount,
     long AlleleNumber,
-    long AlleleCountHomozygous,
-    long AlleleCountHeterozygous,
-    long AlleleCountHemizygous);
+    long? AlleleCountHomozygous,
+    long? AlleleCountHeterozygous,
+    long? AlleleCountHemizygous);
 
 public sealed record FrequencyInPopulations(string Source, string SourceReference, IReadOnlyList<PopulationFrequency> Frequencies, string? Version = null);
 

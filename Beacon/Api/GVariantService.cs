@@ -218,15 +218,24 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
                 NullIfEmpty(variant.Genes),
                 variant.Effects.Count == 0 ? null : variant.Effects.Select(e => new OntologyTerm(SequenceOntology.IdOf(e), e)).ToList(),
                 NullIfEmpty(variant.AminoacidChanges));
-        var frequency = new FrequencyInPopulations(
-            $"Genome Node dataset {datasetId}",
-            $"genotypes of dataset {datasetId}",
-            [
-                new PopulationFrequency(
-                    datasetId,
-                    variant.AlleleNumber == 0 ? 0 : Math.Round((double)variant.AlleleCount / variant.AlleleNumber, 6),
-                    variant.AlleleCount, variant.AlleleNumber, variant.Homozygous.Count, variant.Heterozygous.Count, variant.Hemizygous.Count),
-            ]);
+        // Counts from genotypes name their carriers; a sites-only VCF's INFO AC/AN have none to name. With no called
+        // allele at all there is no frequency to give (not a frequency of 0).
+        var fromGenotypes = variant.CarrierCount > 0 || variant.AlleleCount == 0;
+        FrequencyInPopulations[]? frequencies = variant.AlleleNumber == 0 ? null :
+        [
+            new FrequencyInPopulations(
+                $"Genome Node dataset {datasetId}",
+                fromGenotypes ? $"genotypes of dataset {datasetId}" : $"INFO AC/AN of dataset {datasetId}'s sites-only VCF",
+                [
+                    new PopulationFrequency(
+                        datasetId,
+                        Math.Round((double)variant.AlleleCount / variant.AlleleNumber, 6),
+                        variant.AlleleCount, variant.AlleleNumber,
+                        fromGenotypes ? variant.Homozygous.Count : null,
+                        fromGenotypes ? variant.Heterozygous.Count : null,
+                        fromGenotypes ? variant.Hemizygous.Count : null),
+                ]),
+        ];
         var cases = new List<CaseLevelVariant>(variant.CarrierCount);
         void AddCases(IReadOnlyList<int> samples, OntologyTerm zygosity)
         {
@@ -241,7 +250,7 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
         AddCases(variant.Homozygous, Homozygous);
         AddCases(variant.Hemizygous, Hemizygous);
         cases.Sort((a, b) => string.CompareOrdinal(a.IndividualId, b.IndividualId));
-        return new GenomicVariation(variant.VariantInternalId, variation, identifiers, molecular, [frequency], cases.Count == 0 ? null : cases);
+        return new GenomicVariation(variant.VariantInternalId, variation, identifiers, molecular, frequencies, cases.Count == 0 ? null : cases);
     }
 
     /// <summary>The genomic HGVS of a stored (left-trimmed, not 3'-shifted) allele.</summary>

@@ -416,7 +416,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
                 canonical[i] = Canonicalise(pos, reference, alts[i], infoField);
             }
 
-            var alleleNumber = sampleCount > 0 ? Genotypes(rest) : 0;
+            var alleleNumber = sampleCount > 0 ? Genotypes(rest) : CountsFromInfo(infoField);
             var annotated = Annotate(infoField, reference);
             for (var i = 0; i < alts.Count; i++)
             {
@@ -916,6 +916,46 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             }
 
             return default;
+        }
+
+        /// <summary>
+        /// A sites-only VCF (no samples, as published aggregates are) has no genotypes to count: its INFO AC (one per
+        /// ALT) and AN are the counts, where it has them. Fills the ALTs' copies; returns AN, or 0 without one.
+        /// </summary>
+        private int CountsFromInfo(ReadOnlySpan<byte> info)
+        {
+            var an = InfoValue(info, "AN"u8);
+            var ac = InfoValue(info, "AC"u8);
+            // Both are needed for a frequency; a missing value ('.') is no count either.
+            if (an.IsEmpty || ac.IsEmpty || an.SequenceEqual("."u8) || ac.Contains((byte)'.'))
+            {
+                return 0;
+            }
+
+            if (!Utf8Parser.TryParse(an, out int alleleNumber, out var consumed) || consumed != an.Length || alleleNumber < 0)
+            {
+                Fail($"INFO AN '{Encoding.UTF8.GetString(an)}' is not a non-negative integer (a sites-only VCF's AC and AN are its counts)");
+            }
+
+            var i = 0;
+            foreach (var range in ac.Split((byte)','))
+            {
+                var value = ac[range];
+                var valid = Utf8Parser.TryParse(value, out int count, out consumed) && consumed == value.Length;
+                if (!valid || i >= alts.Count || count < 0 || count > alleleNumber)
+                {
+                    Fail($"INFO AC '{Encoding.UTF8.GetString(ac)}' is not one count from 0 to AN ({alleleNumber}) per ALT allele");
+                }
+
+                copies[i++] = count;
+            }
+
+            if (i != alts.Count)
+            {
+                Fail($"INFO AC '{Encoding.UTF8.GetString(ac)}' is not one count from 0 to AN ({alleleNumber}) per ALT allele");
+            }
+
+            return alleleNumber;
         }
 
         private static int? InfoInteger(ReadOnlySpan<byte> info, ReadOnlySpan<byte> key)

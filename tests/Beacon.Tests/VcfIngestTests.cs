@@ -133,6 +133,56 @@ public sealed class VcfIngestTests : IDisposable
         Assert.Equal(3, Count("individuals"));
     }
 
+    private const string SitesOnlyHeader =
+        "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=1000000>\n" +
+        "##INFO=<ID=AC,Number=A,Type=Integer,Description=\"Allele count\">\n" +
+        "##INFO=<ID=AN,Number=1,Type=Integer,Description=\"Allele number\">\n" +
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+
+    [Fact]
+    public void A_sites_only_VCF_stores_its_INFO_AC_per_ALT_and_AN_as_the_counts()
+    {
+        var path = Write("sites.vcf", SitesOnlyHeader +
+            "chr1\t100\trs1\tA\tG\t.\tPASS\tAC=5;AN=100\n" +
+            "chr1\t200\t.\tGTC\tG,GTCT\t.\tPASS\tDP=9;AN=2708;AC=12,0\n" +
+            "chr1\t300\t.\tC\tT\t.\tPASS\tAN=50\n" +
+            "chr1\t400\t.\tC\tT\t.\tPASS\tAC=.;AN=.\n" +
+            "chr1\t500\t.\tC\tT\t.\tPASS\t.\n");
+
+        var result = Ingest(path);
+
+        Assert.Equal(0, result.Samples);
+        string[] expected =
+        [
+            "1 99 100 A G SNP 5 100 [] [] []",
+            "1 200 202 TC  DEL 12 2708 [] [] []",
+            "1 202 202  T INS 0 2708 [] [] []",
+            // Without both AC and AN (or with missing values) there are no counts.
+            "1 299 300 C T SNP 0 0 [] [] []",
+            "1 399 400 C T SNP 0 0 [] [] []",
+            "1 499 500 C T SNP 0 0 [] [] []",
+        ];
+        Assert.Equal(expected, Rows());
+        Assert.Equal(0, Count("individuals"));
+    }
+
+    [Theory]
+    [InlineData("AC=5;AN=x", "INFO AN 'x' is not a non-negative integer")]
+    [InlineData("AC=5,1;AN=100", "INFO AC '5,1' is not one count from 0 to AN (100) per ALT allele")]
+    [InlineData("AC=101;AN=100", "INFO AC '101' is not one count from 0 to AN (100) per ALT allele")]
+    [InlineData("AC=-1;AN=100", "INFO AC '-1' is not one count")]
+    public void A_sites_only_VCF_with_malformed_counts_stops_with_file_line_and_stores_nothing(string info, string reason)
+    {
+        var path = Write("bad-sites.vcf", SitesOnlyHeader + "chr1\t90\t.\tA\tG\t.\tPASS\tAC=1;AN=10\n" + $"chr1\t100\t.\tA\tG\t.\tPASS\t{info}\n");
+
+        var error = Assert.Throws<VcfFormatException>(() => Ingest(path));
+
+        Assert.StartsWith($"{path}:7: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Count("variants"));
+        Assert.Equal(0, Count("variant_files"));
+    }
+
     [Fact]
     public void A_file_that_is_not_a_VCF_is_refused_at_its_first_line()
     {
