@@ -43,7 +43,8 @@ public sealed class BeaconRequestException(string parameter, string message) : E
 /// flat (<c>query.requestParameters = {"referenceName": ...}</c>, the form most implementations and examples use),
 /// nested per entry type (<c>{"g_variant": {...}, "datasets": {"datasetIds": [...]}}</c>, the only form the v2.1.1
 /// requestParameters schema validates), and a list of such objects (merged; a key given twice with different values is
-/// refused). A body without <c>query</c> whose top level holds parameters is read as flat parameters.
+/// refused). A body without <c>query</c> whose top level holds parameters is read as flat parameters. Which clients
+/// send which: docs/beacon-store.md, "Request bodies".
 /// </summary>
 public static partial class GVariantRequestParser
 {
@@ -58,6 +59,9 @@ public static partial class GVariantRequestParser
     private static readonly string[] NestedKeys = ["g_variant", "g_variants", "genomicVariant", "genomicVariation", "genomicVariations"];
 
     private static readonly string[] IncludeValues = ["HIT", "MISS", "ALL", "NONE"];
+
+    private static readonly HashSet<string> Controls =
+        new(["requestedGranularity", "includeResultsetResponses", "testMode", "pagination", "filters"], StringComparer.Ordinal);
 
     [GeneratedRegex("^[ACGTUNRYSWKMBDHV]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Bases();
@@ -103,13 +107,7 @@ public static partial class GVariantRequestParser
                     echo.RequestedSchemas.Add(new SchemaReference("genomicVariant", text));
                     break;
                 case "start" or "end":
-                    var numbers = new JsonArray();
-                    foreach (var part in text.Split(','))
-                    {
-                        numbers.Add(ParseLong(key, part.Trim()));
-                    }
-
-                    echo.Parameters[key] = numbers;
+                    echo.Parameters[key] = CoordinatesFromText(key, text);
                     break;
                 case "variantMinLength" or "variantMaxLength":
                     echo.Parameters[key] = ParseLong(key, text);
@@ -162,11 +160,14 @@ public static partial class GVariantRequestParser
                     throw new BeaconRequestException("meta.requestedSchemas", "requestedSchemas must be an array");
                 }
 
+                // Objects as the framework's schema has them, or bare schema names as the EGA reference implementation's model.
                 foreach (var schema in schemas.EnumerateArray())
                 {
-                    echo.RequestedSchemas.Add(new SchemaReference(
-                        StringProperty(schema, "entityType", "meta.requestedSchemas") ?? "genomicVariant",
-                        StringProperty(schema, "schema", "meta.requestedSchemas") ?? ""));
+                    echo.RequestedSchemas.Add(schema.ValueKind == JsonValueKind.String
+                        ? new SchemaReference("genomicVariant", schema.GetString()!)
+                        : new SchemaReference(
+                            StringProperty(schema, "entityType", "meta.requestedSchemas") ?? "genomicVariant",
+                            StringProperty(schema, "schema", "meta.requestedSchemas") ?? ""));
                 }
             }
 
@@ -188,7 +189,8 @@ public static partial class GVariantRequestParser
             flat = true;
         }
 
-        foreach (var property in query.EnumerateObject())
+        // The controls may also stand beside query (some clients' examples put them there); query's own win.
+        foreach (var property in flat ? query.EnumerateObject() : body.EnumerateObject().Where(p => Controls.Contains(p.Name)).Concat(query.EnumerateObject()))
         {
             var value = property.Value;
             switch (property.Name)
@@ -774,6 +776,10 @@ public static partial class GVariantRequestParser
 
         throw new BeaconRequestException(name, $"{name} must be an integer");
     }
+
+    /// <summary>start or end as a query string writes them: "100" or "100,200".</summary>
+    private static JsonArray CoordinatesFromText(string name, string text) =>
+        new([.. text.Split(',').Select(part => (JsonNode)ParseLong(name, part.Trim()))]);
 
     private static long ParseLong(string name, string text) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)

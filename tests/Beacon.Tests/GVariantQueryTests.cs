@@ -207,7 +207,7 @@ public sealed class GVariantQueryTests(QueryNode fixture) : IClassFixture<QueryN
     }
 
     [Fact]
-    public async Task Flat_nested_list_and_top_level_bodies_get_the_same_answer_and_the_request_is_echoed()
+    public async Task Flat_nested_list_top_level_and_other_clients_bodies_get_the_same_answer_and_the_request_is_echoed()
     {
         JsonNode Parameters() => new JsonObject
         {
@@ -231,6 +231,30 @@ public sealed class GVariantQueryTests(QueryNode fixture) : IClassFixture<QueryN
             new JsonObject
             {
                 ["referenceName"] = "17", ["start"] = 43045711, ["referenceBases"] = "G", ["alternateBases"] = "A", ["requestedGranularity"] = "count",
+            },
+            // Controls beside query, an explicit null end and no filters, as in the GDI User Portal's example requests.
+            new JsonObject
+            {
+                ["meta"] = new JsonObject { ["apiVersion"] = "2.0" },
+                ["query"] = new JsonObject
+                {
+                    ["requestParameters"] = new JsonObject { ["g_variant"] = Parameters() }, ["filters"] = new JsonArray(),
+                },
+                ["requestedGranularity"] = "count",
+                ["pagination"] = new JsonObject { ["skip"] = 0, ["limit"] = 1 },
+            },
+            // Schema names as strings, as the EGA reference implementation's request model reads them.
+            new JsonObject
+            {
+                ["meta"] = new JsonObject { ["apiVersion"] = "2.0", ["requestedSchemas"] = new JsonArray("ga4gh-beacon-variant-v2.0.0") },
+                ["query"] = new JsonObject
+                {
+                    ["requestParameters"] = new JsonObject
+                    {
+                        ["referenceName"] = "17", ["start"] = new JsonArray(43045711), ["end"] = null, ["referenceBases"] = "G", ["alternateBases"] = "A",
+                    },
+                    ["requestedGranularity"] = "count",
+                },
             },
         ];
         foreach (var body in bodies)
