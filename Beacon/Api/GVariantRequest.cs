@@ -429,6 +429,13 @@ public static partial class GVariantRequestParser
         var referenceBases = OptionalBases(p, "referenceBases");
         var alternateBases = OptionalBases(p, "alternateBases");
 
+        // Gene, range and bracket queries take the same narrowing parameters.
+        VariantQuery Narrowed(VariantQueryKind kind, string? assembly) => new()
+        {
+            Kind = kind, Assembly = assembly, VariantTypes = variantTypes, Alt = alternateBases, GeneId = geneId, AminoacidChange = aminoacid,
+            MinLength = (int?)minLength, MaxLength = (int?)maxLength,
+        };
+
         if (OptionalString(p, "genomicAlleleShortForm") is { } hgvs)
         {
             Only(p, "genomicAlleleShortForm", "assemblyId", "datasetIds");
@@ -456,17 +463,7 @@ public static partial class GVariantRequestParser
             }
 
             NotWith(p, "geneId", "referenceName", "referenceBases");
-            return new VariantQuery
-            {
-                Kind = VariantQueryKind.Gene,
-                Assembly = assembly,
-                GeneId = geneId,
-                AminoacidChange = aminoacid,
-                VariantTypes = variantTypes,
-                Alt = alternateBases,
-                MinLength = (int?)minLength,
-                MaxLength = (int?)maxLength,
-            };
+            return Narrowed(VariantQueryKind.Gene, assembly);
         }
 
         var (chromosome, impliedAssembly) = Reference(p);
@@ -489,21 +486,9 @@ public static partial class GVariantRequestParser
             }
 
             NotWith(p, "bracket queries", "referenceBases");
-            return new VariantQuery
+            return Narrowed(VariantQueryKind.Bracket, assembly) with
             {
-                Kind = VariantQueryKind.Bracket,
-                Assembly = assembly,
-                Chromosome = chromosome,
-                Start = starts[0],
-                End = starts[1],
-                EndMin = ends[0],
-                EndMax = ends[1],
-                VariantTypes = variantTypes,
-                Alt = alternateBases,
-                GeneId = geneId,
-                AminoacidChange = aminoacid,
-                MinLength = (int?)minLength,
-                MaxLength = (int?)maxLength,
+                Chromosome = chromosome, Start = starts[0], End = starts[1], EndMin = ends[0], EndMax = ends[1],
             };
         }
 
@@ -517,20 +502,7 @@ public static partial class GVariantRequestParser
             }
 
             NotWith(p, "range queries", "referenceBases");
-            return new VariantQuery
-            {
-                Kind = VariantQueryKind.Range,
-                Assembly = assembly,
-                Chromosome = chromosome,
-                Start = start,
-                End = end,
-                VariantTypes = variantTypes,
-                Alt = alternateBases,
-                GeneId = geneId,
-                AminoacidChange = aminoacid,
-                MinLength = (int?)minLength,
-                MaxLength = (int?)maxLength,
-            };
+            return Narrowed(VariantQueryKind.Range, assembly) with { Chromosome = chromosome, Start = start, End = end };
         }
 
         if (alternateBases is null)
