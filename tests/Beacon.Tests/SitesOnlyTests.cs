@@ -1,29 +1,15 @@
 using System.Text.Json.Nodes;
-using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Beacon.Tests;
 
 /// <summary>A node with a sites-only VCF (no samples, counts in INFO, as published aggregates are) in dataset <c>sites</c>.</summary>
-public sealed class SitesOnlyNode : IAsyncLifetime
-{
-    public BeaconNode Node { get; } = new();
-
-    public async Task InitializeAsync()
-    {
-        var vcf = Node.Data.Combine("sites.vcf");
-        await File.WriteAllTextAsync(vcf,
-            "##fileformat=VCFv4.2\n##contig=<ID=22,length=50818468>\n" +
-            "##INFO=<ID=AC,Number=A,Type=Integer,Description=\"Allele count\">\n" +
-            "##INFO=<ID=AN,Number=1,Type=Integer,Description=\"Allele number\">\n" +
-            "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n" +
-            "22\t16050036\trs374742143\tA\tC\t.\tPASS\tAC=67;AN=156\n" +
-            "22\t16050068\t.\tA\tG\t.\tPASS\tDP=3\n");
-        _ = Node.Server;
-        await Node.AddDatasetAsync("sites", AccessTier.Public, vcf);
-    }
-
-    public async Task DisposeAsync() => await Node.DisposeAsync();
-}
+public sealed class SitesOnlyNode() : OneVcfNode("sites",
+    "##fileformat=VCFv4.2\n##contig=<ID=22,length=50818468>\n" +
+    "##INFO=<ID=AC,Number=A,Type=Integer,Description=\"Allele count\">\n" +
+    "##INFO=<ID=AN,Number=1,Type=Integer,Description=\"Allele number\">\n" +
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n" +
+    "22\t16050036\trs374742143\tA\tC\t.\tPASS\tAC=67;AN=156\n" +
+    "22\t16050068\t.\tA\tG\t.\tPASS\tDP=3\n");
 
 /// <summary>Records of a sites-only VCF: frequencies from its INFO counts, or none, never a made-up zero.</summary>
 public sealed class SitesOnlyTests(SitesOnlyNode fixture) : IClassFixture<SitesOnlyNode>

@@ -1,42 +1,28 @@
 using System.Text.Json.Nodes;
-using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Beacon.Tests;
 
 /// <summary>A node with a VCF of sequence and symbolic (structural) alleles, ingested into dataset <c>sv</c>.</summary>
-public sealed class StructuralVariantNode : IAsyncLifetime
-{
-    public BeaconNode Node { get; } = new();
-
-    public async Task InitializeAsync()
-    {
-        var vcf = Node.Data.Combine("structural.vcf");
-        await File.WriteAllTextAsync(vcf, string.Join('\n',
-        [
-            "##fileformat=VCFv4.3",
-            "##contig=<ID=1,length=248956422>",
-            "##contig=<ID=2,length=242193529>",
-            "##INFO=<ID=END,Number=1,Type=Integer,Description=\"End position\">",
-            "##INFO=<ID=SVLEN,Number=A,Type=Integer,Description=\"Length\">",
-            "##INFO=<ID=SVTYPE,Number=1,Type=String,Description=\"Type\">",
-            "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">",
-            "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS3\tS4",
-            "1\t1000\tsnv\tA\tG\t.\tPASS\t.\tGT\t0/1\t0/0\t0/0\t0/0",
-            "1\t2000\tsmall_del\tACGT\tA\t.\tPASS\t.\tGT\t0/1\t1/1\t0/0\t0/0",
-            "1\t3000\tsmall_ins\tA\tACC\t.\tPASS\t.\tGT\t0/0\t0/1\t0/0\t0/0",
-            "1\t10000\tsv_del\tT\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=60000;SVLEN=-50000\tGT\t0/1\t0/0\t0/1\t0/0",
-            "1\t100000\tsv_dup\tT\t<DUP>\t.\tPASS\tSVTYPE=DUP;SVLEN=20000\tGT\t0/0\t0/1\t0/0\t1/1",
-            "1\t200000\tsv_inv\tT\t<INV>\t.\tPASS\tSVTYPE=INV;END=205000\tGT\t0/1\t0/0\t0/0\t0/0",
-            "1\t300000\tsv_cnv\tT\t<CN0>,<CN3>\t.\tPASS\tSVTYPE=CNV;END=310000\tGT\t0/1\t0/2\t0/0\t0/0",
-            "1\t400000\tsv_bnd\tT\tT[2:5000[\t.\tPASS\tSVTYPE=BND\tGT\t0/1\t0/0\t0/0\t0/0",
-            "",
-        ]));
-        _ = Node.Server;
-        await Node.AddDatasetAsync("sv", AccessTier.Public, vcf);
-    }
-
-    public async Task DisposeAsync() => await Node.DisposeAsync();
-}
+public sealed class StructuralVariantNode() : OneVcfNode("sv", string.Join('\n',
+    [
+        "##fileformat=VCFv4.3",
+        "##contig=<ID=1,length=248956422>",
+        "##contig=<ID=2,length=242193529>",
+        "##INFO=<ID=END,Number=1,Type=Integer,Description=\"End position\">",
+        "##INFO=<ID=SVLEN,Number=A,Type=Integer,Description=\"Length\">",
+        "##INFO=<ID=SVTYPE,Number=1,Type=String,Description=\"Type\">",
+        "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">",
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS3\tS4",
+        "1\t1000\tsnv\tA\tG\t.\tPASS\t.\tGT\t0/1\t0/0\t0/0\t0/0",
+        "1\t2000\tsmall_del\tACGT\tA\t.\tPASS\t.\tGT\t0/1\t1/1\t0/0\t0/0",
+        "1\t3000\tsmall_ins\tA\tACC\t.\tPASS\t.\tGT\t0/0\t0/1\t0/0\t0/0",
+        "1\t10000\tsv_del\tT\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=60000;SVLEN=-50000\tGT\t0/1\t0/0\t0/1\t0/0",
+        "1\t100000\tsv_dup\tT\t<DUP>\t.\tPASS\tSVTYPE=DUP;SVLEN=20000\tGT\t0/0\t0/1\t0/0\t1/1",
+        "1\t200000\tsv_inv\tT\t<INV>\t.\tPASS\tSVTYPE=INV;END=205000\tGT\t0/1\t0/0\t0/0\t0/0",
+        "1\t300000\tsv_cnv\tT\t<CN0>,<CN3>\t.\tPASS\tSVTYPE=CNV;END=310000\tGT\t0/1\t0/2\t0/0\t0/0",
+        "1\t400000\tsv_bnd\tT\tT[2:5000[\t.\tPASS\tSVTYPE=BND\tGT\t0/1\t0/0\t0/0\t0/0",
+        "",
+    ]));
 
 /// <summary>
 /// variantType by VCF names and by the Sequence Ontology and EFO terms Beacon clients send (copy-number terms among
