@@ -17,16 +17,7 @@ port=${BENCH_PORT:-18932}
 mkdir -p "$work"
 
 source bench/lib.sh
-bench_require bench/beacon-scale.sh bcftools bgzip python3 mawk curl bc
-# GNU time for the peak RSS (bench_require cannot ask for it: `time` is also a shell keyword).
-if [[ ! -x /usr/bin/time ]]; then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
-  else
-    echo "bench/beacon-scale.sh needs /usr/bin/time (apt-get install time, or run as root)" >&2
-    exit 1
-  fi
-fi
+bench_require bench/beacon-scale.sh bcftools bgzip python3 mawk curl bc time
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet publish Node.Host -c Release -r linux-x64 --self-contained false -nologo -v q -o "$work/bin" >/dev/null

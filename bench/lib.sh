@@ -6,7 +6,8 @@ bench_require() {
   local script=$1 tool missing=() packages=()
   shift
   for tool in "$@"; do
-    command -v "$tool" >/dev/null 2>&1 || [[ $tool == nginx && -x /usr/sbin/nginx ]] || missing+=("$tool")
+    # type -P looks for a program only (not a shell keyword such as `time`).
+    type -P "$tool" >/dev/null 2>&1 || [[ $tool == nginx && -x /usr/sbin/nginx ]] || missing+=("$tool")
   done
   ((${#missing[@]})) || return 0
   for tool in "${missing[@]}"; do
