@@ -154,12 +154,10 @@ public sealed class VariantStore(DuckDBConnection connection)
             sql.Append(" AND list_contains(aa_changes, ").Append(Parameter(command, change)).Append(')');
         }
 
-        // An allele's length: the longer trimmed sequence allele, else the span; a symbolic ALT (<DEL>, a breakend) is as
-        // long as its span, not its text (Alleles.IsSymbolic).
-        const string symbolic = "(starts_with(alt, '<') OR contains(alt, '[') OR contains(alt, ']') " +
-            "OR (length(alt) > 1 AND (starts_with(alt, '.') OR ends_with(alt, '.'))))";
-        const string length = "(CASE WHEN variant_type = 'SNP' THEN 1 WHEN variant_type IN ('MNP', 'INS', 'DEL', 'INDEL') AND NOT " + symbolic +
-            " THEN greatest(length(ref), length(alt)) ELSE greatest(\"end\" - start, 1) END)";
+        // An allele's length: the longer trimmed sequence allele, else the span. A stored sequence ALT is upper-case bases
+        // only, so any other ALT (<DEL>, a breakend) is symbolic and as long as its span, not its text.
+        const string length = "(CASE WHEN variant_type = 'SNP' THEN 1 WHEN variant_type IN ('MNP', 'INS', 'DEL', 'INDEL') " +
+            "AND regexp_full_match(alt, '[A-Z]*') THEN greatest(length(ref), length(alt)) ELSE greatest(\"end\" - start, 1) END)";
         if (query.MinLength is { } min)
         {
             sql.Append(inv, $" AND {length} >= {min}");
