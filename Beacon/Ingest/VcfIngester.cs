@@ -941,16 +941,16 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             foreach (var range in ac.Split((byte)','))
             {
                 var value = ac[range];
-                var valid = Utf8Parser.TryParse(value, out int count, out consumed) && consumed == value.Length;
-                if (!valid || i >= alts.Count || count < 0 || count > alleleNumber)
+                if (i >= alts.Count || !Utf8Parser.TryParse(value, out int count, out consumed) || consumed != value.Length
+                    || count < 0 || count > alleleNumber)
                 {
-                    Fail($"INFO AC '{Encoding.UTF8.GetString(ac)}' is not one count from 0 to AN ({alleleNumber}) per ALT allele");
+                    break;
                 }
 
                 copies[i++] = count;
             }
 
-            if (i != alts.Count)
+            if (i != alts.Count || ac.Count((byte)',') != alts.Count - 1)
             {
                 Fail($"INFO AC '{Encoding.UTF8.GetString(ac)}' is not one count from 0 to AN ({alleleNumber}) per ALT allele");
             }
