@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using DuckDB.NET.Data;
 
@@ -13,50 +12,46 @@ public sealed class IndividualDocuments(DuckDBConnection connection)
     /// <summary>Stores the documents in one transaction; returns how many were attached.</summary>
     public int Attach(string datasetId, string jsonArray)
     {
+        using var transaction = connection.BeginTransaction();
+        var attached = AttachInTransaction(datasetId, jsonArray);
+        transaction.Commit();
+        return attached;
+    }
+
+    /// <summary>Stores the documents inside the caller's open transaction; returns how many were attached.</summary>
+    public int AttachInTransaction(string datasetId, string jsonArray)
+    {
         using var document = JsonDocument.Parse(jsonArray);
         if (document.RootElement.ValueKind != JsonValueKind.Array)
         {
             throw new VcfIngestException("individual documents must be a JSON array of objects with an id");
         }
 
-        using var transaction = connection.BeginTransaction();
-        var next = NextIndex(datasetId);
-        var attached = 0;
+        var individuals = DatasetIndividuals.Load(connection, datasetId);
+        var documents = new List<(string Id, string Json)>();
         foreach (var individual in document.RootElement.EnumerateArray())
         {
             if (individual.ValueKind != JsonValueKind.Object || !individual.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String)
             {
-                throw new VcfIngestException($"individual document {attached + 1} has no string id");
+                throw new VcfIngestException($"individual document {documents.Count + 1} has no string id");
             }
 
-            using var update = connection.CreateCommand();
-            update.CommandText = "UPDATE beacon.individuals SET document = $3 WHERE dataset_id = $1 AND id = $2";
-            update.Parameters.Add(new DuckDBParameter(datasetId));
-            update.Parameters.Add(new DuckDBParameter(id.GetString()!));
-            update.Parameters.Add(new DuckDBParameter(individual.GetRawText()));
-            if (update.ExecuteNonQuery() == 0)
-            {
-                using var insert = connection.CreateCommand();
-                insert.CommandText = "INSERT INTO beacon.individuals (dataset_id, sample_index, id, document) VALUES ($1, $2, $3, $4)";
-                insert.Parameters.Add(new DuckDBParameter(datasetId));
-                insert.Parameters.Add(new DuckDBParameter(next++));
-                insert.Parameters.Add(new DuckDBParameter(id.GetString()!));
-                insert.Parameters.Add(new DuckDBParameter(individual.GetRawText()));
-                insert.ExecuteNonQuery();
-            }
-
-            attached++;
+            individuals.IndexOf(id.GetString()!);
+            documents.Add((id.GetString()!, individual.GetRawText()));
         }
 
-        transaction.Commit();
-        return attached;
-    }
+        individuals.Store(connection);
+        using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE beacon.individuals SET document = $3 WHERE dataset_id = $1 AND id = $2";
+        foreach (var (id, json) in documents)
+        {
+            update.Parameters.Clear();
+            update.Parameters.Add(new DuckDBParameter(datasetId));
+            update.Parameters.Add(new DuckDBParameter(id));
+            update.Parameters.Add(new DuckDBParameter(json));
+            update.ExecuteNonQuery();
+        }
 
-    private int NextIndex(string datasetId)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT coalesce(max(sample_index), -1) + 1 FROM beacon.individuals WHERE dataset_id = $1";
-        command.Parameters.Add(new DuckDBParameter(datasetId));
-        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        return documents.Count;
     }
 }

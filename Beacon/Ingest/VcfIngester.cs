@@ -7,6 +7,7 @@ using System.Text;
 using DuckDB.NET.Data;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
+using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Beacon.Ingest;
 
@@ -16,20 +17,38 @@ namespace GenomeNode.Beacon.Ingest;
 /// parsed as byte spans (no string per field); rows are written into DuckDB data chunks that a second thread appends
 /// while parsing goes on (see <see cref="VariantAppender"/>). The same file (same SHA-256)
 /// ingested again replaces its earlier rows; a malformed line stops the ingest with file:line and nothing stored.
-/// It does not check that the dataset exists; the host does.
+/// It does not check that the dataset exists: the catalog's <see cref="DatasetCatalog.WriteData{T}"/> does, in the same
+/// transaction (see <see cref="IngestInTransaction"/>).
 /// </summary>
 public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index = null)
 {
+
     private const int ProgressEvery = 16384;
 
     /// <summary>Rows per DuckDB data chunk (at most its capacity); tests lower it to cross many chunk boundaries.</summary>
     internal int RowsPerChunk { get; init; } = VariantChunk.Capacity;
 
+    /// <summary>Ingests in a transaction of its own.</summary>
     /// <param name="request">What to ingest.</param>
     /// <param name="progress">Where to report progress.</param>
     /// <param name="prefetch">The file, if it is already being read (<see cref="VcfPrefetch"/>).</param>
     /// <param name="cancellationToken">Stops the ingest (nothing is stored).</param>
     public VcfIngestResult Ingest(
+        VcfIngestRequest request, IProgress<VcfIngestProgress>? progress = null, VcfPrefetch? prefetch = null,
+        CancellationToken cancellationToken = default)
+    {
+        using var transaction = connection.BeginTransaction();
+        var result = IngestInTransaction(request, progress, prefetch, cancellationToken);
+        transaction.Commit();
+        index?.Invalidate();
+        return result;
+    }
+
+    /// <summary>
+    /// Ingests inside the caller's open transaction (one that also changes the catalog, say); the caller commits, then
+    /// invalidates the <see cref="VariantIndex"/>.
+    /// </summary>
+    public VcfIngestResult IngestInTransaction(
         VcfIngestRequest request, IProgress<VcfIngestProgress>? progress = null, VcfPrefetch? prefetch = null,
         CancellationToken cancellationToken = default)
     {
@@ -47,9 +66,8 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         // writes the rest at commit. One at a time, as each fills, puts that work on the appending thread while
         // parsing goes on. (A database-wide setting; it only changes when rows are written, not what.)
         Execute("SET write_buffer_row_group_count = 1");
-        using var transaction = connection.BeginTransaction();
         var fileId = NextFileId();
-        var individuals = LoadIndividuals(request.DatasetId);
+        var individuals = DatasetIndividuals.Load(connection, request.DatasetId);
         ParseOutcome outcome;
         try
         {
@@ -68,7 +86,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             throw new VcfIngestException($"{path} could not be read: {error.Message}", error);
         }
 
-        StoreNewIndividuals(request.DatasetId, individuals);
+        individuals.Store(connection);
         if (!outcome.Sorted)
         {
             Reorder(fileId);
@@ -91,8 +109,6 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        transaction.Commit();
-        index?.Invalidate();
         return new VcfIngestResult(request.DatasetId, path, outcome.Sha256, assembly, outcome.Samples, outcome.Records, outcome.Variants,
             replaced, clock.Elapsed);
     }
@@ -108,6 +124,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             "DELETE FROM beacon.variants WHERE file_id IN (SELECT file_id FROM beacon.variant_files WHERE dataset_id = $1)",
             "DELETE FROM beacon.variant_files WHERE dataset_id = $1",
             "DELETE FROM beacon.individuals WHERE dataset_id = $1",
+            "DELETE FROM beacon.individual_counters WHERE dataset_id = $1",
         ];
         foreach (var sql in deletes)
         {
@@ -121,33 +138,8 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
     private int NextFileId()
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT coalesce(max(file_id), 0) + 1 FROM beacon.variant_files";
+        command.CommandText = "SELECT nextval('beacon.variant_file_ids')";
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private Individuals LoadIndividuals(string datasetId)
-    {
-        var individuals = new Individuals();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, sample_index FROM beacon.individuals WHERE dataset_id = $1";
-        command.Parameters.Add(new DuckDBParameter(datasetId));
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            individuals.Known[reader.GetString(0)] = reader.GetInt32(1);
-        }
-
-        individuals.Next = individuals.Known.Count == 0 ? 0 : individuals.Known.Values.Max() + 1;
-        return individuals;
-    }
-
-    private void StoreNewIndividuals(string datasetId, Individuals individuals)
-    {
-        using var appender = connection.CreateAppender("beacon", "individuals");
-        foreach (var (id, index) in individuals.Added)
-        {
-            appender.CreateRow().AppendValue(datasetId).AppendValue(index).AppendValue(id).AppendNullValue().EndRow();
-        }
     }
 
     private void Reorder(int fileId)
@@ -191,30 +183,11 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         command.ExecuteNonQuery();
     }
 
-    private sealed class Individuals
-    {
-        public Dictionary<string, int> Known { get; } = new(StringComparer.Ordinal);
-        public List<(string Id, int Index)> Added { get; } = [];
-        public int Next { get; set; }
-
-        public int IndexOf(string id)
-        {
-            if (!Known.TryGetValue(id, out var index))
-            {
-                index = Next++;
-                Known[id] = index;
-                Added.Add((id, index));
-            }
-
-            return index;
-        }
-    }
-
     private readonly record struct ParseOutcome(int Samples, long Records, long Variants, bool Sorted, string Sha256, int MaxSpan);
 
     /// <summary>The line parser: one instance per ingest, reusing its buffers from record to record.</summary>
     private sealed class Parser(
-        string path, Individuals individuals, IProgress<VcfIngestProgress>? progress,
+        string path, DatasetIndividuals individuals, IProgress<VcfIngestProgress>? progress,
         Stopwatch clock, VcfLineSource source, CancellationToken cancellationToken)
     {
         private static readonly string[] OneLetter = [.. Enumerable.Range(0, 256).Select(b => Encoding.ASCII.GetString([(byte)b]))];

@@ -85,8 +85,15 @@ public sealed class DatasetDataUse(DuckDBConnection connection, OntologyStore on
     /// <summary>Sets a dataset's conditions, replacing what it had, in one transaction.</summary>
     public void Replace(string datasetId, DataUseConditions conditions)
     {
-        ArgumentNullException.ThrowIfNull(conditions);
         using var transaction = connection.BeginTransaction();
+        ReplaceInTransaction(datasetId, conditions);
+        transaction.Commit();
+    }
+
+    /// <summary>Sets a dataset's conditions, replacing what it had, inside the caller's open transaction.</summary>
+    public void ReplaceInTransaction(string datasetId, DataUseConditions conditions)
+    {
+        ArgumentNullException.ThrowIfNull(conditions);
         Remove(datasetId);
         using var insert = connection.CreateCommand();
         insert.CommandText = "INSERT INTO ontology.dataset_conditions (dataset_id, role, term_id, position) VALUES ($1, $2, $3, $4)";
@@ -103,8 +110,6 @@ public sealed class DatasetDataUse(DuckDBConnection connection, OntologyStore on
             insert.Parameters.Add(new DuckDBParameter(position));
             insert.ExecuteNonQuery();
         }
-
-        transaction.Commit();
     }
 
     /// <summary>The dataset's conditions, or null when none are recorded.</summary>

@@ -10,7 +10,8 @@ namespace GenomeNode.Htsget.Registration;
 /// Registers BAM+BAI/CSI, CRAM+CRAI, VCF.gz+TBI/CSI and BCF+CSI files as htsget objects: it reads the file header,
 /// the BGZF block list (CRAM: container list) and the index once, checks that they belong together, and stores them
 /// in the <c>htsget</c> tables so that tickets are range queries (see <see cref="HtsgetObjectStore"/>).
-/// It does not check that the dataset exists; the host does.
+/// It does not check that the dataset exists: the catalog's <c>WriteData</c> does, in the transaction of
+/// <see cref="StoreInTransaction"/>.
 /// </summary>
 public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
 {
@@ -27,6 +28,19 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
     /// is not of the request's kind; a refused or failed registration leaves any previous one as it was.
     /// </summary>
     public RegisteredObject Register(RegistrationRequest request)
+    {
+        var read = Read(request);
+        using var transaction = connection.BeginTransaction();
+        var registered = StoreInTransaction(read);
+        transaction.Commit();
+        return registered;
+    }
+
+    /// <summary>
+    /// Reads and checks the file and its index (the slow part, outside any transaction): the first half of
+    /// <see cref="Register"/>, for a caller that stores the result in a transaction of its own.
+    /// </summary>
+    public static ReadRegistration Read(RegistrationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         ValidateObjectId(request.ObjectId);
@@ -68,7 +82,14 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
 
         // The database keeps microseconds; the object handed back says what was stored.
         var written = File.GetLastWriteTimeUtc(path);
-        var modified = written.AddTicks(-(written.Ticks % TimeSpan.TicksPerMicrosecond));
+        return new ReadRegistration(request, path, size, sha256, written.AddTicks(-(written.Ticks % TimeSpan.TicksPerMicrosecond)), parsed);
+    }
+
+    /// <summary>Stores a read registration inside the caller's open transaction, replacing an earlier registration of the id.</summary>
+    public RegisteredObject StoreInTransaction(ReadRegistration read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var (request, path, size, sha256, modified, parsed) = (read.Request, read.Path, read.Size, read.Sha256, read.ModifiedAt, read.Parsed);
         Store(request, path, size, sha256, modified, parsed);
         return new RegisteredObject(request.ObjectId, request.DatasetId, request.Kind, parsed.Format, path, size, sha256,
             parsed.IndexFormat, parsed.References.Count, parsed.Blocks.Count, modified);
@@ -138,7 +159,6 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
     private void Store(RegistrationRequest request, string path, long size, string sha256, DateTime modified, ParsedObject parsed)
     {
         var id = request.ObjectId;
-        using var transaction = connection.BeginTransaction();
         foreach (var table in Tables)
         {
             using var delete = connection.CreateCommand();
@@ -209,8 +229,6 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
 
             insert.ExecuteNonQuery();
         }
-
-        transaction.Commit();
     }
 
     private void StoreBinningIndex(string id, BinningIndex index)

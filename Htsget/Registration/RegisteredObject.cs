@@ -13,6 +13,32 @@ public enum HtsgetKind
 /// </summary>
 public sealed record RegistrationRequest(string ObjectId, string DatasetId, HtsgetKind Kind, string FilePath, string? IndexPath);
 
+/// <summary>A registration whose file and index were read and checked, ready to be stored.</summary>
+public sealed class ReadRegistration
+{
+    internal ReadRegistration(RegistrationRequest request, string path, long size, string sha256, DateTime modifiedAt, ParsedObject parsed)
+    {
+        Request = request;
+        Path = path;
+        Size = size;
+        Sha256 = sha256;
+        ModifiedAt = modifiedAt;
+        Parsed = parsed;
+    }
+
+    public RegistrationRequest Request { get; }
+
+    public string Path { get; }
+
+    public long Size { get; }
+
+    public string Sha256 { get; }
+
+    public DateTime ModifiedAt { get; }
+
+    internal ParsedObject Parsed { get; }
+}
+
 /// <summary>
 /// A registered object as stored: its format (BAM, CRAM, VCF, BCF), absolute path, size, SHA-256 (lowercase hex) and
 /// last write time (UTC) of the data file, the index format (BAI, CSI, TBI, CRAI), the number of references in the

@@ -95,25 +95,34 @@ internal static class DatasetOperations
         }
     }
 
-    public static async Task<OperationResult> UseAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
+    public static Task<OperationResult> UseAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
     {
         var request = NodeOperations.ReadArguments<DatasetUseArguments>(arguments);
-        if (await services.GetRequiredService<DatasetCatalog>().FindAsync(request.Id, cancellationToken) is null)
+        var dataUse = services.GetRequiredService<DatasetDataUse>();
+        DataUseConditions conditions;
+        try
         {
-            return OperationResult.Fail($"no dataset has the id '{request.Id}'");
+            conditions = dataUse.Interpret(request.Duo, request.Diseases);
+        }
+        catch (DataUseException ex)
+        {
+            return Task.FromResult(OperationResult.Fail(ex.Message));
         }
 
         try
         {
-            var dataUse = services.GetRequiredService<DatasetDataUse>();
-            var conditions = dataUse.Interpret(request.Duo, request.Diseases);
-            dataUse.Replace(request.Id, conditions);
-            return OperationResult.Ok($"dataset '{request.Id}' data use: {DatasetDataUse.Describe(conditions)}");
+            services.GetRequiredService<DatasetCatalog>().WriteData(request.Id, () =>
+            {
+                dataUse.ReplaceInTransaction(request.Id, conditions);
+                return conditions;
+            });
         }
-        catch (DataUseException ex)
+        catch (DatasetCatalogException ex)
         {
-            return OperationResult.Fail(ex.Message);
+            return Task.FromResult(OperationResult.Fail(ex.Message));
         }
+
+        return Task.FromResult(OperationResult.Ok($"dataset '{request.Id}' data use: {DatasetDataUse.Describe(conditions)}"));
     }
 
     private static string FormatTable(IReadOnlyList<Dataset> datasets, Dictionary<string, DataUseConditions?> conditions)

@@ -29,7 +29,8 @@ internal static class IngestOperations
         var progress = ProgressSink.Value ?? new LoggedProgress(
             services.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Ingest"), request.Path);
         return IngestAsync(
-            services.GetRequiredService<DatasetCatalog>(), services.GetRequiredService<VcfIngester>(), request, progress, cancellationToken);
+            services.GetRequiredService<DatasetCatalog>(), services.GetRequiredService<VcfIngester>(), request, progress, cancellationToken,
+            services.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>());
     }
 
     /// <summary>
@@ -58,19 +59,16 @@ internal static class IngestOperations
 
     private static async Task<OperationResult> IngestAsync(
         DatasetCatalog datasets, VcfIngester ingester, IngestVcfArguments request, IProgress<VcfIngestProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, GenomeNode.Beacon.Store.VariantIndex? index = null)
     {
-        if (await datasets.FindAsync(request.DatasetId, cancellationToken) is null)
-        {
-            return OperationResult.Fail($"no dataset has the id '{request.DatasetId}'");
-        }
-
         try
         {
+            var ingest = new VcfIngestRequest(request.DatasetId, request.Path, request.Assembly);
             var result = await Task.Run(
-                () => ingester.Ingest(
-                    new VcfIngestRequest(request.DatasetId, request.Path, request.Assembly), progress, Prefetch.Value, cancellationToken),
+                () => datasets.WriteData(request.DatasetId,
+                    () => ingester.IngestInTransaction(ingest, progress, Prefetch.Value, cancellationToken)),
                 cancellationToken);
+            index?.Invalidate();
             return OperationResult.Ok(Describe(result));
         }
         catch (VcfFormatException ex)
@@ -78,6 +76,10 @@ internal static class IngestOperations
             return OperationResult.Fail($"{ex.Message}; nothing was stored");
         }
         catch (VcfIngestException ex)
+        {
+            return OperationResult.Fail(ex.Message);
+        }
+        catch (DatasetCatalogException ex)
         {
             return OperationResult.Fail(ex.Message);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenomeNode.Host.Storage;
 
 namespace GenomeNode.Host.Admin;
 
@@ -34,9 +35,17 @@ public sealed class NodeOperations
         [IngestOperations.Vcf] = IngestOperations.IngestVcfAsync,
     };
 
+    /// <summary>Operations that only read; every other operation writes and waits for its turn in the <see cref="SingleWriter"/>.</summary>
+    private static readonly HashSet<string> ReadOnly = new(StringComparer.Ordinal) { DatasetOperations.List, OntologyOperations.List };
+
     public bool Exists(string name) => handlers.ContainsKey(name);
 
-    /// <summary>Runs <paramref name="name"/> in a scope of its own (one database connection for the operation).</summary>
+    public static bool IsReadOnly(string name) => ReadOnly.Contains(name);
+
+    /// <summary>
+    /// Runs <paramref name="name"/> in a scope of its own (one database connection for the operation); a writing
+    /// operation first waits until no other writing operation runs.
+    /// </summary>
     public async Task<OperationResult> ExecuteAsync(
         string name, JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -45,6 +54,7 @@ public sealed class NodeOperations
             return OperationResult.Fail($"unknown operation '{name}'");
         }
 
+        using var turn = IsReadOnly(name) ? null : await services.GetRequiredService<SingleWriter>().EnterAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
         return await handler(arguments, scope.ServiceProvider, cancellationToken);
     }

@@ -14,6 +14,7 @@ internal static class RegisterOperations
     public static async Task<OperationResult> RegisterAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
     {
         var request = NodeOperations.ReadArguments<RegisterArguments>(arguments);
+        // Checked again inside the registration's transaction; asked here first to refuse before hashing a large file.
         if (await services.GetRequiredService<DatasetCatalog>().FindAsync(request.DatasetId, cancellationToken) is null)
         {
             return OperationResult.Fail($"no dataset has the id '{request.DatasetId}'");
@@ -21,11 +22,13 @@ internal static class RegisterOperations
 
         try
         {
-            var registered = services.GetRequiredService<HtsgetObjectRegistrar>().Register(
+            var read = HtsgetObjectRegistrar.Read(
                 new RegistrationRequest(request.ObjectId, request.DatasetId, request.Kind, request.Path, request.IndexPath));
+            var registrar = services.GetRequiredService<HtsgetObjectRegistrar>();
+            var registered = services.GetRequiredService<DatasetCatalog>().WriteData(request.DatasetId, () => registrar.StoreInTransaction(read));
             return OperationResult.Ok(Describe(registered));
         }
-        catch (HtsgetRegistrationException ex)
+        catch (Exception ex) when (ex is HtsgetRegistrationException or DatasetCatalogException)
         {
             return OperationResult.Fail(ex.Message);
         }

@@ -43,18 +43,27 @@ internal static class DemoDataset
         }
 
         var directory = ExtractFiles(scope.ServiceProvider.GetRequiredService<NodeDatabase>().DataDirectory);
+        var individuals = await File.ReadAllTextAsync(Path.Combine(directory, "individuals.json"), cancellationToken);
+        var reads = HtsgetObjectRegistrar.Read(new RegistrationRequest(ReadsObjectId, Id, HtsgetKind.Reads, Path.Combine(directory, "demo.bam"), null));
+        var variants = HtsgetObjectRegistrar.Read(
+            new RegistrationRequest(VariantsObjectId, Id, HtsgetKind.Variants, Path.Combine(directory, "demo.vcf.gz"), null));
+        var scoped = scope.ServiceProvider;
         await catalog.AddAsync(new NewDataset(Id, Name, AccessTier.Public, Description, IsDemo: true), cancellationToken);
-        // Synthetic data carries no restriction on use.
-        var dataUse = scope.ServiceProvider.GetRequiredService<DatasetDataUse>();
-        dataUse.Replace(Id, dataUse.Interpret([DuoTerms.NRES], []));
-        var registrar = scope.ServiceProvider.GetRequiredService<HtsgetObjectRegistrar>();
-        registrar.Register(new RegistrationRequest(ReadsObjectId, Id, HtsgetKind.Reads, Path.Combine(directory, "demo.bam"), null));
-        registrar.Register(new RegistrationRequest(VariantsObjectId, Id, HtsgetKind.Variants, Path.Combine(directory, "demo.vcf.gz"), null));
-        // Beacon answers over the same VCF.
-        scope.ServiceProvider.GetRequiredService<GenomeNode.Beacon.Ingest.VcfIngester>().Ingest(
-            new GenomeNode.Beacon.Ingest.VcfIngestRequest(Id, Path.Combine(directory, "demo.vcf.gz"), "GRCh38"), cancellationToken: cancellationToken);
-        scope.ServiceProvider.GetRequiredService<GenomeNode.Beacon.Ingest.IndividualDocuments>().Attach(
-            Id, await File.ReadAllTextAsync(Path.Combine(directory, "individuals.json"), cancellationToken));
+        // The demo's data in one transaction: a node stopped while seeding finds the bare dataset, not half of it.
+        catalog.WriteData(Id, () =>
+        {
+            // Synthetic data carries no restriction on use.
+            var dataUse = scoped.GetRequiredService<DatasetDataUse>();
+            dataUse.ReplaceInTransaction(Id, dataUse.Interpret([DuoTerms.NRES], []));
+            var registrar = scoped.GetRequiredService<HtsgetObjectRegistrar>();
+            registrar.StoreInTransaction(reads);
+            registrar.StoreInTransaction(variants);
+            // Beacon answers over the same VCF.
+            scoped.GetRequiredService<GenomeNode.Beacon.Ingest.VcfIngester>().IngestInTransaction(
+                new GenomeNode.Beacon.Ingest.VcfIngestRequest(Id, Path.Combine(directory, "demo.vcf.gz"), "GRCh38"), cancellationToken: cancellationToken);
+            return scoped.GetRequiredService<GenomeNode.Beacon.Ingest.IndividualDocuments>().AttachInTransaction(Id, individuals);
+        });
+        scoped.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>().Invalidate();
         Log.DemoSeeded(scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Demo"), Id);
     }
 

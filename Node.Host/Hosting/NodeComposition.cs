@@ -37,6 +37,7 @@ public static class NodeComposition
         builder.Services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
 
         builder.Services.AddSingleton<NodeDatabase>();
+        builder.Services.AddSingleton<SingleWriter>();
         // Modules take a scoped, open connection; the scope disposes it.
         builder.Services.AddScoped(services => services.GetRequiredService<NodeDatabase>().OpenConnection());
 

@@ -15,4 +15,15 @@ public sealed record Dataset(
 public sealed record NewDataset(string Id, string Name, AccessTier Tier, string? Description = null, bool IsDemo = false, string? VisaValue = null);
 
 /// <summary>A request the catalog refuses; the message is meant for the operator as it is.</summary>
-public sealed class DatasetCatalogException(string message) : Exception(message);
+public sealed class DatasetCatalogException : Exception
+{
+    public DatasetCatalogException(string message)
+        : base(message)
+    {
+    }
+
+    public DatasetCatalogException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

@@ -67,17 +67,19 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
         Validate(dataset);
 
         using var transaction = connection.BeginTransaction();
-        if (await ExistsAsync(dataset.Id, cancellationToken))
+        if (await FindIgnoringCaseAsync(dataset.Id, cancellationToken) is { } existing)
         {
-            throw new DatasetCatalogException($"dataset '{dataset.Id}' already exists");
+            throw new DatasetCatalogException(string.Equals(existing, dataset.Id, StringComparison.Ordinal)
+                ? $"dataset '{dataset.Id}' already exists"
+                : $"dataset '{existing}' already exists, and ids that differ only in letter case would name the same dataset in configuration");
         }
 
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO passport.datasets (id, name, description, tier, is_demo, visa_value)
-                VALUES ($id, $name, $description, $tier, $is_demo, $visa_value)
+                INSERT INTO passport.datasets (id, name, description, tier, is_demo, visa_value, modified_at)
+                VALUES ($id, $name, $description, $tier, $is_demo, $visa_value, current_timestamp)
                 """;
             insert.Parameters.Add(new DuckDBParameter("id", dataset.Id));
             insert.Parameters.Add(new DuckDBParameter("name", dataset.Name.Trim()));
@@ -96,14 +98,17 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
     /// <summary>Removes a dataset; refuses an unknown id with a <see cref="DatasetCatalogException"/>.</summary>
     public async Task RemoveAsync(string id, CancellationToken cancellationToken = default)
     {
-        await using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM passport.datasets WHERE id = $id";
-        delete.Parameters.Add(new DuckDBParameter("id", id));
-        var removed = await delete.ExecuteNonQueryAsync(cancellationToken);
-        if (removed == 0)
+        // DuckDB reports a conflict between two updates of a row, not between an update and a delete: claim the row as
+        // every writer of the dataset's data does, so that a removal and such a writer never both commit.
+        if (!TryMarkModified(id))
         {
             throw new DatasetCatalogException($"no dataset has the id '{id}'");
         }
+
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM passport.datasets WHERE id = $id";
+        delete.Parameters.Add(new DuckDBParameter("id", id));
+        await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void Validate(NewDataset dataset)
@@ -147,12 +152,58 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
         }
     }
 
-    private async Task<bool> ExistsAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="write"/> (a module's change to the dataset's data) in one transaction that first marks the
+    /// dataset modified. Refused with a <see cref="DatasetCatalogException"/>, nothing written, when the dataset does
+    /// not exist or another open transaction changes it (a removal, say: DuckDB reports the conflict on its row).
+    /// </summary>
+    public T WriteData<T>(string datasetId, Func<T> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        using var transaction = connection.BeginTransaction();
+        if (!TryMarkModified(datasetId))
+        {
+            throw new DatasetCatalogException($"no dataset has the id '{datasetId}'");
+        }
+
+        var result = write();
+        transaction.Commit();
+        return result;
+    }
+
+    /// <summary>
+    /// Records that the dataset's data changes in the caller's open transaction, and tells whether the dataset exists.
+    /// Every writing operation on a dataset's data calls this first: the update makes a concurrent removal (or another
+    /// writer of the same dataset) conflict in DuckDB and fail, instead of both committing.
+    /// </summary>
+    public bool TryMarkModified(string id)
+    {
+        using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE passport.datasets SET modified_at = current_timestamp WHERE id = $id";
+        update.Parameters.Add(new DuckDBParameter("id", id));
+        try
+        {
+            return update.ExecuteNonQuery() == 1;
+        }
+        catch (DuckDBException ex) when (IsWriteConflict(ex))
+        {
+            throw Busy(id, ex);
+        }
+    }
+
+    /// <summary>DuckDB's refusal of a row another open transaction has changed.</summary>
+    private static bool IsWriteConflict(DuckDBException ex) => ex.Message.Contains("Conflict on", StringComparison.Ordinal);
+
+    private static DatasetCatalogException Busy(string id, DuckDBException ex) =>
+        new($"dataset '{id}' is being changed by another operation; nothing was changed, try again when it has finished", ex);
+
+    /// <summary>The id of the dataset whose id equals <paramref name="id"/> ignoring letter case, or null.</summary>
+    private async Task<string?> FindIgnoringCaseAsync(string id, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM passport.datasets WHERE id = $id";
+        command.CommandText = "SELECT id FROM passport.datasets WHERE lower(id) = lower($id)";
         command.Parameters.Add(new DuckDBParameter("id", id));
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     private static Dataset ReadDataset(System.Data.Common.DbDataReader record)

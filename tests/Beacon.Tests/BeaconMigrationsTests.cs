@@ -29,7 +29,7 @@ public sealed class BeaconMigrationsTests
 
         var applied = MigrationRunner.Apply(connection, [all], "test", "store.duckdb");
 
-        Assert.Equal(["beacon/0003_dataset_and_assembly_per_file", "beacon/0004_dictionary_compressed_strings"], applied.Select(m => m.Label));
+        Assert.Equal(["beacon/0003_dataset_and_assembly_per_file", "beacon/0004_dictionary_compressed_strings", "beacon/0005_keys_and_allocators"], applied.Select(m => m.Label));
         var store = new VariantStore(connection);
         var point = new VariantQuery { Kind = VariantQueryKind.Sequence, Chromosome = "17", Start = 100, AlleleEnd = 101, Ref = "G", Alt = "A" };
         Assert.Equal(new Dictionary<string, long> { ["a"] = 1, ["b"] = 1 }, store.Count(point, ["a", "b"]));
@@ -62,10 +62,76 @@ public sealed class BeaconMigrationsTests
 
         var applied = MigrationRunner.Apply(connection, [all], "test", "store.duckdb");
 
-        Assert.Equal(["beacon/0004_dictionary_compressed_strings"], applied.Select(m => m.Label));
+        Assert.Equal(["beacon/0004_dictionary_compressed_strings", "beacon/0005_keys_and_allocators"], applied.Select(m => m.Label));
         Assert.Equal(before, Rows(connection));
         Execute(connection, "CHECKPOINT");
         Assert.Equal(["Dictionary"], StringCompressions(connection, "chrom", "ref", "alt", "variant_type"));
+    }
+
+    [Fact]
+    public void Files_and_individuals_stored_before_0005_keep_their_numbers_and_new_ones_follow_them()
+    {
+        var all = ModuleMigrations.FromAssembly(BeaconModule.Name, BeaconModule.Assembly);
+        using var directory = new TemporaryDirectory();
+        using var connection = new DuckDBConnection($"Data Source={directory.Combine("store.duckdb")}");
+        connection.Open();
+        MigrationRunner.Apply(connection, [all with { Migrations = [.. all.Migrations.Where(m => m.Version <= 4)] }], "test", "store.duckdb");
+        Execute(connection, """
+            INSERT INTO beacon.variant_files (dataset_id, file_id, path, sha256, assembly, samples, records, variants, max_span) VALUES
+                ('a', 1, 'a.vcf', 'x', 'GRCh38', 2, 0, 0, 0), ('b', 7, 'b.vcf', 'y', 'GRCh38', 1, 0, 0, 0);
+            INSERT INTO beacon.individuals VALUES ('a', 0, 'S1', NULL), ('a', 1, 'S2', NULL), ('b', 0, 'S1', NULL);
+            """);
+
+        MigrationRunner.Apply(connection, [all], "test", "store.duckdb");
+
+        Assert.Equal(8L, Scalar(connection, "SELECT nextval('beacon.variant_file_ids')"));
+        Assert.Equal(2L, Scalar(connection, "SELECT next_index FROM beacon.individual_counters WHERE dataset_id = 'a'"));
+        Assert.Equal(1L, Scalar(connection, "SELECT next_index FROM beacon.individual_counters WHERE dataset_id = 'b'"));
+    }
+
+    [Fact]
+    public void A_database_where_two_ingests_took_one_file_id_is_refused_unchanged_saying_what_to_do()
+    {
+        var all = ModuleMigrations.FromAssembly(BeaconModule.Name, BeaconModule.Assembly);
+        using var directory = new TemporaryDirectory();
+        using var connection = new DuckDBConnection($"Data Source={directory.Combine("store.duckdb")}");
+        connection.Open();
+        MigrationRunner.Apply(connection, [all with { Migrations = [.. all.Migrations.Where(m => m.Version <= 4)] }], "test", "store.duckdb");
+        Execute(connection, """
+            INSERT INTO beacon.variant_files (dataset_id, file_id, path, sha256, assembly, samples, records, variants, max_span) VALUES
+                ('public', 1, 'a.vcf', 'x', 'GRCh38', 2, 0, 0, 0), ('controlled', 1, 'b.vcf', 'y', 'GRCh38', 1, 0, 0, 0);
+            """);
+
+        var refused = Assert.Throws<NodeStorageException>(() => MigrationRunner.Apply(connection, [all], "test", "store.duckdb"));
+
+        Assert.Contains("two ingests with the same file_id", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("remove the datasets", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(4L, Scalar(connection, "SELECT max(version) FROM main.node_migrations WHERE module = 'beacon'"));
+    }
+
+    [Fact]
+    public void The_store_refuses_a_second_file_with_a_taken_file_id_and_a_second_individual_with_a_taken_index()
+    {
+        using var database = new TestDatabase();
+        Execute(database.Connection, """
+            INSERT INTO beacon.variant_files (dataset_id, file_id, path, sha256, assembly, samples, records, variants, max_span)
+            VALUES ('a', 1, 'a.vcf', 'x', 'GRCh38', 1, 0, 0, 0);
+            INSERT INTO beacon.individuals VALUES ('a', 0, 'S1', NULL);
+            """);
+
+        Assert.Throws<DuckDBException>(() => Execute(database.Connection, """
+            INSERT INTO beacon.variant_files (dataset_id, file_id, path, sha256, assembly, samples, records, variants, max_span)
+            VALUES ('b', 1, 'b.vcf', 'y', 'GRCh38', 1, 0, 0, 0)
+            """));
+        Assert.Throws<DuckDBException>(() => Execute(database.Connection, "INSERT INTO beacon.individuals VALUES ('a', 0, 'S2', NULL)"));
+        Assert.Throws<DuckDBException>(() => Execute(database.Connection, "INSERT INTO beacon.individuals VALUES ('a', 1, 'S1', NULL)"));
+    }
+
+    private static long Scalar(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     // Every row in table order (rowid), as text.

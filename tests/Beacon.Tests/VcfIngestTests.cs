@@ -308,4 +308,53 @@ public sealed class VcfIngestTests : IDisposable
             GenomeNode.Beacon.Store.VariantIds.Format("HLA-A*01:01:01:01", 99, "A", "G"), out var chromosome, out var start, out var reference, out var alternate));
         Assert.Equal(("HLA-A*01:01:01:01", 99, "A", "G"), (chromosome, start, reference, alternate));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Two_ingests_into_one_dataset_in_open_transactions_at_once_fail_loudly_instead_of_sharing_sample_indexes(bool datasetHasIndividuals)
+    {
+        // Without the node's single writer (docs/architecture.md), DuckDB itself must refuse one of the two ingests.
+        if (datasetHasIndividuals)
+        {
+            Ingest(Write("base.vcf", Header.Replace("S1\tS2\tS3", "B1\tB2\tB3", StringComparison.Ordinal) +
+                "chr1\t50\t.\tA\tG\t50\tPASS\t.\tGT\t0/0\t0/1\t0/0\n"));
+        }
+
+        var first = Write("first.vcf", Header + "chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n");
+        var second = Write("second.vcf", Header.Replace("S1\tS2\tS3", "T1\tT2\tT3", StringComparison.Ordinal) +
+            "chr1\t200\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n");
+        var failures = 0;
+        using var other = database.OpenConnection();
+        using (var open = other.BeginTransaction())
+        {
+            new VcfIngester(other).IngestInTransaction(new VcfIngestRequest("d1", first, "GRCh38"));
+            try
+            {
+                Ingest(second);
+            }
+            catch (DuckDB.NET.Data.DuckDBException)
+            {
+                failures++;
+            }
+
+            try
+            {
+                open.Commit();
+            }
+            catch (DuckDB.NET.Data.DuckDBException)
+            {
+                failures++;
+            }
+        }
+
+        Assert.Equal(1, failures);
+        // Whichever ingest won, its individuals hold their own indexes after the earlier ones, and its carrier is its S1/T1.
+        using var individuals = database.Connection.CreateCommand();
+        individuals.CommandText = "SELECT string_agg(id, ' ' ORDER BY sample_index) FROM beacon.individuals";
+        var names = (string)individuals.ExecuteScalar()!;
+        Assert.Matches(datasetHasIndividuals ? "^B1 B2 B3 (?<p>[ST])1 \\k<p>2 \\k<p>3$" : "^(?<p>[ST])1 \\k<p>2 \\k<p>3$", names);
+        var offset = datasetHasIndividuals ? 3 : 0;
+        Assert.Contains(names.Contains('S', StringComparison.Ordinal) ? $"1 99 100 A G SNP 1 6 [{offset}] [] []" : $"1 199 200 A G SNP 1 6 [{offset}] [] []", Rows());
+    }
 }

@@ -104,4 +104,68 @@ public sealed class DatasetCatalogTests : IDisposable
     [InlineData("")]
     [InlineData(null)]
     public void Unknown_tier_names_do_not_parse(string? name) => Assert.False(AccessTiers.TryParse(name, out _));
+
+    [Fact]
+    public async Task An_id_differing_from_an_existing_one_only_in_letter_case_is_refused()
+    {
+        await catalog.AddAsync(new NewDataset("Hidden", "Hidden", AccessTier.Controlled));
+
+        var refused = await Assert.ThrowsAsync<DatasetCatalogException>(() => catalog.AddAsync(new NewDataset("hidden", "Other", AccessTier.Public)));
+
+        Assert.Contains("dataset 'Hidden' already exists", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(["Hidden"], (await catalog.ListAsync()).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task Writing_data_of_an_unknown_dataset_is_refused_and_writes_nothing()
+    {
+        var refused = Assert.Throws<DatasetCatalogException>(() => catalog.WriteData("nowhere", () =>
+        {
+            Execute(database.Connection, "CREATE TABLE main.written (x INTEGER)");
+            return 0;
+        }));
+
+        Assert.Equal("no dataset has the id 'nowhere'", refused.Message);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_removal_while_another_transaction_writes_the_dataset_is_refused_and_the_writer_commits()
+    {
+        await catalog.AddAsync(new NewDataset("cohort", "Cohort", AccessTier.Public));
+        using var writer = database.OpenConnection();
+        using (var open = writer.BeginTransaction())
+        {
+            Assert.True(new DatasetCatalog(writer).TryMarkModified("cohort"));
+
+            var refused = await Assert.ThrowsAsync<DatasetCatalogException>(() => catalog.RemoveAsync("cohort"));
+
+            Assert.StartsWith("dataset 'cohort' is being changed by another operation", refused.Message, StringComparison.Ordinal);
+            open.Commit();
+        }
+
+        Assert.NotNull(await catalog.FindAsync("cohort"));
+    }
+
+    [Fact]
+    public async Task Writing_data_while_another_transaction_removes_the_dataset_is_refused()
+    {
+        await catalog.AddAsync(new NewDataset("cohort", "Cohort", AccessTier.Public));
+        using var remover = database.OpenConnection();
+        using var open = remover.BeginTransaction();
+        await new DatasetCatalog(remover).RemoveAsync("cohort");
+
+        var refused = Assert.Throws<DatasetCatalogException>(() => catalog.WriteData("cohort", () => 0));
+
+        Assert.StartsWith("dataset 'cohort' is being changed by another operation", refused.Message, StringComparison.Ordinal);
+        open.Commit();
+        Assert.Null(await catalog.FindAsync("cohort"));
+    }
+
+    private static void Execute(DuckDB.NET.Data.DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 }

@@ -105,6 +105,40 @@ public sealed class RegistrationTests(BuiltFiles files)
     }
 
     [Fact]
+    public void Two_registrations_of_one_id_in_open_transactions_at_once_leave_one_object_not_two()
+    {
+        // Without the node's single writer (docs/architecture.md), the key must refuse the second registration.
+        using var database = new TestDatabase();
+        var read = HtsgetObjectRegistrar.Read(new("obj", "ds", HtsgetKind.Reads, files.IndexBam, files.IndexBam + ".bai"));
+        using var other = database.OpenConnection();
+        var failures = 0;
+        using (var open = other.BeginTransaction())
+        {
+            new HtsgetObjectRegistrar(other).StoreInTransaction(read);
+            try
+            {
+                new HtsgetObjectRegistrar(database.Connection).Register(new("obj", "ds", HtsgetKind.Reads, files.SyntheticBam, files.SyntheticBam + ".csi"));
+            }
+            catch (DuckDB.NET.Data.DuckDBException)
+            {
+                failures++;
+            }
+
+            try
+            {
+                open.Commit();
+            }
+            catch (DuckDB.NET.Data.DuckDBException)
+            {
+                failures++;
+            }
+        }
+
+        Assert.Equal(1, failures);
+        Assert.Single(new HtsgetObjectStore(database.Connection).List("ds"));
+    }
+
+    [Fact]
     public void Removing_a_dataset_removes_its_objects_and_all_their_rows()
     {
         using var database = new TestDatabase();
