@@ -2,6 +2,7 @@ using System.Reflection;
 using GenomeNode.Beacon.Api;
 using GenomeNode.Beacon.Ingest;
 using GenomeNode.Beacon.Store;
+using GenomeNode.Passport.Access;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,10 @@ public static class BeaconModule
             .Bind(builder.Configuration.GetSection(BeaconOptions.Section))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BeaconOptions>, BeaconOptionsValidator>();
+        // Configuration keys are case-insensitive: so is the dataset id a per-dataset setting is bound under.
+        builder.Services.PostConfigure<BeaconOptions>(options =>
+            options.Datasets = new Dictionary<string, BeaconDatasetOptions>(options.Datasets, StringComparer.OrdinalIgnoreCase));
+        builder.Services.AddSingleton<IDatasetDisclosure, BeaconDisclosure>();
         builder.Services.AddSingleton<VariantIndex>();
         builder.Services.AddScoped<VcfIngester>();
         builder.Services.AddScoped<IndividualDocuments>();

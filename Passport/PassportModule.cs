@@ -44,6 +44,8 @@ public static class PassportModule
         services.AddSingleton<BrokerPassports>();
         services.AddSingleton<PassportAuthenticator>();
         services.AddSingleton<AccessAudit>();
+        services.AddSingleton<DatasetVisibility>();
+        services.AddScoped<GenomeNode.DataUseOntology.DataUse.IDatasetScope, DataUseDatasetScope>();
         services.AddHostedService<AccessAuditWriter>();
         return builder;
     }

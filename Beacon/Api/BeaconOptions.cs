@@ -93,8 +93,8 @@ public sealed class BeaconOptions
     /// <summary>The most a caller holding the tier's grant (Registered Access visas, a ControlledAccessGrants visa) sees.</summary>
     public BeaconGrantedGranularityOptions GrantedGranularity { get; set; } = new();
 
-    /// <summary>Per-dataset overrides, by dataset id.</summary>
-    public Dictionary<string, BeaconDatasetOptions> Datasets { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Per-dataset overrides, by dataset id ignoring letter case, as configuration keys compare.</summary>
+    public Dictionary<string, BeaconDatasetOptions> Datasets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Granularity when a request names none.</summary>
     public string DefaultGranularity { get; set; } = "boolean";
@@ -120,6 +120,17 @@ public sealed class BeaconOptions
         }
 
         return AnonymousCeiling(datasetId, tier);
+    }
+
+    /// <summary>
+    /// Why the per-dataset settings cannot start the node: each key that names none of <paramref name="datasets"/> (a
+    /// typo would leave the dataset it was meant for without its setting, perhaps visible); empty when all apply.
+    /// </summary>
+    public IReadOnlyList<string> UnknownDatasetSettings(IEnumerable<Dataset> datasets)
+    {
+        var known = datasets.Select(d => d.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. Datasets.Keys.Where(id => !known.Contains(id)).Order(StringComparer.Ordinal)
+            .Select(id => $"{Section}:Datasets:{id} names no dataset of this node (ids compare ignoring letter case); correct the id or remove the setting")];
     }
 
     /// <summary>The anonymous ceiling for a dataset, or null when anonymous callers may not query it.</summary>

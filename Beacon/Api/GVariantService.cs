@@ -15,7 +15,7 @@ namespace GenomeNode.Beacon.Api;
 /// of its tier when the caller's passport grants it, else its anonymous ceiling), and the response at the granularity
 /// actually returned. Every dataset's decision goes to the audit table.
 /// </summary>
-public sealed class GVariantService(IServiceProvider services, VariantIndex index, IOptions<BeaconOptions> options)
+public sealed class GVariantService(IServiceProvider services, VariantIndex index, DatasetVisibility visibility, IOptions<BeaconOptions> options)
 {
     // Resolved only when needed: the in-memory index answers the hottest queries without opening a connection.
     private VariantStore Store => services.GetRequiredService<VariantStore>();
@@ -120,7 +120,7 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
             }
 
             var decision = context.Decide(caller, dataset);
-            considered.Add((dataset, decision, beacon.Ceiling(dataset.Id, dataset.Tier, decision.Granted)));
+            considered.Add((dataset, decision, visibility.IsVisible(dataset, decision) ? beacon.Ceiling(dataset.Id, dataset.Tier, decision.Granted) : null));
         }
 
         var visible = considered.Where(c => c.Ceiling is not null).ToDictionary(c => c.Dataset.Id, c => c.Ceiling!.Value, StringComparer.Ordinal);

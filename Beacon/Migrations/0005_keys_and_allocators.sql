@@ -8,10 +8,36 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM beacon.individuals GROUP BY dataset_id, s
         OR EXISTS (SELECT 1 FROM beacon.individuals GROUP BY dataset_id, id HAVING count(*) > 1)
     THEN error('beacon.individuals holds two individuals with the same sample index or id in one dataset (concurrent ingests of an earlier genome-node): their carriers are mixed. With that version, remove the affected datasets and ingest them again')
 END;
-ALTER TABLE beacon.variant_files ADD PRIMARY KEY (file_id);
-CREATE UNIQUE INDEX variant_files_content ON beacon.variant_files (dataset_id, sha256);
-ALTER TABLE beacon.individuals ADD PRIMARY KEY (dataset_id, sample_index);
-CREATE UNIQUE INDEX individuals_id ON beacon.individuals (dataset_id, id);
+-- Rebuilt with the keys in the table definitions: DuckDB checks a separately created unique index too eagerly for an
+-- ingest that replaces the same file (deleting its old row and inserting the new one in one transaction).
+CREATE TABLE beacon.variant_files_0005 (
+    dataset_id   VARCHAR NOT NULL,
+    file_id      INTEGER NOT NULL PRIMARY KEY,
+    path         VARCHAR NOT NULL,
+    sha256       VARCHAR NOT NULL,
+    assembly     VARCHAR NOT NULL,
+    samples      INTEGER NOT NULL,
+    records      BIGINT NOT NULL,
+    variants     BIGINT NOT NULL,
+    max_span     INTEGER NOT NULL,
+    ingested_at  TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+    UNIQUE (dataset_id, sha256)
+);
+INSERT INTO beacon.variant_files_0005 SELECT * FROM beacon.variant_files;
+DROP TABLE beacon.variant_files;
+ALTER TABLE beacon.variant_files_0005 RENAME TO variant_files;
+
+CREATE TABLE beacon.individuals_0005 (
+    dataset_id    VARCHAR NOT NULL,
+    sample_index  INTEGER NOT NULL,
+    id            VARCHAR NOT NULL,
+    document      VARCHAR,
+    PRIMARY KEY (dataset_id, sample_index),
+    UNIQUE (dataset_id, id)
+);
+INSERT INTO beacon.individuals_0005 SELECT * FROM beacon.individuals;
+DROP TABLE beacon.individuals;
+ALTER TABLE beacon.individuals_0005 RENAME TO individuals;
 
 -- File ids from a sequence, started after the ids already taken.
 CREATE SEQUENCE beacon.variant_file_ids;

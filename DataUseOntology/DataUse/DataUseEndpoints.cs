@@ -59,10 +59,10 @@ public static partial class DataUseEndpoints
                 term.IsObsolete, term.ReplacedBy))
             .ToList());
 
-    private static Results<Ok<DatasetDataUseView>, NotFound<HttpValidationProblemDetails>> GetDatasetConditions(
-        string datasetId, DatasetDataUse dataUse, OntologyStore ontologies)
+    private static async Task<Results<Ok<DatasetDataUseView>, NotFound<HttpValidationProblemDetails>>> GetDatasetConditions(
+        string datasetId, DatasetDataUse dataUse, OntologyStore ontologies, IDatasetScope datasets, HttpContext context, CancellationToken cancellationToken)
     {
-        if (dataUse.Find(datasetId) is not { } conditions)
+        if (!await datasets.IsVisibleAsync(context, datasetId, cancellationToken) || dataUse.Find(datasetId) is not { } conditions)
         {
             return NoConditions(datasetId);
         }
@@ -70,8 +70,8 @@ public static partial class DataUseEndpoints
         return TypedResults.Ok(new DatasetDataUseView(datasetId, ToDuoDataUse(conditions, ontologies), DatasetDataUse.Describe(conditions)));
     }
 
-    private static Results<Ok<MatchResponse>, ValidationProblem, NotFound<HttpValidationProblemDetails>> Match(
-        MatchRequest? request, DatasetDataUse dataUse, OntologyStore ontologies)
+    private static async Task<Results<Ok<MatchResponse>, ValidationProblem, NotFound<HttpValidationProblemDetails>>> Match(
+        MatchRequest? request, DatasetDataUse dataUse, OntologyStore ontologies, IDatasetScope datasets, HttpContext context, CancellationToken cancellationToken)
     {
         if (request?.Purpose is not { } purpose)
         {
@@ -88,7 +88,8 @@ public static partial class DataUseEndpoints
         {
             if (request.DatasetId is { } datasetId)
             {
-                if (dataUse.Find(datasetId) is not { } recorded)
+                // A hidden dataset answers as one without conditions, exactly as an unknown id.
+                if (!await datasets.IsVisibleAsync(context, datasetId, cancellationToken) || dataUse.Find(datasetId) is not { } recorded)
                 {
                     return NoConditions(datasetId);
                 }

@@ -1,5 +1,6 @@
 using GenomeNode.Htsget.Registration;
 using GenomeNode.Passport.Access;
+using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
 using Microsoft.AspNetCore.Http;
 
@@ -15,6 +16,9 @@ public enum HtsgetAccessDecision
 
     /// <summary>The caller is known but holds no grant for the object's dataset: 403 PermissionDenied.</summary>
     Forbidden,
+
+    /// <summary>The object's dataset is hidden from this caller: answered exactly as an unknown id (404 NotFound).</summary>
+    Hidden,
 }
 
 /// <summary>A decision with the message the htsget error carries, and for 401 the <c>WWW-Authenticate</c> challenge.</summary>
@@ -34,7 +38,7 @@ public interface IHtsgetAccessPolicy
 /// Access visas; controlled: a ControlledAccessGrants visa for it). No token for a non-public dataset is 401, a refused
 /// token is 401 with the reason, a valid passport without the grant is 403. Every decision is audited.
 /// </summary>
-public sealed class PassportAccessPolicy(DatasetCatalog catalog) : IHtsgetAccessPolicy
+public sealed class PassportAccessPolicy(DatasetCatalog catalog, DatasetVisibility visibility) : IHtsgetAccessPolicy
 {
     public async Task<HtsgetAccess> DecideAsync(RegisteredObject registered, HttpContext context, CancellationToken cancellationToken)
     {
@@ -42,13 +46,16 @@ public sealed class PassportAccessPolicy(DatasetCatalog catalog) : IHtsgetAccess
         ArgumentNullException.ThrowIfNull(context);
         var caller = await context.CallerAsync(cancellationToken);
         var resource = $"htsget:{(registered.Kind == HtsgetKind.Reads ? "reads" : "variants")}/{registered.ObjectId}";
+        var dataset = await catalog.FindAsync(registered.DatasetId, cancellationToken);
         if (caller.Rejection is { } rejection)
         {
             await context.AuditAsync(caller, resource, new AccessDecision(registered.DatasetId, AccessGrant.None, $"token refused: {rejection}"), false, "none");
-            return new HtsgetAccess(HtsgetAccessDecision.Unauthenticated, $"The bearer token was not accepted ({rejection}).", PassportHttp.Challenge(rejection));
+            // A refused token must not tell a hidden object from an unknown one either.
+            return dataset is not null && !visibility.IsVisible(dataset, context.Decide(Caller.Anonymous, dataset))
+                ? Hidden
+                : new HtsgetAccess(HtsgetAccessDecision.Unauthenticated, $"The bearer token was not accepted ({rejection}).", PassportHttp.Challenge(rejection));
         }
 
-        var dataset = await catalog.FindAsync(registered.DatasetId, cancellationToken);
         if (dataset is null)
         {
             return new HtsgetAccess(HtsgetAccessDecision.Forbidden, $"The dataset of object '{registered.ObjectId}' is no longer in the catalog.");
@@ -56,6 +63,11 @@ public sealed class PassportAccessPolicy(DatasetCatalog catalog) : IHtsgetAccess
 
         var decision = context.Decide(caller, dataset);
         await context.AuditAsync(caller, resource, decision, decision.Granted, decision.Granted ? "stream" : "none");
+        if (!visibility.IsVisible(dataset, decision))
+        {
+            return Hidden;
+        }
+
         if (decision.Granted)
         {
             return HtsgetAccess.Granted;
@@ -67,4 +79,6 @@ public sealed class PassportAccessPolicy(DatasetCatalog catalog) : IHtsgetAccess
                 PassportHttp.Challenge(null))
             : new HtsgetAccess(HtsgetAccessDecision.Forbidden, $"No grant for the dataset of object '{registered.ObjectId}': {decision.Reason}.");
     }
+
+    private static HtsgetAccess Hidden { get; } = new(HtsgetAccessDecision.Hidden, "hidden");
 }

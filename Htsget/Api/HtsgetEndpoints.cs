@@ -177,12 +177,18 @@ public static class HtsgetEndpoints
         var logger = Logger(services);
         var store = services.GetRequiredService<HtsgetObjectStore>();
         var registered = HtsgetObjectRegistrar.IsValidObjectId(id) ? store.Find(id) : null;
+        var unknown = new HtsgetException(HtsgetErrorType.NotFound, $"No {KindName(kind)} object has the id '{HtsgetRequests.Shorten(id)}'.");
         if (registered is null || registered.Kind != kind)
         {
-            throw new HtsgetException(HtsgetErrorType.NotFound, $"No {KindName(kind)} object has the id '{HtsgetRequests.Shorten(id)}'.");
+            throw unknown;
         }
 
         var access = await services.GetRequiredService<IHtsgetAccessPolicy>().DecideAsync(registered, context, cancellationToken);
+        if (access.Decision == HtsgetAccessDecision.Hidden)
+        {
+            throw unknown;
+        }
+
         if (access.Decision != HtsgetAccessDecision.Granted)
         {
             Log.AccessRefused(logger, registered.ObjectId, registered.DatasetId, access.Decision.ToString());

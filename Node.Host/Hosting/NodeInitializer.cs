@@ -1,4 +1,6 @@
+using GenomeNode.Beacon.Api;
 using GenomeNode.Host.Demo;
+using GenomeNode.Passport.Datasets;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Host.Hosting;
@@ -17,6 +19,15 @@ internal sealed class NodeInitializer(IServiceProvider services, IOptions<NodeOp
         if (node.SeedDemo)
         {
             await DemoDataset.SeedIfEmptyAsync(services, cancellationToken);
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var datasets = await scope.ServiceProvider.GetRequiredService<DatasetCatalog>().ListAsync(cancellationToken);
+            if (services.GetRequiredService<IOptions<BeaconOptions>>().Value.UnknownDatasetSettings(datasets) is { Count: > 0 } unknown)
+            {
+                throw new OptionsValidationException(BeaconOptions.Section, typeof(BeaconOptions), unknown);
+            }
         }
 
         if (node.Organization.Url == new OrganizationOptions().Url)

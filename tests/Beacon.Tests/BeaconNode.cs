@@ -15,7 +15,24 @@ namespace GenomeNode.Beacon.Tests;
 /// </summary>
 public sealed class BeaconNode : WebApplicationFactory<GenomeNode.Host.Program>
 {
-    public TemporaryDirectory Data { get; } = new("genome-node-beacon");
+    private readonly bool ownsData;
+
+    public BeaconNode()
+    {
+        Data = new("genome-node-beacon");
+        ownsData = true;
+    }
+
+    /// <summary>A node on the data directory of an earlier node (which keeps and disposes it).</summary>
+    private BeaconNode(TemporaryDirectory data)
+    {
+        Data = data;
+    }
+
+    /// <summary>Another node on this node's data directory, for a fixture that prepares data before this node starts.</summary>
+    public BeaconNode Sharing() => new(Data);
+
+    public TemporaryDirectory Data { get; }
 
     /// <summary>Extra configuration, applied before the host starts.</summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
@@ -73,6 +90,9 @@ public sealed class BeaconNode : WebApplicationFactory<GenomeNode.Host.Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Data.Dispose();
+        if (ownsData)
+        {
+            Data.Dispose();
+        }
     }
 }

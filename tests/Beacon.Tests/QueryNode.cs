@@ -14,12 +14,19 @@ public sealed class QueryNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Node.Settings["Beacon:Datasets:reg:MaxGranularity"] = "count";
         SyntheticVcf = Tools.SyntheticVcf(Node.Data.Combine("synthetic.vcf.gz"), 3000, 40, seed: 7, annotated: true);
-        _ = Node.Server; // start the host: migrations and the demo seeding
-        await Node.AddDatasetAsync("syn", AccessTier.Public, SyntheticVcf);
-        await Node.AddDatasetAsync("reg", AccessTier.Registered, SyntheticVcf);
-        await Node.AddDatasetAsync("ctrl", AccessTier.Controlled, SyntheticVcf);
+        // A per-dataset setting must name an existing dataset when a node starts: a first node seeds the demo and
+        // ingests the datasets, the node under test starts on its data directory with the setting.
+        await using (var first = Node.Sharing())
+        {
+            _ = first.Server; // start the host: migrations and the demo seeding
+            await first.AddDatasetAsync("syn", AccessTier.Public, SyntheticVcf);
+            await first.AddDatasetAsync("reg", AccessTier.Registered, SyntheticVcf);
+            await first.AddDatasetAsync("ctrl", AccessTier.Controlled, SyntheticVcf);
+        }
+
+        Node.Settings["Beacon:Datasets:reg:MaxGranularity"] = "count";
+        _ = Node.Server;
     }
 
     public async Task DisposeAsync() => await Node.DisposeAsync();

@@ -72,6 +72,8 @@ public sealed class PassportNodeFixture : IAsyncLifetime, IDisposable
         Factory.Settings["Passport:TrustedBrokers:0:JwksUri"] = Broker.JwksUrl;
         Factory.Settings["Passport:TrustedVisaIssuers:0:Issuer"] = Committee.Issuer;
         Factory.Settings["Passport:TrustedVisaIssuers:0:Jku"] = Committee.JwksUrl;
+        // A per-dataset setting names an existing dataset when the node starts.
+        await TestDatabase.AddDatasetsAsync(Factory.Data.Path, new NewDataset("hidden", "Hidden controlled variants", AccessTier.Controlled, VisaValue: HiddenGrant));
         Factory.Settings["Beacon:Datasets:hidden:MaxGranularity"] = "none";
         Factory.UseKestrel(0);
         Factory.StartServer();
@@ -87,7 +89,6 @@ public sealed class PassportNodeFixture : IAsyncLifetime, IDisposable
         var catalog = scope.ServiceProvider.GetRequiredService<DatasetCatalog>();
         await catalog.AddAsync(new NewDataset("controlled", "Controlled variants", AccessTier.Controlled, VisaValue: ControlledGrant));
         await catalog.AddAsync(new NewDataset("registered", "Registered variants", AccessTier.Registered));
-        await catalog.AddAsync(new NewDataset("hidden", "Hidden controlled variants", AccessTier.Controlled, VisaValue: HiddenGrant));
         await catalog.AddAsync(new NewDataset("reads", "Controlled reads", AccessTier.Controlled, VisaValue: ReadsGrant));
         foreach (var dataset in new[] { "controlled", "registered", "hidden" })
         {
@@ -385,5 +386,102 @@ public sealed class PassportEndToEndTests(PassportNodeFixture node)
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions())!;
+    }
+}
+
+/// <summary>
+/// Issue 14, finding 3: one visibility rule for every endpoint that names a dataset. A hidden dataset answers exactly
+/// as an unknown id, through /dataUse and htsget as through Beacon, unless the caller's passport grants it.
+/// </summary>
+[Collection(PassportNodeGroup.Name)]
+public sealed class DatasetVisibilityTests(PassportNodeFixture node)
+{
+    [Fact]
+    public async Task Data_use_conditions_of_a_hidden_dataset_answer_as_those_of_an_unknown_id_unless_granted()
+    {
+        await SetConditionsAsync("hidden");
+
+        var hidden = await GetAsync(null, "/dataUse/datasets/hidden");
+        var unknown = await GetAsync(null, "/dataUse/datasets/hiddem");
+        var refusedToken = await GetAsync("not-a-token", "/dataUse/datasets/hidden");
+        var granted = await GetAsync(node.PassportWith(node.Grant(PassportNodeFixture.HiddenGrant)), "/dataUse/datasets/hidden");
+
+        Assert.Equal(HttpStatusCode.NotFound, hidden.Status);
+        Assert.Equal(unknown.Body.Replace("hiddem", "hidden", StringComparison.Ordinal), hidden.Body);
+        Assert.Equal((HttpStatusCode.NotFound, hidden.Body), (refusedToken.Status, refusedToken.Body));
+        Assert.Equal(HttpStatusCode.OK, granted.Status);
+        Assert.Contains("DUO:0000007", granted.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Matching_a_purpose_against_a_hidden_dataset_answers_as_against_an_unknown_id_unless_granted()
+    {
+        await SetConditionsAsync("hidden");
+        const string body = """{"purpose":{"diseases":["MONDO:0004992"]},"datasetId":"{0}"}""";
+
+        var hidden = await PostAsync(null, "/dataUse/match", body.Replace("{0}", "hidden", StringComparison.Ordinal));
+        var unknown = await PostAsync(null, "/dataUse/match", body.Replace("{0}", "hiddem", StringComparison.Ordinal));
+        var granted = await PostAsync(node.PassportWith(node.Grant(PassportNodeFixture.HiddenGrant)), "/dataUse/match",
+            body.Replace("{0}", "hidden", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.NotFound, hidden.Status);
+        Assert.Equal(unknown.Body.Replace("hiddem", "hidden", StringComparison.Ordinal), hidden.Body);
+        Assert.Equal(HttpStatusCode.OK, granted.Status);
+    }
+
+    [Fact]
+    public async Task An_htsget_object_of_a_hidden_dataset_answers_as_an_unknown_id_unless_granted()
+    {
+        await using (var scope = node.Factory.Services.CreateAsyncScope())
+        {
+            var read = HtsgetObjectRegistrar.Read(new RegistrationRequest("hidden-bam", "hidden", HtsgetKind.Reads, node.Bam, null));
+            scope.ServiceProvider.GetRequiredService<DatasetCatalog>().WriteData("hidden",
+                () => scope.ServiceProvider.GetRequiredService<HtsgetObjectRegistrar>().StoreInTransaction(read));
+        }
+
+        var unknown = await GetAsync(null, "/htsget/reads/hidden-bal");
+        foreach (var caller in new[] { null, "not-a-token", node.PassportWith(node.Grant(PassportNodeFixture.ControlledGrant)) })
+        {
+            var hidden = await GetAsync(caller, "/htsget/reads/hidden-bam");
+            Assert.Equal(HttpStatusCode.NotFound, hidden.Status);
+            Assert.Equal(unknown.Body.Replace("hidden-bal", "hidden-bam", StringComparison.Ordinal), hidden.Body);
+        }
+
+        var granted = await GetAsync(node.PassportWith(node.Grant(PassportNodeFixture.HiddenGrant)), "/htsget/reads/hidden-bam");
+        Assert.Equal(HttpStatusCode.OK, granted.Status);
+    }
+
+    private async Task SetConditionsAsync(string dataset)
+    {
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        var dataUse = scope.ServiceProvider.GetRequiredService<GenomeNode.DataUseOntology.DataUse.DatasetDataUse>();
+        dataUse.Replace(dataset, dataUse.Interpret(["DUO:0000007"], ["MONDO:0004992"]));
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> GetAsync(string? token, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await node.Client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string? token, string path, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await node.Client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }

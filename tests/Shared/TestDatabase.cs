@@ -40,6 +40,22 @@ public sealed class TestDatabase : IDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Adds datasets to the node database in <paramref name="dataDirectory"/> before a node is started on it, as an
+    /// operator's <c>dataset add</c> without a serving node does (per-dataset settings must name existing datasets).
+    /// </summary>
+    public static async Task AddDatasetsAsync(string dataDirectory, params GenomeNode.Passport.Datasets.NewDataset[] datasets)
+    {
+        using var database = new NodeDatabase(Options.Create(new NodeOptions { DataDirectory = dataDirectory }));
+        database.Open(NodeComposition.Migrations, "test");
+        using var connection = database.OpenConnection();
+        var catalog = new GenomeNode.Passport.Datasets.DatasetCatalog(connection);
+        foreach (var dataset in datasets)
+        {
+            await catalog.AddAsync(dataset);
+        }
+    }
+
     public void Dispose()
     {
         connection?.Dispose();

@@ -1,0 +1,12 @@
+using GenomeNode.DataUseOntology.DataUse;
+using GenomeNode.Passport.Datasets;
+using Microsoft.AspNetCore.Http;
+
+namespace GenomeNode.Passport.Access;
+
+/// <summary>The data use endpoints' view of datasets: those <see cref="DatasetVisibility"/> lets the caller see.</summary>
+internal sealed class DataUseDatasetScope(DatasetVisibility visibility, DatasetCatalog catalog) : IDatasetScope
+{
+    public async Task<bool> IsVisibleAsync(HttpContext context, string datasetId, CancellationToken cancellationToken) =>
+        await visibility.FindVisibleAsync(context, catalog, datasetId, cancellationToken) is not null;
+}
