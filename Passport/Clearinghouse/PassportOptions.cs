@@ -31,6 +31,13 @@ public sealed class TrustedVisaIssuerOptions
     public string Issuer { get; set; } = "";
 
     public string Jku { get; set; } = "";
+
+    /// <summary>
+    /// The <c>iss</c> of a trusted broker whose subject identifiers this issuer's visas use as their <c>sub</c> (as
+    /// REMS behind LS AAI does): only then is (<c>sub</c>, this issuer) the identity (<c>sub</c>, that broker). Without
+    /// it, a visa identity is its own (<c>sub</c>, <c>iss</c>) pair, joined to others only by LinkedIdentities visas.
+    /// </summary>
+    public string? SubjectsOfBroker { get; set; }
 }
 
 /// <summary>Which <c>by</c> values a visa of a type needs to count towards access (a visa without <c>by</c> never does).</summary>
@@ -99,6 +106,21 @@ public sealed class PassportOptions
 
     public TimeSpan ClockSkew => TimeSpan.FromSeconds(ClockSkewSeconds);
 
+    /// <summary>Visa issuers whose <c>sub</c> values are a broker's subject identifiers, mapped to that broker's <c>iss</c>.</summary>
+    public IReadOnlyDictionary<string, string> SubjectSharingIssuers()
+    {
+        var brokers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var issuer in TrustedVisaIssuers)
+        {
+            if (issuer.SubjectsOfBroker is { Length: > 0 } broker)
+            {
+                brokers.TryAdd(issuer.Issuer, broker);
+            }
+        }
+
+        return brokers;
+    }
+
     /// <summary>Why <paramref name="url"/> may not be fetched or trusted under these options, or null when it may.</summary>
     public string? CheckUrl(string? url)
     {
@@ -161,6 +183,7 @@ internal sealed class PassportOptionsValidator : IValidateOptions<PassportOption
         }
 
         DuplicateCheck(failures, "Passport:TrustedVisaIssuers", options.TrustedVisaIssuers.Select(v => $"{v.Issuer} {v.Jku}"));
+        CheckSubjectsOfBroker(failures, options);
         if (options.ClockSkewSeconds is < 0 or > 600)
         {
             failures.Add("Passport:ClockSkewSeconds must be between 0 and 600");
@@ -190,6 +213,28 @@ internal sealed class PassportOptionsValidator : IValidateOptions<PassportOption
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>A SubjectsOfBroker names a trusted broker, and all entries of one visa issuer agree on it.</summary>
+    private static void CheckSubjectsOfBroker(List<string> failures, PassportOptions options)
+    {
+        for (var i = 0; i < options.TrustedVisaIssuers.Count; i++)
+        {
+            var issuer = options.TrustedVisaIssuers[i];
+            if (issuer.SubjectsOfBroker is { Length: > 0 } broker
+                && !options.TrustedBrokers.Any(b => string.Equals(b.Issuer, broker, StringComparison.Ordinal)))
+            {
+                failures.Add($"Passport:TrustedVisaIssuers:{i}:SubjectsOfBroker '{broker}' is not the Issuer of a Passport:TrustedBrokers entry");
+            }
+        }
+
+        var disagreeing = options.TrustedVisaIssuers
+            .GroupBy(v => v.Issuer, StringComparer.Ordinal)
+            .FirstOrDefault(g => g.Select(v => v.SubjectsOfBroker ?? "").Distinct(StringComparer.Ordinal).Count() > 1);
+        if (disagreeing is not null)
+        {
+            failures.Add($"Passport:TrustedVisaIssuers lists '{disagreeing.Key}' with different SubjectsOfBroker values");
+        }
     }
 
     private static void CheckIssuer(List<string> failures, PassportOptions options, string key, string issuer)

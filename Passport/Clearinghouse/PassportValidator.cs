@@ -75,7 +75,7 @@ public sealed partial class PassportValidator(
         }
 
         var now = time.GetUtcNow();
-        if ((CheckLifetime(passport!, now, settings.ClockSkew, "the passport") ?? CheckAudience(passport!, settings)) is { } claimProblem)
+        if ((CheckLifetime(passport!, now, settings.ClockSkew, "the passport") ?? CheckAudience(passport!, settings, broker, "the passport")) is { } claimProblem)
         {
             return new(null, claimProblem);
         }
@@ -122,18 +122,23 @@ public sealed partial class PassportValidator(
             }
         }
 
-        var linked = LinkedIdentities.Closure(subject, issuer, accepted.Select(a => a.Visa));
+        // Visas of several identities combine only when trusted issuers linked them (Passport 1.2, General
+        // Requirements 8.4): the same sub at another issuer is another identity.
+        var subjectSharing = options.CurrentValue.SubjectSharingIssuers();
+        var linked = LinkedIdentities.Closure(subject, issuer, accepted.Select(a => a.Visa), subjectSharing);
         var kept = new List<AcceptedVisa>();
         foreach (var (index, visa) in accepted)
         {
-            if (linked.Contains((visa.Subject, visa.Issuer)) || string.Equals(visa.Subject, subject, StringComparison.Ordinal))
+            if (linked.Contains(LinkedIdentities.Identity(visa.Subject, visa.Issuer, subjectSharing)))
             {
                 kept.Add(visa);
             }
             else
             {
-                ignored.Add(new IgnoredVisa(index, new Rejection(ValidationStep.VisaSubject,
-                    $"its subject '{Shorten(visa.Subject)}' at {Shorten(visa.Issuer)} is neither the passport's subject nor linked to it by a LinkedIdentities visa")));
+                ignored.Add(new IgnoredVisa(index, new Rejection(ValidationStep.VisaSubject, string.Equals(visa.Subject, subject, StringComparison.Ordinal)
+                    ? $"its identity ('{Shorten(visa.Subject)}' at {Shorten(visa.Issuer)}) has the passport's sub but another issuer than the passport's ({Shorten(issuer)}), "
+                        + "and no LinkedIdentities visa links them (an issuer that uses the broker's subject identifiers needs Passport:TrustedVisaIssuers:N:SubjectsOfBroker)"
+                    : $"its subject '{Shorten(visa.Subject)}' at {Shorten(visa.Issuer)} is neither the passport's subject nor linked to it by a LinkedIdentities visa")));
             }
         }
 
@@ -181,9 +186,9 @@ public sealed partial class PassportValidator(
         }
 
         var now = time.GetUtcNow();
-        if (CheckLifetime(visa, now, settings.ClockSkew, "the visa") is { } lifetimeProblem)
+        if ((CheckLifetime(visa, now, settings.ClockSkew, "the visa") ?? CheckAudience(visa, settings, null, "the visa")) is { } claimProblem)
         {
-            return (null, lifetimeProblem);
+            return (null, claimProblem);
         }
 
         if (ReadVisaObject(visa, now, settings.ClockSkew, out var visaObject) is { } objectProblem)
@@ -282,7 +287,13 @@ public sealed partial class PassportValidator(
         return token.Subject is { Length: > 0 } ? null : new Rejection(ValidationStep.PassportClaims, $"{what} has no sub");
     }
 
-    private static Rejection? CheckAudience(SignedToken token, PassportOptions settings)
+    /// <summary>
+    /// When <see cref="PassportOptions.Audiences"/> is set, an <c>aud</c> the token has (a string or an array of strings,
+    /// RFC 7519) must name one of them, or this node's client id at <paramref name="broker"/> (a passport it obtained by
+    /// token exchange names the client that asked). A token without <c>aud</c> passes: the AAI profile makes it
+    /// optional for passports and the Passport spec does not define it for visas.
+    /// </summary>
+    private static Rejection? CheckAudience(SignedToken token, PassportOptions settings, TrustedBrokerOptions? broker, string what)
     {
         if (settings.Audiences.Count == 0 || !token.Payload.TryGetProperty("aud", out var audience))
         {
@@ -295,9 +306,11 @@ public sealed partial class PassportValidator(
             JsonValueKind.Array => audience.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!).ToList(),
             _ => new List<string>(),
         };
-        return named.Any(a => settings.Audiences.Contains(a, StringComparer.Ordinal))
+        bool ForThisNode(string aud) => settings.Audiences.Contains(aud, StringComparer.Ordinal)
+            || (broker?.ClientId is { Length: > 0 } clientId && string.Equals(aud, clientId, StringComparison.Ordinal));
+        return named.Any(ForThisNode)
             ? null
-            : new Rejection(ValidationStep.Audience, "the passport's aud does not name this node (Passport:Audiences)");
+            : new Rejection(ValidationStep.Audience, $"{what}'s aud does not name this node (Passport:Audiences)");
     }
 
     private static Rejection? ReadVisaTokens(SignedToken passport, PassportOptions settings, out IReadOnlyList<string> visas)

@@ -67,6 +67,7 @@ var config = new Dictionary<string, string?>
     ["Passport:TrustedBrokers:0:JwksUri"] = broker.JwksUrl,
     ["Passport:TrustedVisaIssuers:0:Issuer"] = dacIssuer,
     ["Passport:TrustedVisaIssuers:0:Jku"] = dac.JwksUrl,
+    ["Passport:TrustedVisaIssuers:0:SubjectsOfBroker"] = brokerIssuer, // the DAC's visas name the broker's subjects
     ["Passport:AllowLoopbackHttp"] = "true",
 };
 

@@ -72,6 +72,7 @@ public sealed class PassportNodeFixture : IAsyncLifetime, IDisposable
         Factory.Settings["Passport:TrustedBrokers:0:JwksUri"] = Broker.JwksUrl;
         Factory.Settings["Passport:TrustedVisaIssuers:0:Issuer"] = Committee.Issuer;
         Factory.Settings["Passport:TrustedVisaIssuers:0:Jku"] = Committee.JwksUrl;
+        Factory.Settings["Passport:TrustedVisaIssuers:0:SubjectsOfBroker"] = Broker.Issuer; // the committee's visas name the broker's subjects
         Factory.Settings["Beacon:Datasets:hidden:MaxGranularity"] = "none";
         Factory.UseKestrel(0);
         Factory.StartServer();

@@ -47,6 +47,8 @@ internal sealed class TestClearinghouse : IDisposable
             ["Passport:TrustedBrokers:1:JwksUri"] = Ec.JwksUrl,
             ["Passport:TrustedVisaIssuers:0:Issuer"] = Dac.Issuer,
             ["Passport:TrustedVisaIssuers:0:Jku"] = Dac.JwksUrl,
+            // Like REMS behind LS AAI, the committee's visas name the broker's subjects (tests of identity remove this).
+            ["Passport:TrustedVisaIssuers:0:SubjectsOfBroker"] = Broker.Issuer,
             ["Passport:TrustedVisaIssuers:1:Issuer"] = Ec.Issuer,
             ["Passport:TrustedVisaIssuers:1:Jku"] = Ec.JwksUrl,
         };
