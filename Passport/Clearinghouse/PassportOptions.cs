@@ -104,6 +104,18 @@ public sealed class PassportOptions
     /// </summary>
     public int ValidationCacheSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// How long a refused token is remembered by its SHA-256, so that the same token is not checked (nor sent to a broker)
+    /// again meanwhile. Refusals that are not the token's fault (<see cref="Rejection.Retryable"/>) are not remembered.
+    /// </summary>
+    public int RefusalCacheSeconds { get; set; } = 60;
+
+    /// <summary>Broker calls (token exchange or userinfo) one client (an IP address, an IPv6 /64) may cause per minute.</summary>
+    public int BrokerCallsPerClientPerMinute { get; set; } = 60;
+
+    /// <summary>Broker calls the node waits on at once, over all clients; a token that would need another is refused.</summary>
+    public int MaxBrokerCallsInFlight { get; set; } = 16;
+
     public TimeSpan ClockSkew => TimeSpan.FromSeconds(ClockSkewSeconds);
 
     /// <summary>Visa issuers whose <c>sub</c> values are a broker's subject identifiers, mapped to that broker's <c>iss</c>.</summary>
@@ -202,6 +214,21 @@ internal sealed class PassportOptionsValidator : IValidateOptions<PassportOption
         if (options.JwksLifetimeSeconds < 60 || options.JwksRefreshIntervalSeconds < 1 || options.ValidationCacheSeconds < 0)
         {
             failures.Add("Passport:JwksLifetimeSeconds must be at least 60, JwksRefreshIntervalSeconds at least 1, ValidationCacheSeconds not negative");
+        }
+
+        if (options.RefusalCacheSeconds is < 1 or > 3600)
+        {
+            failures.Add("Passport:RefusalCacheSeconds must be between 1 and 3600");
+        }
+
+        if (options.BrokerCallsPerClientPerMinute is < 1 or > 100_000)
+        {
+            failures.Add("Passport:BrokerCallsPerClientPerMinute must be between 1 and 100000");
+        }
+
+        if (options.MaxBrokerCallsInFlight is < 1 or > 10_000)
+        {
+            failures.Add("Passport:MaxBrokerCallsInFlight must be between 1 and 10000");
         }
 
         foreach (var policy in options.RegisteredAccessPolicies)

@@ -240,7 +240,8 @@ public sealed partial class PassportValidator(
         var lookup = await jwks.FindAsync(jwksUrl, token.KeyId!, cancellationToken);
         if (lookup.Key is not { } key)
         {
-            return new Rejection(ValidationStep.SigningKey, lookup.Problem!);
+            // An unreachable JWKS, or a key the issuer may publish at its next refresh: not the token's fault.
+            return new Rejection(ValidationStep.SigningKey, lookup.Problem!) { Retryable = true };
         }
 
         return key.Verifies(token.Algorithm!, token.SigningInput, token.Signature)
@@ -275,13 +276,13 @@ public sealed partial class PassportValidator(
 
             if (DateTimeOffset.FromUnixTimeSeconds(nbf) - skew > now)
             {
-                return new Rejection(ValidationStep.Lifetime, $"{what} is not valid before {Time(nbf)}");
+                return new Rejection(ValidationStep.Lifetime, $"{what} is not valid before {Time(nbf)}") { Retryable = true };
             }
         }
 
         if (DateTimeOffset.FromUnixTimeSeconds(iat) - skew > now)
         {
-            return new Rejection(ValidationStep.Lifetime, $"{what} was issued in the future ({Time(iat)})");
+            return new Rejection(ValidationStep.Lifetime, $"{what} was issued in the future ({Time(iat)})") { Retryable = true };
         }
 
         return token.Subject is { Length: > 0 } ? null : new Rejection(ValidationStep.PassportClaims, $"{what} has no sub");
@@ -416,6 +417,8 @@ public sealed class PassportMetrics
 
     private readonly Counter<long> validations;
     private readonly Counter<long> cacheHits;
+    private readonly Counter<long> refusalHits;
+    private readonly Counter<long> brokerCallsRefused;
 
     public PassportMetrics(IMeterFactory meters)
     {
@@ -423,6 +426,8 @@ public sealed class PassportMetrics
         var meter = meters.Create(MeterName);
         validations = meter.CreateCounter<long>("genome_node.passport.validations", description: "Passports validated, by result and failed step");
         cacheHits = meter.CreateCounter<long>("genome_node.passport.cache_hits", description: "Bearer tokens answered from the validation cache");
+        refusalHits = meter.CreateCounter<long>("genome_node.passport.refusal_cache_hits", description: "Bearer tokens refused again from the refusal cache");
+        brokerCallsRefused = meter.CreateCounter<long>("genome_node.passport.broker_calls_refused", description: "Broker calls not made, by the limit reached");
     }
 
     public void Accepted() => validations.Add(1, new KeyValuePair<string, object?>("result", "accepted"));
@@ -431,4 +436,9 @@ public sealed class PassportMetrics
         validations.Add(1, new KeyValuePair<string, object?>("result", "rejected"), new KeyValuePair<string, object?>("step", Rejection.StepName(step)));
 
     public void CacheHit() => cacheHits.Add(1);
+
+    public void RefusalCacheHit() => refusalHits.Add(1);
+
+    /// <param name="limit"><c>client</c> or <c>in_flight</c></param>
+    public void BrokerCallRefused(string limit) => brokerCallsRefused.Add(1, new KeyValuePair<string, object?>("limit", limit));
 }

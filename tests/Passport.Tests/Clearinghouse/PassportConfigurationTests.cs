@@ -165,6 +165,18 @@ public sealed class PassportConfigurationTests
         Assert.Contains("lists 'https://rems.test.example' with different SubjectsOfBroker values", failure, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("RefusalCacheSeconds", "0", "Passport:RefusalCacheSeconds must be between 1 and 3600")]
+    [InlineData("BrokerCallsPerClientPerMinute", "0", "Passport:BrokerCallsPerClientPerMinute must be between 1 and 100000")]
+    [InlineData("MaxBrokerCallsInFlight", "0", "Passport:MaxBrokerCallsInFlight must be between 1 and 10000")]
+    public void Broker_call_bounds_out_of_range_are_refused(string key, string value, string message)
+    {
+        var failure = Failures(new Dictionary<string, string?> { [$"Passport:{key}"] = value });
+
+        Assert.NotNull(failure);
+        Assert.Contains(message, failure, StringComparison.Ordinal);
+    }
+
     /// <summary>The validation failures of a node trusting one visa issuer at <paramref name="jku"/>, or null when valid.</summary>
     private static string? Validate(string jku, bool allowLoopbackHttp, string issuer = "https://visas.test.example") =>
         Failures(new Dictionary<string, string?>
