@@ -165,6 +165,13 @@ public sealed partial class PassportAuthenticator : IDisposable
         if (validation.Passport is { } passport)
         {
             var until = now.AddSeconds(settings.ValidationCacheSeconds);
+            if (passport.Ignored.Any(i => i.Rejection.Retryable) && now.AddSeconds(settings.JwksRefreshIntervalSeconds) < until)
+            {
+                // A visa left out because its issuer's keys could not be fetched may count once they can be fetched
+                // again: validate the passport afresh then instead of keeping it without the visa.
+                until = now.AddSeconds(settings.JwksRefreshIntervalSeconds);
+            }
+
             accepted.Set(key, passport, new MemoryCacheEntryOptions
             {
                 AbsoluteExpiration = passport.ExpiresAt < until ? passport.ExpiresAt : until,

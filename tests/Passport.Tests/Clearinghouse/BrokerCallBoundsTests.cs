@@ -188,6 +188,30 @@ public sealed class BrokerCallBoundsTests
     public void A_client_is_its_ipv4_address_or_its_ipv6_slash_64(string address, string key) =>
         Assert.Equal(key, PassportHttp.ClientKey(IPAddress.Parse(address)));
 
+    [Fact]
+    public async Task A_passport_whose_visa_was_left_out_while_its_issuers_keys_were_unreachable_is_validated_again_once_they_can_be_fetched()
+    {
+        using var node = new TestClearinghouse();
+        var outage = Guid.NewGuid();
+        node.Server.Given(Request.Create().WithPath("/dac/jwks").UsingGet()).WithGuid(outage).AtPriority(-10)
+            .RespondWith(Response.Create().WithStatusCode(503));
+        var token = node.Broker.Passport(Subject, [node.Dac.Visa(Subject, VisaTypes.ControlledAccessGrants, Grant)]);
+
+        var during = await node.AuthenticateAsync(token);
+
+        Assert.Empty(during.Passport!.Visas);
+        Assert.Equal(ValidationStep.SigningKey, Assert.Single(during.Passport.Ignored).Rejection.Step);
+
+        node.Server.DeleteMapping(outage);
+        node.Clock.Advance(TimeSpan.FromSeconds(node.Options.JwksRefreshIntervalSeconds + 1));
+        Assert.True(node.Options.JwksRefreshIntervalSeconds + 1 < node.Options.ValidationCacheSeconds);
+
+        var after = await node.AuthenticateAsync(token);
+
+        Assert.Equal(Grant, Assert.Single(after.Passport!.Visas).Visa.Value);
+        Assert.Empty(after.Passport.Ignored);
+    }
+
     private static Task<Caller> CallerOverHttpAsync(TestClearinghouse node, string token, IPAddress client)
     {
         var context = new DefaultHttpContext { RequestServices = node.Services };
