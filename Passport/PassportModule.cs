@@ -41,6 +41,7 @@ public static class PassportModule
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
         services.AddSingleton<JwksCache>();
         services.AddSingleton<PassportValidator>();
+        services.AddSingleton<BrokerCallLimiter>();
         services.AddSingleton<BrokerPassports>();
         services.AddSingleton<PassportAuthenticator>();
         services.AddSingleton<AccessAudit>();

@@ -90,6 +90,7 @@ Passport__TrustedBrokers__0__Issuer=$jwks/broker \
 Passport__TrustedBrokers__0__JwksUri=$jwks/broker/jwks.json \
 Passport__TrustedVisaIssuers__0__Issuer=$jwks/dac \
 Passport__TrustedVisaIssuers__0__Jku=$jwks/dac/jwks.json \
+Passport__TrustedVisaIssuers__0__SubjectsOfBroker=$jwks/broker \
 Passport__AllowLoopbackHttp=true \
   "$node" serve --data "$data" --urls "$base" \
   --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.AspNetCore=Warning >"$work/serve.log" 2>&1 &

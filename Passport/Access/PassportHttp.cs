@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using GenomeNode.Passport.Clearinghouse;
@@ -37,7 +39,8 @@ public static class PassportHttp
         }
         else
         {
-            caller = await context.RequestServices.GetRequiredService<PassportAuthenticator>().AuthenticateAsync(authorization, cancellationToken);
+            caller = await context.RequestServices.GetRequiredService<PassportAuthenticator>()
+                .AuthenticateAsync(authorization, ClientKey(context.Connection.RemoteIpAddress), cancellationToken);
             if (caller.Passport is { } passport && connection is not null)
             {
                 var until = now + ConnectionReuse;
@@ -47,6 +50,33 @@ public static class PassportHttp
 
         context.Items[CallerKey] = caller;
         return caller;
+    }
+
+    /// <summary>
+    /// Who a request comes from, for per-client bounds: an IPv4 address (also when mapped into IPv6), or the /64 prefix
+    /// of an IPv6 address (one host usually holds a whole /64, so single addresses would let it pose as many clients).
+    /// Behind a reverse proxy this is the proxy's address unless the host applies forwarded headers.
+    /// </summary>
+    public static string? ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return null;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var prefix = address.GetAddressBytes();
+        Array.Clear(prefix, 8, 8);
+        return $"{new IPAddress(prefix)}/64";
     }
 
     /// <summary>How long one connection reuses its last accepted passport without looking it up again.</summary>

@@ -9,10 +9,10 @@ namespace GenomeNode.Passport.Clearinghouse;
 /// Turns a broker's access token into the caller's passport: by token exchange at the broker's token endpoint
 /// (AAI 1.2, <c>requested_token_type=urn:ga4gh:params:oauth:token-type:passport</c>) or, failing a token endpoint, by
 /// its UserInfo endpoint (AAI 1.0, the visas in <c>ga4gh_passport_v1</c>). The token goes only to the broker that
-/// issued it, never to another.
+/// issued it, never to another, and only within the bounds of <see cref="BrokerCallLimiter"/>.
 /// </summary>
 public sealed class BrokerPassports(
-    IHttpClientFactory httpClients, PassportValidator validator, IOptionsMonitor<PassportOptions> options, TimeProvider time)
+    IHttpClientFactory httpClients, PassportValidator validator, BrokerCallLimiter limiter, IOptionsMonitor<PassportOptions> options, TimeProvider time)
 {
     /// <summary>The named HttpClient brokers are called with (no redirects).</summary>
     public const string HttpClientName = "passport-broker";
@@ -22,13 +22,20 @@ public sealed class BrokerPassports(
     private const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
     private const int MaxResponseBytes = 1024 * 1024;
 
-    public async Task<PassportValidation> FromAccessTokenAsync(string accessToken, SignedToken? decoded, CancellationToken cancellationToken)
+    /// <param name="client">who sent the token (see <see cref="Access.PassportHttp.ClientKey"/>), for the per-client bound</param>
+    public async Task<PassportValidation> FromAccessTokenAsync(string accessToken, SignedToken? decoded, string? client, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var (broker, expiresAt, problem) = await AttributeAsync(decoded, settings, cancellationToken);
         if (problem is not null)
         {
             return new(null, problem);
+        }
+
+        using var call = limiter.Enter(client);
+        if (call.Refusal is { } busy)
+        {
+            return new(null, busy);
         }
 
         try
@@ -39,7 +46,7 @@ public sealed class BrokerPassports(
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidDataException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return PassportValidation.Rejected(ValidationStep.Broker, $"the broker {broker!.Issuer} could not be asked for the passport: {ex.Message}");
+            return PassportValidation.Rejected(ValidationStep.Broker, $"the broker {broker!.Issuer} could not be asked for the passport: {ex.Message}", retryable: true);
         }
     }
 
@@ -97,7 +104,7 @@ public sealed class BrokerPassports(
         using var document = await SendAsync(request, cancellationToken);
         if (document.Status is not null)
         {
-            return PassportValidation.Rejected(ValidationStep.Broker, $"the broker {broker.Issuer} refused to exchange the access token ({document.Status})");
+            return PassportValidation.Rejected(ValidationStep.Broker, $"the broker {broker.Issuer} refused to exchange the access token ({document.Status})", document.Retryable);
         }
 
         var root = document.Json!.RootElement;
@@ -133,7 +140,7 @@ public sealed class BrokerPassports(
         using var document = await SendAsync(request, cancellationToken);
         if (document.Status is not null)
         {
-            return PassportValidation.Rejected(ValidationStep.Broker, $"the broker {broker.Issuer} refused the access token at its userinfo endpoint ({document.Status})");
+            return PassportValidation.Rejected(ValidationStep.Broker, $"the broker {broker.Issuer} refused the access token at its userinfo endpoint ({document.Status})", document.Retryable);
         }
 
         var root = document.Json!.RootElement;
@@ -181,13 +188,16 @@ public sealed class BrokerPassports(
             {
             }
 
-            return new BrokerAnswer(null, $"HTTP {(int)response.StatusCode}{(error is null ? "" : " " + PassportValidator.Shorten(error))}");
+            // A 4xx refuses the token; a 5xx, a timeout (408) or throttling (429) is the broker's state, not the token's.
+            var status = (int)response.StatusCode;
+            return new BrokerAnswer(null, $"HTTP {status}{(error is null ? "" : " " + PassportValidator.Shorten(error))}",
+                Retryable: status is >= 500 or 408 or 429);
         }
 
         return new BrokerAnswer(JsonDocument.Parse(bytes), null);
     }
 
-    private sealed record BrokerAnswer(JsonDocument? Json, string? Status) : IDisposable
+    private sealed record BrokerAnswer(JsonDocument? Json, string? Status, bool Retryable = false) : IDisposable
     {
         public void Dispose() => Json?.Dispose();
     }

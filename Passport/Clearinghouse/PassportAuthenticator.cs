@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using GenomeNode.Passport.Tokens;
@@ -17,12 +18,15 @@ public sealed record Caller(ValidatedPassport? Passport, Rejection? Rejection)
 
 /// <summary>
 /// Reads the caller from an <c>Authorization</c> header: no header is anonymous; <c>Bearer</c> carries a passport JWT
-/// or a trusted broker's access token. Accepted tokens are remembered by their SHA-256 (never the token itself) until
-/// the passport expires or <see cref="PassportOptions.ValidationCacheSeconds"/> pass, whichever is first.
+/// or a trusted broker's access token. Tokens are remembered by their SHA-256 (never the token itself): accepted ones
+/// until the passport expires or <see cref="PassportOptions.ValidationCacheSeconds"/> pass, whichever is first; refused
+/// ones for <see cref="PassportOptions.RefusalCacheSeconds"/> when the refusal is the token's fault, so that junk is
+/// not sent to a broker again. Concurrent requests with one access token share one broker call.
 /// </summary>
 public sealed partial class PassportAuthenticator : IDisposable
 {
     private const int MaxCachedPassports = 20_000;
+    private const int MaxRememberedRefusals = 20_000;
 
     private readonly PassportValidator validator;
     private readonly BrokerPassports brokers;
@@ -31,6 +35,8 @@ public sealed partial class PassportAuthenticator : IDisposable
     private readonly PassportMetrics metrics;
     private readonly ILogger<PassportAuthenticator> logger;
     private readonly MemoryCache accepted;
+    private readonly MemoryCache refused;
+    private readonly ConcurrentDictionary<string, Task<PassportValidation>> brokerCalls = new(StringComparer.Ordinal);
 
     public PassportAuthenticator(
         PassportValidator validator, BrokerPassports brokers, IOptionsMonitor<PassportOptions> options, TimeProvider time,
@@ -43,9 +49,14 @@ public sealed partial class PassportAuthenticator : IDisposable
         this.metrics = metrics;
         this.logger = logger;
         accepted = new MemoryCache(new MemoryCacheOptions { SizeLimit = MaxCachedPassports, Clock = new TimeProviderClock(time) });
+        refused = new MemoryCache(new MemoryCacheOptions { SizeLimit = MaxRememberedRefusals, Clock = new TimeProviderClock(time) });
     }
 
-    public async Task<Caller> AuthenticateAsync(string? authorization, CancellationToken cancellationToken)
+    /// <param name="authorization">the request's <c>Authorization</c> header</param>
+    /// <param name="client">who sent it (an address, see <see cref="Access.PassportHttp.ClientKey"/>; null when unknown):
+    /// broker calls are bounded per client</param>
+    /// <param name="cancellationToken">the request's</param>
+    public async Task<Caller> AuthenticateAsync(string? authorization, string? client, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(authorization))
         {
@@ -77,39 +88,102 @@ public sealed partial class PassportAuthenticator : IDisposable
             return new Caller(known, null);
         }
 
-        PassportValidation validation;
+        if (refused.TryGetValue(key, out Rejection? refusal))
+        {
+            metrics.RefusalCacheHit();
+            return new Caller(null, refusal);
+        }
+
         if (!SignedToken.TryDecode(token, out var decoded, out var decodeError) && token.Count(c => c == '.') == 2)
         {
             // Shaped like a JWS but malformed: refused as it is, not handed to a broker as if it were an opaque token.
             return Refused(new Rejection(ValidationStep.Decode, $"the bearer token looks like a JWT but {decodeError}"));
         }
 
-        if (decoded is not null && decoded.Has(PassportValidator.PassportClaim))
+        var validation = decoded is not null && decoded.Has(PassportValidator.PassportClaim)
+            ? Remember(key, await validator.ValidateAsync(token, cancellationToken), settings)
+            : await FromBrokerOnceAsync(key, token, decoded, client, settings, cancellationToken);
+        return new Caller(validation.Passport, validation.Rejection);
+    }
+
+    /// <summary>
+    /// Asks the broker about an access token, or joins the call already asking about the same token: a token sent many
+    /// times at once still reaches the broker once. The call is not cancelled with one request, since others may wait on
+    /// it (the broker client's timeout bounds it).
+    /// </summary>
+    private Task<PassportValidation> FromBrokerOnceAsync(
+        string key, string token, SignedToken? decoded, string? client, PassportOptions settings, CancellationToken cancellationToken)
+    {
+        while (true)
         {
-            validation = await validator.ValidateAsync(token, cancellationToken);
-        }
-        else
-        {
-            validation = await brokers.FromAccessTokenAsync(token, decoded, cancellationToken);
-            if (validation.Rejection is { } brokerRejection && logger.IsEnabled(LogLevel.Information))
+            if (brokerCalls.TryGetValue(key, out var running))
             {
-                var fingerprint = PassportValidator.Fingerprint(token);
-                Log.AccessTokenRejected(logger, brokerRejection.Step, brokerRejection.Reason, fingerprint);
+                return running.WaitAsync(cancellationToken);
+            }
+
+            var call = new TaskCompletionSource<PassportValidation>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (brokerCalls.TryAdd(key, call.Task))
+            {
+                _ = CallBrokerAsync(call, key, token, decoded, client, settings);
+                return call.Task.WaitAsync(cancellationToken);
             }
         }
+    }
 
-        if (validation.Passport is not { } passport)
+    private async Task CallBrokerAsync(
+        TaskCompletionSource<PassportValidation> call, string key, string token, SignedToken? decoded, string? client, PassportOptions settings)
+    {
+        PassportValidation validation;
+        try
         {
-            return new Caller(null, validation.Rejection);
+            validation = await brokers.FromAccessTokenAsync(token, decoded, client, CancellationToken.None);
+            if (validation.Rejection is { } rejection && logger.IsEnabled(LogLevel.Information))
+            {
+                var fingerprint = PassportValidator.Fingerprint(token);
+                Log.AccessTokenRejected(logger, rejection.Step, rejection.Reason, fingerprint);
+            }
+
+            Remember(key, validation, settings);
+        }
+        catch (Exception ex)
+        {
+            brokerCalls.TryRemove(new KeyValuePair<string, Task<PassportValidation>>(key, call.Task));
+            call.SetException(ex);
+            return;
         }
 
-        var until = time.GetUtcNow().AddSeconds(settings.ValidationCacheSeconds);
-        accepted.Set(key, passport, new MemoryCacheEntryOptions
+        // Cached, then no longer joinable, then answered: a request that has seen the answer cannot join this call
+        // afterwards, and a later one finds the outcome in a cache (or, after an outage, asks afresh).
+        brokerCalls.TryRemove(new KeyValuePair<string, Task<PassportValidation>>(key, call.Task));
+        call.SetResult(validation);
+    }
+
+    /// <summary>Caches an accepted passport, or a refusal that is the token's fault; returns <paramref name="validation"/>.</summary>
+    private PassportValidation Remember(string key, PassportValidation validation, PassportOptions settings)
+    {
+        var now = time.GetUtcNow();
+        if (validation.Passport is { } passport)
         {
-            AbsoluteExpiration = passport.ExpiresAt < until ? passport.ExpiresAt : until,
-            Size = 1,
-        });
-        return new Caller(passport, null);
+            var until = now.AddSeconds(settings.ValidationCacheSeconds);
+            if (passport.Ignored.Any(i => i.Rejection.Retryable) && now.AddSeconds(settings.JwksRefreshIntervalSeconds) < until)
+            {
+                // A visa left out because its issuer's keys could not be fetched may count once they can be fetched
+                // again: validate the passport afresh then instead of keeping it without the visa.
+                until = now.AddSeconds(settings.JwksRefreshIntervalSeconds);
+            }
+
+            accepted.Set(key, passport, new MemoryCacheEntryOptions
+            {
+                AbsoluteExpiration = passport.ExpiresAt < until ? passport.ExpiresAt : until,
+                Size = 1,
+            });
+        }
+        else if (validation.Rejection is { Retryable: false } rejection)
+        {
+            refused.Set(key, rejection, new MemoryCacheEntryOptions { AbsoluteExpiration = now.AddSeconds(settings.RefusalCacheSeconds), Size = 1 });
+        }
+
+        return validation;
     }
 
     private Caller Refused(Rejection rejection)
@@ -120,7 +194,11 @@ public sealed partial class PassportAuthenticator : IDisposable
 
     private static string CacheKey(string token) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    public void Dispose() => accepted.Dispose();
+    public void Dispose()
+    {
+        accepted.Dispose();
+        refused.Dispose();
+    }
 
     private sealed class TimeProviderClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
     {

@@ -31,6 +31,13 @@ public sealed class TrustedVisaIssuerOptions
     public string Issuer { get; set; } = "";
 
     public string Jku { get; set; } = "";
+
+    /// <summary>
+    /// The <c>iss</c> of a trusted broker whose subject identifiers this issuer's visas use as their <c>sub</c> (as
+    /// REMS behind LS AAI does): only then is (<c>sub</c>, this issuer) the identity (<c>sub</c>, that broker). Without
+    /// it, a visa identity is its own (<c>sub</c>, <c>iss</c>) pair, joined to others only by LinkedIdentities visas.
+    /// </summary>
+    public string? SubjectsOfBroker { get; set; }
 }
 
 /// <summary>Which <c>by</c> values a visa of a type needs to count towards access (a visa without <c>by</c> never does).</summary>
@@ -97,7 +104,34 @@ public sealed class PassportOptions
     /// </summary>
     public int ValidationCacheSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// How long a refused token is remembered by its SHA-256, so that the same token is not checked (nor sent to a broker)
+    /// again meanwhile. Refusals that are not the token's fault (<see cref="Rejection.Retryable"/>) are not remembered.
+    /// </summary>
+    public int RefusalCacheSeconds { get; set; } = 60;
+
+    /// <summary>Broker calls (token exchange or userinfo) one client (an IP address, an IPv6 /64) may cause per minute.</summary>
+    public int BrokerCallsPerClientPerMinute { get; set; } = 60;
+
+    /// <summary>Broker calls the node waits on at once, over all clients; a token that would need another is refused.</summary>
+    public int MaxBrokerCallsInFlight { get; set; } = 16;
+
     public TimeSpan ClockSkew => TimeSpan.FromSeconds(ClockSkewSeconds);
+
+    /// <summary>Visa issuers whose <c>sub</c> values are a broker's subject identifiers, mapped to that broker's <c>iss</c>.</summary>
+    public IReadOnlyDictionary<string, string> SubjectSharingIssuers()
+    {
+        var brokers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var issuer in TrustedVisaIssuers)
+        {
+            if (issuer.SubjectsOfBroker is { Length: > 0 } broker)
+            {
+                brokers.TryAdd(issuer.Issuer, broker);
+            }
+        }
+
+        return brokers;
+    }
 
     /// <summary>Why <paramref name="url"/> may not be fetched or trusted under these options, or null when it may.</summary>
     public string? CheckUrl(string? url)
@@ -161,6 +195,7 @@ internal sealed class PassportOptionsValidator : IValidateOptions<PassportOption
         }
 
         DuplicateCheck(failures, "Passport:TrustedVisaIssuers", options.TrustedVisaIssuers.Select(v => $"{v.Issuer} {v.Jku}"));
+        CheckSubjectsOfBroker(failures, options);
         if (options.ClockSkewSeconds is < 0 or > 600)
         {
             failures.Add("Passport:ClockSkewSeconds must be between 0 and 600");
@@ -181,6 +216,21 @@ internal sealed class PassportOptionsValidator : IValidateOptions<PassportOption
             failures.Add("Passport:JwksLifetimeSeconds must be at least 60, JwksRefreshIntervalSeconds at least 1, ValidationCacheSeconds not negative");
         }
 
+        if (options.RefusalCacheSeconds is < 1 or > 3600)
+        {
+            failures.Add("Passport:RefusalCacheSeconds must be between 1 and 3600");
+        }
+
+        if (options.BrokerCallsPerClientPerMinute is < 1 or > 100_000)
+        {
+            failures.Add("Passport:BrokerCallsPerClientPerMinute must be between 1 and 100000");
+        }
+
+        if (options.MaxBrokerCallsInFlight is < 1 or > 10_000)
+        {
+            failures.Add("Passport:MaxBrokerCallsInFlight must be between 1 and 10000");
+        }
+
         foreach (var policy in options.RegisteredAccessPolicies)
         {
             if (string.IsNullOrWhiteSpace(policy))
@@ -190,6 +240,28 @@ internal sealed class PassportOptionsValidator : IValidateOptions<PassportOption
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>A SubjectsOfBroker names a trusted broker, and all entries of one visa issuer agree on it.</summary>
+    private static void CheckSubjectsOfBroker(List<string> failures, PassportOptions options)
+    {
+        for (var i = 0; i < options.TrustedVisaIssuers.Count; i++)
+        {
+            var issuer = options.TrustedVisaIssuers[i];
+            if (issuer.SubjectsOfBroker is { Length: > 0 } broker
+                && !options.TrustedBrokers.Any(b => string.Equals(b.Issuer, broker, StringComparison.Ordinal)))
+            {
+                failures.Add($"Passport:TrustedVisaIssuers:{i}:SubjectsOfBroker '{broker}' is not the Issuer of a Passport:TrustedBrokers entry");
+            }
+        }
+
+        var disagreeing = options.TrustedVisaIssuers
+            .GroupBy(v => v.Issuer, StringComparer.Ordinal)
+            .FirstOrDefault(g => g.Select(v => v.SubjectsOfBroker ?? "").Distinct(StringComparer.Ordinal).Count() > 1);
+        if (disagreeing is not null)
+        {
+            failures.Add($"Passport:TrustedVisaIssuers lists '{disagreeing.Key}' with different SubjectsOfBroker values");
+        }
     }
 
     private static void CheckIssuer(List<string> failures, PassportOptions options, string key, string issuer)

@@ -75,7 +75,7 @@ public sealed partial class PassportValidator(
         }
 
         var now = time.GetUtcNow();
-        if ((CheckLifetime(passport!, now, settings.ClockSkew, "the passport") ?? CheckAudience(passport!, settings)) is { } claimProblem)
+        if ((CheckLifetime(passport!, now, settings.ClockSkew, "the passport") ?? CheckAudience(passport!, settings, broker, "the passport")) is { } claimProblem)
         {
             return new(null, claimProblem);
         }
@@ -122,18 +122,23 @@ public sealed partial class PassportValidator(
             }
         }
 
-        var linked = LinkedIdentities.Closure(subject, issuer, accepted.Select(a => a.Visa));
+        // Visas of several identities combine only when trusted issuers linked them (Passport 1.2, General
+        // Requirements 8.4): the same sub at another issuer is another identity.
+        var subjectSharing = options.CurrentValue.SubjectSharingIssuers();
+        var linked = LinkedIdentities.Closure(subject, issuer, accepted.Select(a => a.Visa), subjectSharing);
         var kept = new List<AcceptedVisa>();
         foreach (var (index, visa) in accepted)
         {
-            if (linked.Contains((visa.Subject, visa.Issuer)) || string.Equals(visa.Subject, subject, StringComparison.Ordinal))
+            if (linked.Contains(LinkedIdentities.Identity(visa.Subject, visa.Issuer, subjectSharing)))
             {
                 kept.Add(visa);
             }
             else
             {
-                ignored.Add(new IgnoredVisa(index, new Rejection(ValidationStep.VisaSubject,
-                    $"its subject '{Shorten(visa.Subject)}' at {Shorten(visa.Issuer)} is neither the passport's subject nor linked to it by a LinkedIdentities visa")));
+                ignored.Add(new IgnoredVisa(index, new Rejection(ValidationStep.VisaSubject, string.Equals(visa.Subject, subject, StringComparison.Ordinal)
+                    ? $"its identity ('{Shorten(visa.Subject)}' at {Shorten(visa.Issuer)}) has the passport's sub but another issuer than the passport's ({Shorten(issuer)}), "
+                        + "and no LinkedIdentities visa links them (an issuer that uses the broker's subject identifiers needs Passport:TrustedVisaIssuers:N:SubjectsOfBroker)"
+                    : $"its subject '{Shorten(visa.Subject)}' at {Shorten(visa.Issuer)} is neither the passport's subject nor linked to it by a LinkedIdentities visa")));
             }
         }
 
@@ -181,9 +186,9 @@ public sealed partial class PassportValidator(
         }
 
         var now = time.GetUtcNow();
-        if (CheckLifetime(visa, now, settings.ClockSkew, "the visa") is { } lifetimeProblem)
+        if ((CheckLifetime(visa, now, settings.ClockSkew, "the visa") ?? CheckAudience(visa, settings, null, "the visa")) is { } claimProblem)
         {
-            return (null, lifetimeProblem);
+            return (null, claimProblem);
         }
 
         if (ReadVisaObject(visa, now, settings.ClockSkew, out var visaObject) is { } objectProblem)
@@ -235,7 +240,8 @@ public sealed partial class PassportValidator(
         var lookup = await jwks.FindAsync(jwksUrl, token.KeyId!, cancellationToken);
         if (lookup.Key is not { } key)
         {
-            return new Rejection(ValidationStep.SigningKey, lookup.Problem!);
+            // An unreachable JWKS, or a key the issuer may publish at its next refresh: not the token's fault.
+            return new Rejection(ValidationStep.SigningKey, lookup.Problem!) { Retryable = true };
         }
 
         return key.Verifies(token.Algorithm!, token.SigningInput, token.Signature)
@@ -270,19 +276,25 @@ public sealed partial class PassportValidator(
 
             if (DateTimeOffset.FromUnixTimeSeconds(nbf) - skew > now)
             {
-                return new Rejection(ValidationStep.Lifetime, $"{what} is not valid before {Time(nbf)}");
+                return new Rejection(ValidationStep.Lifetime, $"{what} is not valid before {Time(nbf)}") { Retryable = true };
             }
         }
 
         if (DateTimeOffset.FromUnixTimeSeconds(iat) - skew > now)
         {
-            return new Rejection(ValidationStep.Lifetime, $"{what} was issued in the future ({Time(iat)})");
+            return new Rejection(ValidationStep.Lifetime, $"{what} was issued in the future ({Time(iat)})") { Retryable = true };
         }
 
         return token.Subject is { Length: > 0 } ? null : new Rejection(ValidationStep.PassportClaims, $"{what} has no sub");
     }
 
-    private static Rejection? CheckAudience(SignedToken token, PassportOptions settings)
+    /// <summary>
+    /// When <see cref="PassportOptions.Audiences"/> is set, an <c>aud</c> the token has (a string or an array of strings,
+    /// RFC 7519) must name one of them, or this node's client id at <paramref name="broker"/> (a passport it obtained by
+    /// token exchange names the client that asked). A token without <c>aud</c> passes: the AAI profile makes it
+    /// optional for passports and the Passport spec does not define it for visas.
+    /// </summary>
+    private static Rejection? CheckAudience(SignedToken token, PassportOptions settings, TrustedBrokerOptions? broker, string what)
     {
         if (settings.Audiences.Count == 0 || !token.Payload.TryGetProperty("aud", out var audience))
         {
@@ -295,9 +307,11 @@ public sealed partial class PassportValidator(
             JsonValueKind.Array => audience.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!).ToList(),
             _ => new List<string>(),
         };
-        return named.Any(a => settings.Audiences.Contains(a, StringComparer.Ordinal))
+        bool ForThisNode(string aud) => settings.Audiences.Contains(aud, StringComparer.Ordinal)
+            || (broker?.ClientId is { Length: > 0 } clientId && string.Equals(aud, clientId, StringComparison.Ordinal));
+        return named.Any(ForThisNode)
             ? null
-            : new Rejection(ValidationStep.Audience, "the passport's aud does not name this node (Passport:Audiences)");
+            : new Rejection(ValidationStep.Audience, $"{what}'s aud does not name this node (Passport:Audiences)");
     }
 
     private static Rejection? ReadVisaTokens(SignedToken passport, PassportOptions settings, out IReadOnlyList<string> visas)
@@ -403,6 +417,8 @@ public sealed class PassportMetrics
 
     private readonly Counter<long> validations;
     private readonly Counter<long> cacheHits;
+    private readonly Counter<long> refusalHits;
+    private readonly Counter<long> brokerCallsRefused;
 
     public PassportMetrics(IMeterFactory meters)
     {
@@ -410,6 +426,8 @@ public sealed class PassportMetrics
         var meter = meters.Create(MeterName);
         validations = meter.CreateCounter<long>("genome_node.passport.validations", description: "Passports validated, by result and failed step");
         cacheHits = meter.CreateCounter<long>("genome_node.passport.cache_hits", description: "Bearer tokens answered from the validation cache");
+        refusalHits = meter.CreateCounter<long>("genome_node.passport.refusal_cache_hits", description: "Bearer tokens refused again from the refusal cache");
+        brokerCallsRefused = meter.CreateCounter<long>("genome_node.passport.broker_calls_refused", description: "Broker calls not made, by the limit reached");
     }
 
     public void Accepted() => validations.Add(1, new KeyValuePair<string, object?>("result", "accepted"));
@@ -418,4 +436,9 @@ public sealed class PassportMetrics
         validations.Add(1, new KeyValuePair<string, object?>("result", "rejected"), new KeyValuePair<string, object?>("step", Rejection.StepName(step)));
 
     public void CacheHit() => cacheHits.Add(1);
+
+    public void RefusalCacheHit() => refusalHits.Add(1);
+
+    /// <param name="limit"><c>client</c> or <c>in_flight</c></param>
+    public void BrokerCallRefused(string limit) => brokerCallsRefused.Add(1, new KeyValuePair<string, object?>("limit", limit));
 }

@@ -23,6 +23,12 @@ public enum ValidationStep
 /// <summary>Why a token (or one visa in it) was not accepted. <see cref="Reason"/> never quotes the token.</summary>
 public sealed record Rejection(ValidationStep Step, string Reason)
 {
+    /// <summary>
+    /// The refusal says nothing about the token: the node could not check it now (a broker or key server unreachable, a
+    /// token not valid yet, a limit reached) and may accept the same token later. Such refusals are never remembered.
+    /// </summary>
+    public bool Retryable { get; init; }
+
     public override string ToString() => $"{StepName(Step)}: {Reason}";
 
     public static string StepName(ValidationStep step) => step switch
@@ -68,5 +74,6 @@ public readonly record struct PassportValidation(ValidatedPassport? Passport, Re
 {
     public static PassportValidation Accepted(ValidatedPassport passport) => new(passport, null);
 
-    public static PassportValidation Rejected(ValidationStep step, string reason) => new(null, new Rejection(step, reason));
+    public static PassportValidation Rejected(ValidationStep step, string reason, bool retryable = false) =>
+        new(null, new Rejection(step, reason) { Retryable = retryable });
 }

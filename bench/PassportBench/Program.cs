@@ -67,6 +67,7 @@ var config = new Dictionary<string, string?>
     ["Passport:TrustedBrokers:0:JwksUri"] = broker.JwksUrl,
     ["Passport:TrustedVisaIssuers:0:Issuer"] = dacIssuer,
     ["Passport:TrustedVisaIssuers:0:Jku"] = dac.JwksUrl,
+    ["Passport:TrustedVisaIssuers:0:SubjectsOfBroker"] = brokerIssuer, // the DAC's visas name the broker's subjects
     ["Passport:AllowLoopbackHttp"] = "true",
 };
 
@@ -114,7 +115,7 @@ IHost BuildHost()
 async Task<PassportAuthenticator> Ready(IHost host)
 {
     var authenticator = host.Services.GetRequiredService<PassportAuthenticator>();
-    var caller = await authenticator.AuthenticateAsync($"Bearer {probe}", CancellationToken.None);
+    var caller = await authenticator.AuthenticateAsync($"Bearer {probe}", null, CancellationToken.None);
     if (caller.Passport is not { Visas.Count: 4, Ignored.Count: 0 })
     {
         throw new InvalidOperationException($"the bench passport was not accepted with its 4 visas: {caller.Rejection}{string.Join("; ", caller.Passport?.Ignored ?? [])}");
@@ -134,7 +135,7 @@ async Task<double> Cold(int threads)
         var failures = 0;
         for (var i = thread; i < headers.Length; i += threads)
         {
-            var caller = await authenticator.AuthenticateAsync(headers[i], CancellationToken.None);
+            var caller = await authenticator.AuthenticateAsync(headers[i], null, CancellationToken.None);
             failures += caller.Passport is { Visas.Count: 4 } ? 0 : 1;
         }
 
@@ -156,7 +157,7 @@ async Task<double> Warm(int threads)
         long count = 0;
         while ((count & 255) != 0 || timer.Elapsed < limit)
         {
-            var caller = await authenticator.AuthenticateAsync(header, CancellationToken.None);
+            var caller = await authenticator.AuthenticateAsync(header, null, CancellationToken.None);
             count += caller.Passport is null ? throw new InvalidOperationException("a cached passport was refused") : 1;
         }
 
@@ -182,7 +183,7 @@ async Task<(double Cold, double Bare)> ColdAndBare(int count)
         var timer = Stopwatch.StartNew();
         for (var i = start; i < end; i++)
         {
-            var caller = await authenticator.AuthenticateAsync(headers[i], CancellationToken.None);
+            var caller = await authenticator.AuthenticateAsync(headers[i], null, CancellationToken.None);
             if (caller.Passport is not { Visas.Count: 4 })
             {
                 throw new InvalidOperationException($"passport {i} was refused: {caller.Rejection}");

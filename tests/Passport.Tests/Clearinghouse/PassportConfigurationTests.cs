@@ -127,6 +127,56 @@ public sealed class PassportConfigurationTests
         Assert.Contains("ClientId is needed with a TokenEndpoint", failure, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Subjects_of_broker_must_name_a_trusted_broker()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Passport:TrustedBrokers:0:Issuer"] = "https://broker.test.example",
+            ["Passport:TrustedBrokers:0:JwksUri"] = "https://broker.test.example/jwks",
+            ["Passport:TrustedVisaIssuers:0:Issuer"] = "https://rems.test.example",
+            ["Passport:TrustedVisaIssuers:0:Jku"] = "https://rems.test.example/api/jwk",
+            ["Passport:TrustedVisaIssuers:0:SubjectsOfBroker"] = "https://broker.test.example",
+        };
+        Assert.Null(Failures(settings));
+
+        settings["Passport:TrustedVisaIssuers:0:SubjectsOfBroker"] = "https://other-broker.test.example";
+        var failure = Failures(settings);
+
+        Assert.NotNull(failure);
+        Assert.Contains("Passport:TrustedVisaIssuers:0:SubjectsOfBroker 'https://other-broker.test.example' is not the Issuer of a Passport:TrustedBrokers entry", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_visa_issuer_listed_twice_must_name_the_same_subjects_of_broker()
+    {
+        var failure = Failures(new Dictionary<string, string?>
+        {
+            ["Passport:TrustedBrokers:0:Issuer"] = "https://broker.test.example",
+            ["Passport:TrustedBrokers:0:JwksUri"] = "https://broker.test.example/jwks",
+            ["Passport:TrustedVisaIssuers:0:Issuer"] = "https://rems.test.example",
+            ["Passport:TrustedVisaIssuers:0:Jku"] = "https://rems.test.example/api/jwk",
+            ["Passport:TrustedVisaIssuers:0:SubjectsOfBroker"] = "https://broker.test.example",
+            ["Passport:TrustedVisaIssuers:1:Issuer"] = "https://rems.test.example",
+            ["Passport:TrustedVisaIssuers:1:Jku"] = "https://rems.test.example/api/jwk-next",
+        });
+
+        Assert.NotNull(failure);
+        Assert.Contains("lists 'https://rems.test.example' with different SubjectsOfBroker values", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("RefusalCacheSeconds", "0", "Passport:RefusalCacheSeconds must be between 1 and 3600")]
+    [InlineData("BrokerCallsPerClientPerMinute", "0", "Passport:BrokerCallsPerClientPerMinute must be between 1 and 100000")]
+    [InlineData("MaxBrokerCallsInFlight", "0", "Passport:MaxBrokerCallsInFlight must be between 1 and 10000")]
+    public void Broker_call_bounds_out_of_range_are_refused(string key, string value, string message)
+    {
+        var failure = Failures(new Dictionary<string, string?> { [$"Passport:{key}"] = value });
+
+        Assert.NotNull(failure);
+        Assert.Contains(message, failure, StringComparison.Ordinal);
+    }
+
     /// <summary>The validation failures of a node trusting one visa issuer at <paramref name="jku"/>, or null when valid.</summary>
     private static string? Validate(string jku, bool allowLoopbackHttp, string issuer = "https://visas.test.example") =>
         Failures(new Dictionary<string, string?>

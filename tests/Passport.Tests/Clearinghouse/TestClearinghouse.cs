@@ -24,6 +24,9 @@ internal sealed class TestClearinghouse : IDisposable
     public const string DacIssuer = "https://dac.test.example";
     public const string EcIssuerName = "https://ec.test.example";
 
+    /// <summary>The client address tokens come from unless a test names another.</summary>
+    public const string DefaultClient = "192.0.2.10";
+
     private readonly IHost host;
 
     /// <param name="configure">more (or other) configuration keys, given this fixture for its URLs</param>
@@ -47,6 +50,8 @@ internal sealed class TestClearinghouse : IDisposable
             ["Passport:TrustedBrokers:1:JwksUri"] = Ec.JwksUrl,
             ["Passport:TrustedVisaIssuers:0:Issuer"] = Dac.Issuer,
             ["Passport:TrustedVisaIssuers:0:Jku"] = Dac.JwksUrl,
+            // Like REMS behind LS AAI, the committee's visas name the broker's subjects (tests of identity remove this).
+            ["Passport:TrustedVisaIssuers:0:SubjectsOfBroker"] = Broker.Issuer,
             ["Passport:TrustedVisaIssuers:1:Issuer"] = Ec.Issuer,
             ["Passport:TrustedVisaIssuers:1:Jku"] = Ec.JwksUrl,
         };
@@ -84,6 +89,9 @@ internal sealed class TestClearinghouse : IDisposable
 
     public PassportValidator Validator { get; }
 
+    /// <summary>The clearinghouse's services, for tests that run <c>PassportHttp</c> on a hand-made HttpContext.</summary>
+    public IServiceProvider Services => host.Services;
+
     public PassportOptions Options => host.Services.GetRequiredService<IOptionsMonitor<PassportOptions>>().CurrentValue;
 
     public DateTimeOffset Now => Clock.GetUtcNow();
@@ -102,8 +110,9 @@ internal sealed class TestClearinghouse : IDisposable
     public IReadOnlyList<ILogEntry> Requests(string path) =>
         Server.LogEntries.Where(e => string.Equals(e.RequestMessage.AbsolutePath, path, StringComparison.Ordinal)).ToList();
 
-    public Task<Caller> AuthenticateAsync(string token) =>
-        Authenticator.AuthenticateAsync("Bearer " + token, CancellationToken.None);
+    /// <summary>Authenticates <c>Bearer <paramref name="token"/></c> sent by <paramref name="client"/>.</summary>
+    public Task<Caller> AuthenticateAsync(string token, string? client = DefaultClient) =>
+        Authenticator.AuthenticateAsync("Bearer " + token, client, CancellationToken.None);
 
     /// <summary>Fails when any log line holds <paramref name="token"/> or one of its parts (header, payload, signature).</summary>
     public void AssertLogsHoldNo(string token)
