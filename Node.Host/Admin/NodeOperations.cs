@@ -34,7 +34,16 @@ public sealed class NodeOperations
         [IngestOperations.Vcf] = IngestOperations.IngestVcfAsync,
     };
 
+    /// <summary>Operations that only read: run without a serving node, they open an existing database read-only.</summary>
+    private static readonly HashSet<string> ReadOnlyOperations = new(StringComparer.Ordinal)
+    {
+        DatasetOperations.List,
+        OntologyOperations.List,
+    };
+
     public bool Exists(string name) => handlers.ContainsKey(name);
+
+    public bool IsReadOnly(string name) => ReadOnlyOperations.Contains(name);
 
     /// <summary>Runs <paramref name="name"/> in a scope of its own (one database connection for the operation).</summary>
     public async Task<OperationResult> ExecuteAsync(

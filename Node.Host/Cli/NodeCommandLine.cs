@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DuckDB.NET.Data;
 using GenomeNode.Host.Admin;
 using GenomeNode.Host.Hosting;
 using GenomeNode.Host.Storage;
@@ -91,6 +92,11 @@ public static class NodeCommandLine
         catch (Exception ex) when (DescribeFailure(ex) is { } reason)
         {
             result = OperationResult.Fail(reason);
+        }
+        catch (DuckDBException ex) when (NodeDatabase.DescribeDamage(Path.Combine(dataDirectory, NodeDatabase.FileName), ex) is { } damage)
+        {
+            // A damaged block the operation itself read, past the ones opening the database reads.
+            result = OperationResult.Fail(damage);
         }
 
         if (result.Output.Length > 0)

@@ -71,9 +71,20 @@ public static class NodeComposition
     }
 
     /// <summary>Opens the database and applies pending migrations, logging what was done.</summary>
-    public static void OpenDatabase(IServiceProvider services)
+    /// <param name="services">the node's services</param>
+    /// <param name="readOnly">
+    /// open an existing, up-to-date database for reading only (<see cref="NodeDatabase.OpenReadOnly"/>): nothing is
+    /// created, migrated or loaded
+    /// </param>
+    public static void OpenDatabase(IServiceProvider services, bool readOnly = false)
     {
         var database = services.GetRequiredService<NodeDatabase>();
+        if (readOnly)
+        {
+            database.OpenReadOnly(Migrations, Version);
+            return;
+        }
+
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Storage");
         var applied = database.Open(Migrations, Version);
         if (applied.Count == 0)

@@ -1,4 +1,6 @@
+using DuckDB.NET.Data;
 using GenomeNode.Host.Demo;
+using GenomeNode.Host.Storage;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Host.Hosting;
@@ -13,10 +15,18 @@ internal sealed class NodeInitializer(IServiceProvider services, IOptions<NodeOp
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var node = options.Value;
-        NodeComposition.OpenDatabase(services);
-        if (node.SeedDemo)
+        try
         {
-            await DemoDataset.SeedIfEmptyAsync(services, cancellationToken);
+            NodeComposition.OpenDatabase(services);
+            if (node.SeedDemo)
+            {
+                await DemoDataset.SeedIfEmptyAsync(services, cancellationToken);
+            }
+        }
+        catch (DuckDBException ex) when (NodeDatabase.DescribeDamage(services.GetRequiredService<NodeDatabase>().DatabasePath, ex) is { } damage)
+        {
+            // Damage found past opening (loading DUO, seeding the demo) stops the node with the same one line.
+            throw new NodeStorageException(damage, ex);
         }
 
         if (node.Organization.Url == new OrganizationOptions().Url)
