@@ -19,6 +19,8 @@ public static class NodeCommandLine
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(error);
+        // Before any command creates a file: the data directory and everything in it stay owner-only.
+        OwnerOnly.RestrictProcessUmask();
         if (IsTestHostLaunch(args))
         {
             // WebApplicationFactory starts the entry point with host settings only (--key=value): serve with them.

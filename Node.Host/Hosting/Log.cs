@@ -32,6 +32,10 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Information, "Loaded the Data Use Ontology from the shipped {Resource}")]
     public static partial void DuoLoaded(ILogger logger, string resource);
 
+    [LoggerMessage(10, LogLevel.Warning,
+        "Data {Kind} {Path} is open to other users of this host (mode {Mode}); the node keeps its data owner-only: run chmod go-rwx '{ChmodPath}'")]
+    public static partial void DataExposed(ILogger logger, string kind, string path, string mode, string chmodPath);
+
     [LoggerMessage(8, LogLevel.Error, "Admin operation {Operation} failed unexpectedly")]
     public static partial void AdminOperationCrashed(ILogger logger, string operation, Exception exception);
 }

@@ -15,6 +15,12 @@ internal sealed class NodeInitializer(IServiceProvider services, IOptions<NodeOp
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var node = options.Value;
+        // The operator's own files are only pointed out, never changed behind their back.
+        foreach (var (path, mode, isDirectory) in OwnerOnly.Exposed(Path.GetFullPath(node.DataDirectory)))
+        {
+            Log.DataExposed(logger, isDirectory ? "directory" : "file", path, OwnerOnly.Octal(mode), path);
+        }
+
         try
         {
             NodeComposition.OpenDatabase(services);
