@@ -3,6 +3,7 @@ using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
 using GenomeNode.Passport.Tokens;
+using GenomeNode.Passport.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -44,6 +45,8 @@ public static class PassportModule
         services.AddSingleton<BrokerPassports>();
         services.AddSingleton<PassportAuthenticator>();
         services.AddSingleton<AccessAudit>();
+        // The host replaces it with its configured public URL (Node:PublicUrl) when it has one.
+        services.TryAddSingleton(PublicBaseUrl.FromRequests);
         services.AddHostedService<AccessAuditWriter>();
         return builder;
     }

@@ -36,6 +36,12 @@ internal static partial class Log
         "Data {Kind} {Path} is open to other users of this host (mode {Mode}); the node keeps its data owner-only: run chmod go-rwx '{ChmodPath}'")]
     public static partial void DataExposed(ILogger logger, string kind, string path, string mode, string chmodPath);
 
+    [LoggerMessage(11, LogLevel.Warning,
+        "Requests are accepted with any Host header (AllowedHosts: '{AllowedHosts}', listening on {Urls}), and absolute URLs " +
+        "in answers (htsget tickets, the Beacon map, service-info) are built from it: set Node:PublicUrl to the node's public URL, " +
+        "or AllowedHosts to the host names clients use")]
+    public static partial void HostHeaderTrusted(ILogger logger, string allowedHosts, string urls);
+
     [LoggerMessage(8, LogLevel.Error, "Admin operation {Operation} failed unexpectedly")]
     public static partial void AdminOperationCrashed(ILogger logger, string operation, Exception exception);
 }

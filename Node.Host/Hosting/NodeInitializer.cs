@@ -9,7 +9,8 @@ namespace GenomeNode.Host.Hosting;
 /// Prepares storage before the node accepts requests: lifecycle "starting" hooks run before any hosted service
 /// starts, the web server included, so no request ever meets an unmigrated database.
 /// </summary>
-internal sealed class NodeInitializer(IServiceProvider services, IOptions<NodeOptions> options, ILogger<NodeInitializer> logger)
+internal sealed class NodeInitializer(
+    IServiceProvider services, IOptions<NodeOptions> options, IConfiguration configuration, ILogger<NodeInitializer> logger)
     : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -33,6 +34,12 @@ internal sealed class NodeInitializer(IServiceProvider services, IOptions<NodeOp
         {
             // Damage found past opening (loading DUO, seeding the demo) stops the node with the same one line.
             throw new NodeStorageException(damage, ex);
+        }
+
+        if (HostHeaderPolicy.Decide(configuration).TrustsAnyHost)
+        {
+            Log.HostHeaderTrusted(logger, configuration[HostHeaderPolicy.AllowedHostsKey] ?? "",
+                string.Join(";", HostHeaderPolicy.ListeningUrls(configuration)));
         }
 
         if (node.Organization.Url == new OrganizationOptions().Url)
