@@ -2,6 +2,7 @@ using GenomeNode.Passport.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace GenomeNode.Host.Hosting;
@@ -19,8 +20,14 @@ public static class NodeEndpoints
     {
         services.AddSingleton<OfferedApis>();
         services.AddHealthChecks().AddCheck<DuckDbHealthCheck>("duckdb");
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, context, _) =>
         {
+            // The document names its server from the request's Host unless the node has a public URL.
+            if (context.ApplicationServices.GetRequiredService<PublicBaseUrl>().Configured is { } publicUrl)
+            {
+                document.Servers = [new OpenApiServer { Url = publicUrl }];
+            }
+
             document.Info.Title = "Genome Node";
             document.Info.Version = NodeComposition.Version;
             document.Info.Description =

@@ -42,12 +42,14 @@ public sealed class HostHeaderTests
         var beaconInfo = await ReadAsync(client, "/api/service-info", "evil.example");
         using var nodeInfo = JsonDocument.Parse(await ReadAsync(client, "/service-info", "evil.example"));
         using var ticket = JsonDocument.Parse(await ReadAsync(client, Ticket, "evil.example"));
+        using var openApi = JsonDocument.Parse(await ReadAsync(client, "/openapi/v1.json", "evil.example"));
 
         var variants = map.RootElement.GetProperty("response").GetProperty("endpointSets").GetProperty("genomicVariant");
         Assert.Equal("https://genome.example.fi/node/api/g_variants", variants.GetProperty("rootUrl").GetString());
         Assert.DoesNotContain("evil.example", beaconInfo, StringComparison.Ordinal);
         Assert.Equal("https://genome.example.fi/node/docs", nodeInfo.RootElement.GetProperty("documentationUrl").GetString());
         Assert.All(DataUrls(ticket), url => Assert.StartsWith("https://genome.example.fi/node/htsget/data/", url, StringComparison.Ordinal));
+        Assert.Equal("https://genome.example.fi/node", Assert.Single(openApi.RootElement.GetProperty("servers").EnumerateArray()).GetProperty("url").GetString());
     }
 
     [Fact]
