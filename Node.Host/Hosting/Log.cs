@@ -42,6 +42,11 @@ internal static partial class Log
         "or AllowedHosts to the host names clients use")]
     public static partial void HostHeaderTrusted(ILogger logger, string allowedHosts, string urls);
 
+    [LoggerMessage(12, LogLevel.Information,
+        "Answering requests for Host {AllowedHosts} (the listening addresses); other Host headers get 400. Behind a reverse " +
+        "proxy set Node:PublicUrl, or AllowedHosts to the names it forwards")]
+    public static partial void HostsAllowedByDefault(ILogger logger, string allowedHosts);
+
     [LoggerMessage(8, LogLevel.Error, "Admin operation {Operation} failed unexpectedly")]
     public static partial void AdminOperationCrashed(ILogger logger, string operation, Exception exception);
 }

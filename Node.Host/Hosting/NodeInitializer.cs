@@ -36,10 +36,16 @@ internal sealed class NodeInitializer(
             throw new NodeStorageException(damage, ex);
         }
 
-        if (HostHeaderPolicy.Decide(configuration).TrustsAnyHost)
+        var hostHeader = HostHeaderPolicy.Decide(configuration);
+        if (hostHeader.TrustsAnyHost)
         {
             Log.HostHeaderTrusted(logger, configuration[HostHeaderPolicy.AllowedHostsKey] ?? "",
                 string.Join(";", HostHeaderPolicy.ListeningUrls(configuration)));
+        }
+        else if (hostHeader.DefaultAllowedHosts is { } hosts)
+        {
+            // Behind a reverse proxy the forwarded Host is another name: say which ones answer, and how to change it.
+            Log.HostsAllowedByDefault(logger, string.Join(";", hosts));
         }
 
         if (node.Organization.Url == new OrganizationOptions().Url)

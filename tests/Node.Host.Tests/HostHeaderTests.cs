@@ -99,7 +99,7 @@ public sealed class HostHeaderTests
     }
 
     [Fact]
-    public async Task A_wildcard_binding_without_public_url_or_allowed_hosts_is_warned_about_at_start()
+    public async Task A_wildcard_binding_without_public_url_or_allowed_hosts_is_warned_about_and_a_specific_one_names_its_hosts()
     {
         await using var wildcard = new NodeFactory { Settings = { ["urls"] = "http://0.0.0.0:0" } };
         await using var specific = new NodeFactory();
@@ -110,6 +110,7 @@ public sealed class HostHeaderTests
         Assert.Contains("listening on http://0.0.0.0:0", warning, StringComparison.Ordinal);
         Assert.Contains("set Node:PublicUrl to the node's public URL, or AllowedHosts to the host names clients use", warning, StringComparison.Ordinal);
         Assert.DoesNotContain(specific.Log.Lines, line => line.Contains("accepted with any Host header", StringComparison.Ordinal));
+        Assert.Contains(specific.Log.Lines, line => line.Contains("Answering requests for Host 127.0.0.1;localhost (the listening addresses)", StringComparison.Ordinal));
     }
 
     [Theory]
