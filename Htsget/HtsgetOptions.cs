@@ -15,8 +15,9 @@ public sealed class HtsgetOptions
     public TimeSpan DataUrlLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Absolute base URL (scheme, host, optional path) that data URLs in tickets start with, for a node behind a
-    /// reverse proxy; by default the scheme, host and path base of the ticket request.
+    /// Absolute base URL (scheme, host, optional path) that data URLs in tickets start with. The host defaults it to
+    /// its public URL (<c>Node:PublicUrl</c>); without either, the node's <c>PublicBaseUrl</c> rule applies (the
+    /// request's scheme, host and path base, for allowed hosts only).
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 

@@ -3,6 +3,7 @@ using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
 using GenomeNode.Passport.Tokens;
+using GenomeNode.Passport.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -47,6 +48,8 @@ public static class PassportModule
         services.AddSingleton<AccessAudit>();
         services.AddSingleton<DatasetVisibility>();
         services.AddScoped<GenomeNode.DataUseOntology.DataUse.IDatasetScope, DataUseDatasetScope>();
+        // The host replaces it with its configured public URL (Node:PublicUrl) when it has one.
+        services.TryAddSingleton(PublicBaseUrl.FromRequests);
         services.AddHostedService<AccessAuditWriter>();
         return builder;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
+using GenomeNode.Passport.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -157,10 +158,10 @@ public static class BeaconEndpoints
         return TypedResults.Json(response, BeaconJsonContext.Default.InfoResponse);
     }
 
-    private static JsonHttpResult<BeaconServiceInfo> ServiceInfo(IOptions<BeaconOptions> options, HttpRequest request)
+    private static JsonHttpResult<BeaconServiceInfo> ServiceInfo(IOptions<BeaconOptions> options, PublicBaseUrl publicUrl, HttpRequest request)
     {
         var beacon = options.Value;
-        var url = beacon.Organization.WelcomeUrl is { } welcome && Uri.TryCreate(welcome, UriKind.Absolute, out _) ? welcome : BaseUrl(request);
+        var url = beacon.Organization.WelcomeUrl is { } welcome && Uri.TryCreate(welcome, UriKind.Absolute, out _) ? welcome : publicUrl.For(request);
         return TypedResults.Json(new BeaconServiceInfo(
                 beacon.Id, beacon.Name, new BeaconServiceType("org.ga4gh", "beacon", BeaconOptions.ApiVersion), beacon.Description,
                 new BeaconServiceOrganization(beacon.Organization.Name, url), beacon.Organization.ContactUrl, null, beacon.Environment, Version),
@@ -184,9 +185,9 @@ public static class BeaconEndpoints
         return TypedResults.Json(new ConfigurationResponse(InformationalMeta(beacon), body), BeaconJsonContext.Default.ConfigurationResponse);
     }
 
-    private static JsonHttpResult<MapResponse> Map(IOptions<BeaconOptions> options, HttpRequest request)
+    private static JsonHttpResult<MapResponse> Map(IOptions<BeaconOptions> options, PublicBaseUrl publicUrl, HttpRequest request)
     {
-        var root = BaseUrl(request) + Prefix;
+        var root = publicUrl.For(request) + Prefix;
         var body = new MapBody(MapSchemaUrl, new Dictionary<string, MapEndpoint>
         {
             [GVariantService.EntityType] = new(GVariantService.EntityType, $"{root}/g_variants", $"{root}/g_variants/{{id}}", null),
@@ -216,5 +217,4 @@ public static class BeaconEndpoints
 
     private static string Version => typeof(BeaconEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 }

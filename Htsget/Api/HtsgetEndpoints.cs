@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GenomeNode.Htsget.Access;
 using GenomeNode.Passport.Access;
+using GenomeNode.Passport.Web;
 using GenomeNode.Htsget.Data;
 using GenomeNode.Htsget.Formats;
 using GenomeNode.Htsget.Registration;
@@ -324,9 +325,11 @@ public static class HtsgetEndpoints
 
     private static string DataBaseUrl(HttpContext context)
     {
+        // Htsget:PublicBaseUrl, when set, wins for data URLs (e.g. bytes served from another address than the API).
         var configured = context.RequestServices.GetRequiredService<IOptions<HtsgetOptions>>().Value.PublicBaseUrl;
-        var request = context.Request;
-        var root = string.IsNullOrEmpty(configured) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : configured.TrimEnd('/');
+        var root = string.IsNullOrEmpty(configured)
+            ? context.RequestServices.GetRequiredService<PublicBaseUrl>().For(context.Request)
+            : configured.TrimEnd('/');
         return $"{root}{Prefix}/data";
     }
 

@@ -59,6 +59,13 @@ internal sealed class AdminServer(
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
 
+        // The CLI sends no Origin; a browser always does on a cross-origin request (a page on any site may aim at loopback).
+        if (context.Request.Headers.Origin.Count > 0)
+        {
+            Log.AdminRequestRefused(logger, remote.ToString(), "sent by a browser (Origin header)");
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
         var presented = Encoding.UTF8.GetBytes(context.Request.Headers[AdminChannel.SecretHeader].ToString());
         if (!CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(secret)))
         {

@@ -35,12 +35,19 @@ public sealed class NodeOperations
         [IngestOperations.Vcf] = IngestOperations.IngestVcfAsync,
     };
 
-    /// <summary>Operations that only read; every other operation writes and waits for its turn in the <see cref="SingleWriter"/>.</summary>
-    private static readonly HashSet<string> ReadOnly = new(StringComparer.Ordinal) { DatasetOperations.List, OntologyOperations.List };
+    /// <summary>
+    /// Operations that only read: they never wait for the <see cref="SingleWriter"/>, and run without a serving node
+    /// they open an existing database read-only. Every other operation writes and waits for its turn.
+    /// </summary>
+    private static readonly HashSet<string> ReadOnlyOperations = new(StringComparer.Ordinal)
+    {
+        DatasetOperations.List,
+        OntologyOperations.List,
+    };
 
     public bool Exists(string name) => handlers.ContainsKey(name);
 
-    public static bool IsReadOnly(string name) => ReadOnly.Contains(name);
+    public bool IsReadOnly(string name) => ReadOnlyOperations.Contains(name);
 
     /// <summary>
     /// Runs <paramref name="name"/> in a scope of its own (one database connection for the operation); a writing

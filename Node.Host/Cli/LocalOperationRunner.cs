@@ -25,9 +25,10 @@ internal static class LocalOperationRunner
         builder.AddNodeCore(logToStandardError: true);
 
         using var host = builder.Build();
-        NodeComposition.OpenDatabase(host.Services);
+        var operations = host.Services.GetRequiredService<NodeOperations>();
+        // A command that only reads must not create a node where a typo points, nor upgrade a database it looks at.
+        NodeComposition.OpenDatabase(host.Services, readOnly: operations.IsReadOnly(operation));
         var json = JsonSerializer.SerializeToElement(arguments, NodeOperations.Json);
-        return await host.Services.GetRequiredService<NodeOperations>()
-            .ExecuteAsync(operation, json, host.Services, cancellationToken);
+        return await operations.ExecuteAsync(operation, json, host.Services, cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DuckDB.NET.Data;
 using GenomeNode.Host.Admin;
 using GenomeNode.Host.Hosting;
 using GenomeNode.Host.Storage;
@@ -18,6 +19,8 @@ public static class NodeCommandLine
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(error);
+        // Before any command creates a file: the data directory and everything in it stay owner-only.
+        OwnerOnly.RestrictProcessUmask();
         if (IsTestHostLaunch(args))
         {
             // WebApplicationFactory starts the entry point with host settings only (--key=value): serve with them.
@@ -91,6 +94,11 @@ public static class NodeCommandLine
         catch (Exception ex) when (DescribeFailure(ex) is { } reason)
         {
             result = OperationResult.Fail(reason);
+        }
+        catch (DuckDBException ex) when (NodeDatabase.DescribeDamage(Path.Combine(dataDirectory, NodeDatabase.FileName), ex) is { } damage)
+        {
+            // A damaged block the operation itself read, past the ones opening the database reads.
+            result = OperationResult.Fail(damage);
         }
 
         if (result.Output.Length > 0)

@@ -71,14 +71,14 @@ internal static class DemoDataset
     private static string ExtractFiles(string dataDirectory)
     {
         var target = DirectoryIn(dataDirectory);
-        Directory.CreateDirectory(target);
+        OwnerOnly.CreateDirectory(target);
         var assembly = typeof(DemoDataset).Assembly;
         foreach (var fileName in FileNames)
         {
             using var resource = assembly.GetManifestResourceStream(ResourcePrefix + fileName)!;
             var path = Path.Combine(target, fileName);
             var temporary = path + ".tmp";
-            using (var file = File.Create(temporary))
+            using (var file = new FileStream(temporary, OwnerOnly.NewFile()))
             {
                 resource.CopyTo(file);
             }

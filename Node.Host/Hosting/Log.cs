@@ -32,6 +32,21 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Information, "Loaded the Data Use Ontology from the shipped {Resource}")]
     public static partial void DuoLoaded(ILogger logger, string resource);
 
+    [LoggerMessage(10, LogLevel.Warning,
+        "Data {Kind} {Path} is open to other users of this host (mode {Mode}); the node keeps its data owner-only: run chmod go-rwx '{ChmodPath}'")]
+    public static partial void DataExposed(ILogger logger, string kind, string path, string mode, string chmodPath);
+
+    [LoggerMessage(11, LogLevel.Warning,
+        "Requests are accepted with any Host header (AllowedHosts: '{AllowedHosts}', listening on {Urls}), and absolute URLs " +
+        "in answers (htsget tickets, the Beacon map, service-info) are built from it: set Node:PublicUrl to the node's public URL, " +
+        "or AllowedHosts to the host names clients use")]
+    public static partial void HostHeaderTrusted(ILogger logger, string allowedHosts, string urls);
+
+    [LoggerMessage(12, LogLevel.Information,
+        "Answering requests for Host {AllowedHosts} (the listening addresses); other Host headers get 400. Behind a reverse " +
+        "proxy set Node:PublicUrl, or AllowedHosts to the names it forwards")]
+    public static partial void HostsAllowedByDefault(ILogger logger, string allowedHosts);
+
     [LoggerMessage(8, LogLevel.Error, "Admin operation {Operation} failed unexpectedly")]
     public static partial void AdminOperationCrashed(ILogger logger, string operation, Exception exception);
 }

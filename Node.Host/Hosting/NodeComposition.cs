@@ -7,6 +7,9 @@ using GenomeNode.Host.Storage;
 using GenomeNode.Htsget;
 using GenomeNode.Htsget.Api;
 using GenomeNode.Passport;
+using GenomeNode.Passport.Clearinghouse;
+using GenomeNode.Passport.Web;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
@@ -43,13 +46,30 @@ public static class NodeComposition
 
         builder.AddDataUseOntology();
         builder.AddPassport();
+        // Every absolute URL the modules hand out starts from the node's public URL when it has one.
+        builder.Services.Replace(ServiceDescriptor.Singleton(services =>
+            new PublicBaseUrl(services.GetRequiredService<IOptions<NodeOptions>>().Value.PublicUrl)));
+        builder.Services.AddOptions<PassportOptions>().PostConfigure<IOptions<NodeOptions>>((passport, node) =>
+        {
+            // A passport whose aud names some audience must name this node; by default the node is its public URL.
+            if (passport.Audiences.Count == 0 && new PublicBaseUrl(node.Value.PublicUrl).Configured is { } audience)
+            {
+                passport.Audiences = [audience, audience + "/"];
+            }
+        });
         builder.AddHtsget();
-        // htsget's signing key lives with the node's data unless configured elsewhere.
         builder.Services.AddOptions<HtsgetOptions>().PostConfigure<IOptions<NodeOptions>>((htsget, node) =>
         {
+            // htsget's signing key lives with the node's data unless configured elsewhere.
             if (string.IsNullOrWhiteSpace(htsget.SigningKeyFile))
             {
                 htsget.SigningKeyFile = Path.Combine(node.Value.DataDirectory, "htsget-signing.key");
+            }
+
+            // Htsget:PublicBaseUrl stays an override for data URLs alone.
+            if (string.IsNullOrWhiteSpace(htsget.PublicBaseUrl))
+            {
+                htsget.PublicBaseUrl = node.Value.PublicUrl;
             }
         });
         builder.Services.AddOptions<HtsgetServiceInfoOptions>().Configure<IOptions<NodeOptions>>((info, options) =>
@@ -72,9 +92,20 @@ public static class NodeComposition
     }
 
     /// <summary>Opens the database and applies pending migrations, logging what was done.</summary>
-    public static void OpenDatabase(IServiceProvider services)
+    /// <param name="services">the node's services</param>
+    /// <param name="readOnly">
+    /// open an existing, up-to-date database for reading only (<see cref="NodeDatabase.OpenReadOnly"/>): nothing is
+    /// created, migrated or loaded
+    /// </param>
+    public static void OpenDatabase(IServiceProvider services, bool readOnly = false)
     {
         var database = services.GetRequiredService<NodeDatabase>();
+        if (readOnly)
+        {
+            database.OpenReadOnly(Migrations, Version);
+            return;
+        }
+
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Storage");
         var applied = database.Open(Migrations, Version);
         if (applied.Count == 0)

@@ -1,6 +1,8 @@
+using GenomeNode.Passport.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace GenomeNode.Host.Hosting;
@@ -11,12 +13,21 @@ public static class NodeEndpoints
     /// <summary>The service-info <c>type.group</c> of the node as a whole (it is not itself one GA4GH API).</summary>
     public const string NodeServiceGroup = "org.genomenode";
 
+    /// <summary>Where the API reference page is served.</summary>
+    public const string DocsPath = "/docs";
+
     public static IServiceCollection AddNodeEndpoints(this IServiceCollection services)
     {
         services.AddSingleton<OfferedApis>();
         services.AddHealthChecks().AddCheck<DuckDbHealthCheck>("duckdb");
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, context, _) =>
         {
+            // The document names its server from the request's Host unless the node has a public URL.
+            if (context.ApplicationServices.GetRequiredService<PublicBaseUrl>().Configured is { } publicUrl)
+            {
+                document.Servers = [new OpenApiServer { Url = publicUrl }];
+            }
+
             document.Info.Title = "Genome Node";
             document.Info.Version = NodeComposition.Version;
             document.Info.Description =
@@ -34,25 +45,27 @@ public static class NodeEndpoints
         endpoints.MapGet("/service-info", GetServiceInfo)
             .WithName("GetServiceInfo")
             .WithTags("Node")
-            .WithSummary("GA4GH service-info of the node, naming the APIs it offers");
+            .WithSummary("GA4GH service-info of the node, naming the APIs it offers")
+            .RequireCors(NodeCors.PublicDocuments);
 
         endpoints.MapGet("/health", GetHealthAsync)
             .WithName("GetHealth")
             .WithTags("Node")
-            .WithSummary("Health of the node and its DuckDB database (503 when unhealthy)");
+            .WithSummary("Health of the node and its DuckDB database (503 when unhealthy)")
+            .RequireCors(NodeCors.PublicDocuments);
 
-        endpoints.MapOpenApi("/openapi/{documentName}.json");
-        endpoints.MapScalarApiReference("/docs", options => options
+        endpoints.MapOpenApi("/openapi/{documentName}.json").RequireCors(NodeCors.PublicDocuments);
+        endpoints.MapScalarApiReference(DocsPath, options => options
             .WithTitle("Genome Node API reference")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .DisableDefaultFonts());
         return endpoints;
     }
 
-    private static Ok<ServiceInfo> GetServiceInfo(IOptions<NodeOptions> options, OfferedApis apis, HttpRequest request)
+    private static Ok<ServiceInfo> GetServiceInfo(IOptions<NodeOptions> options, OfferedApis apis, PublicBaseUrl publicUrl, HttpRequest request)
     {
         var node = options.Value;
-        var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var baseUrl = publicUrl.For(request);
         return TypedResults.Ok(new ServiceInfo(
             Id: node.Id,
             Name: node.Name,

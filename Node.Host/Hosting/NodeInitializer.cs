@@ -1,5 +1,7 @@
+using DuckDB.NET.Data;
 using GenomeNode.Beacon.Api;
 using GenomeNode.Host.Demo;
+using GenomeNode.Host.Storage;
 using GenomeNode.Passport.Datasets;
 using Microsoft.Extensions.Options;
 
@@ -9,16 +11,43 @@ namespace GenomeNode.Host.Hosting;
 /// Prepares storage before the node accepts requests: lifecycle "starting" hooks run before any hosted service
 /// starts, the web server included, so no request ever meets an unmigrated database.
 /// </summary>
-internal sealed class NodeInitializer(IServiceProvider services, IOptions<NodeOptions> options, ILogger<NodeInitializer> logger)
+internal sealed class NodeInitializer(
+    IServiceProvider services, IOptions<NodeOptions> options, IConfiguration configuration, ILogger<NodeInitializer> logger)
     : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var node = options.Value;
-        NodeComposition.OpenDatabase(services);
-        if (node.SeedDemo)
+        // The operator's own files are only pointed out, never changed behind their back.
+        foreach (var (path, mode, isDirectory) in OwnerOnly.Exposed(Path.GetFullPath(node.DataDirectory)))
         {
-            await DemoDataset.SeedIfEmptyAsync(services, cancellationToken);
+            Log.DataExposed(logger, isDirectory ? "directory" : "file", path, OwnerOnly.Octal(mode), path);
+        }
+
+        try
+        {
+            NodeComposition.OpenDatabase(services);
+            if (node.SeedDemo)
+            {
+                await DemoDataset.SeedIfEmptyAsync(services, cancellationToken);
+            }
+        }
+        catch (DuckDBException ex) when (NodeDatabase.DescribeDamage(services.GetRequiredService<NodeDatabase>().DatabasePath, ex) is { } damage)
+        {
+            // Damage found past opening (loading DUO, seeding the demo) stops the node with the same one line.
+            throw new NodeStorageException(damage, ex);
+        }
+
+        var hostHeader = HostHeaderPolicy.Decide(configuration);
+        if (hostHeader.TrustsAnyHost)
+        {
+            Log.HostHeaderTrusted(logger, configuration[HostHeaderPolicy.AllowedHostsKey] ?? "",
+                string.Join(";", HostHeaderPolicy.ListeningUrls(configuration)));
+        }
+        else if (hostHeader.DefaultAllowedHosts is { } hosts)
+        {
+            // Behind a reverse proxy the forwarded Host is another name: say which ones answer, and how to change it.
+            Log.HostsAllowedByDefault(logger, string.Join(";", hosts));
         }
 
         await using (var scope = services.CreateAsyncScope())

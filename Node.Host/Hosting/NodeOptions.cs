@@ -26,6 +26,13 @@ public sealed class NodeOptions
 
     public string? DocumentationUrl { get; set; }
 
+    /// <summary>
+    /// The node's absolute public base URL (http or https, may have a path, e.g. <c>https://genome.example.fi/node</c>):
+    /// every absolute URL the node hands out starts with it, and no request's Host header is used. Without it,
+    /// requests are accepted only for <c>AllowedHosts</c> (by default the hosts of the listening URLs).
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary><c>plain</c> for people, <c>json</c> for log collectors.</summary>
     public string LogFormat { get; set; } = "plain";
 
@@ -69,6 +76,11 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             failures.Add(Fault("DocumentationUrl", documentation, "must be an absolute http or https URL"));
         }
 
+        if (options.PublicUrl is { Length: > 0 } publicUrl && PublicUrlFault(publicUrl) is { } publicUrlFault)
+        {
+            failures.Add(Fault("PublicUrl", publicUrl, publicUrlFault));
+        }
+
         if (!LogFormats.Contains(options.LogFormat, StringComparer.OrdinalIgnoreCase))
         {
             failures.Add(Fault("LogFormat", options.LogFormat, $"must be one of: {string.Join(", ", LogFormats)}"));
@@ -87,6 +99,21 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 
     private static string Fault(string key, string? value, string rule) =>
         $"{NodeOptions.Section}:{key} {rule} (got '{value}')";
+
+    private static string? PublicUrlFault(string value)
+    {
+        if (!IsWebUrl(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri))
+        {
+            return "must be an absolute http or https URL";
+        }
+
+        // Only what prefixes a path: a query, fragment or credentials would end up inside every URL handed out.
+        return uri.Query.Length > 0 || uri.Fragment.Length > 0 || value.Contains('?', StringComparison.Ordinal) || value.Contains('#', StringComparison.Ordinal)
+            ? "must have no query or fragment"
+            : uri.UserInfo.Length > 0
+                ? "must not hold a user name or password"
+                : null;
+    }
 
     private static bool IsWebUrl(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);

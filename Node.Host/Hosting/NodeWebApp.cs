@@ -3,6 +3,7 @@ using GenomeNode.Beacon.Api;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Host.Admin;
 using GenomeNode.Htsget.Api;
+using Microsoft.AspNetCore.HostFiltering;
 
 namespace GenomeNode.Host.Hosting;
 
@@ -34,11 +35,14 @@ public static class NodeWebApp
         builder.Configuration.AddInMemoryCollection(overrides);
 
         builder.AddNodeCore();
+        // Registered after the web host's own reading of AllowedHosts, so it runs last.
+        builder.Services.AddOptions<HostFilteringOptions>().PostConfigure<IConfiguration>(HostHeaderPolicy.Configure);
         // A passport carries its visas inline: room for one of Passport:MaxTokenBytes (64 KiB) beside other headers.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestHeadersTotalSize = 96 * 1024);
         builder.Services.AddHostedService<NodeInitializer>();
         builder.Services.AddHostedService<AdminServer>();
         builder.Services.AddNodeEndpoints();
+        builder.Services.AddNodeCors();
         builder.Services.AddProblemDetails();
         // A body that does not bind is the caller's fault (400), in every environment.
         builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
@@ -47,15 +51,18 @@ public static class NodeWebApp
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
 
         var app = builder.Build();
+        // First, so that every answer carries them, errors included.
+        app.UseSecurityHeaders(NodeEndpoints.DocsPath);
         // Failures answer as RFC 7807 problem details, never with a stack trace.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // Endpoints that opt in (htsget, for igv.js in browsers) answer CORS requests.
+        // CORS per surface (NodeCors): endpoints without a policy answer no cross-origin request.
         app.UseCors();
         app.MapNodeEndpoints();
-        app.MapDataUse();
+        var portals = app.PortalGroup();
+        portals.MapDataUse();
+        portals.MapBeacon();
         app.MapHtsget();
-        app.MapBeacon();
         app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
             new ServiceType("org.ga4gh", "beacon", GenomeNode.Beacon.Api.BeaconOptions.ApiVersion),
             GenomeNode.Beacon.Api.BeaconEndpoints.Prefix,

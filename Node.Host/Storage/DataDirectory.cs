@@ -12,13 +12,13 @@ public static class DataDirectory
             ? fromEnvironment
             : DefaultPath);
 
-    /// <summary>Creates the directory if needed and proves that files can be written in it.</summary>
+    /// <summary>Creates the directory (owner-only) if needed and proves that files can be written in it.</summary>
     public static string EnsureWritable(string path)
     {
         var fullPath = Path.GetFullPath(path);
         try
         {
-            Directory.CreateDirectory(fullPath);
+            OwnerOnly.CreateDirectory(fullPath);
             // Permission bits alone do not tell (root ignores them, read-only mounts do not show in them): try it.
             var probe = Path.Combine(fullPath, $".write-probe-{Environment.ProcessId}");
             File.WriteAllBytes(probe, []);

@@ -17,16 +17,7 @@ public static class MigrationRunner
     public static IReadOnlyList<Migration> Apply(
         DuckDBConnection connection, IReadOnlyList<ModuleMigrations> modules, string nodeVersion, string databaseLabel)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(modules);
-
-        var applied = ReadApplied(connection);
-        EnsureNotNewer(applied, modules, nodeVersion, databaseLabel);
-
-        var pending = modules
-            .SelectMany(module => module.Migrations)
-            .Where(migration => !applied.ContainsKey((migration.Module, migration.Version)))
-            .ToList();
+        var pending = Pending(connection, modules, nodeVersion, databaseLabel);
         if (pending.Count == 0)
         {
             return [];
@@ -75,6 +66,23 @@ public static class MigrationRunner
         // leave a database that no longer opens.
         Execute(connection, "CHECKPOINT");
         return pending;
+    }
+
+    /// <summary>
+    /// The migrations this build would apply, without applying any; refuses a database written by a newer build.
+    /// Reads only, so it works on a database opened read-only.
+    /// </summary>
+    public static IReadOnlyList<Migration> Pending(
+        DuckDBConnection connection, IReadOnlyList<ModuleMigrations> modules, string nodeVersion, string databaseLabel)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(modules);
+        var applied = ReadApplied(connection);
+        EnsureNotNewer(applied, modules, nodeVersion, databaseLabel);
+        return modules
+            .SelectMany(module => module.Migrations)
+            .Where(migration => !applied.ContainsKey((migration.Module, migration.Version)))
+            .ToList();
     }
 
     private static Dictionary<(string Module, int Version), AppliedMigration> ReadApplied(DuckDBConnection connection)

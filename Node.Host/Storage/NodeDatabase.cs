@@ -15,10 +15,14 @@ public sealed class NodeDatabase(IOptions<NodeOptions> options) : IDisposable
 
     private readonly Lock gate = new();
     private DuckDBConnection? anchor;
+    private bool readOnly;
 
     public string DataDirectory { get; } = Path.GetFullPath(options.Value.DataDirectory);
 
     public string DatabasePath => Path.Combine(DataDirectory, FileName);
+
+    /// <summary>DuckDB's write-ahead log beside the database: writes not yet checkpointed into it.</summary>
+    public string WalPath => DatabasePath + ".wal";
 
     /// <summary>Creates the data directory if needed, opens the database and brings its schema up to date.</summary>
     public IReadOnlyList<Migration> Open(IReadOnlyList<ModuleMigrations> modules, string nodeVersion)
@@ -31,12 +35,55 @@ public sealed class NodeDatabase(IOptions<NodeOptions> options) : IDisposable
             }
 
             Storage.DataDirectory.EnsureWritable(DataDirectory);
-            var connection = Connect();
+            var connection = Connect(readOnlyAccess: false);
             try
             {
-                var applied = MigrationRunner.Apply(connection, modules, nodeVersion, DatabasePath);
+                var applied = WithDamageDescribed(() => MigrationRunner.Apply(connection, modules, nodeVersion, DatabasePath));
                 anchor = connection;
                 return applied;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens an existing database for reading only: nothing is created, migrated or written. A missing database, or
+    /// one whose schema this build would still have to migrate, is refused: a read-only command must leave the file
+    /// exactly as an older genome-node (or a backup) has it.
+    /// </summary>
+    public void OpenReadOnly(IReadOnlyList<ModuleMigrations> modules, string nodeVersion)
+    {
+        lock (gate)
+        {
+            if (anchor is not null)
+            {
+                return;
+            }
+
+            if (!File.Exists(DatabasePath))
+            {
+                throw new NodeStorageException(
+                    $"no node at {DataDirectory} (no {FileName}): check --data or ${Storage.DataDirectory.EnvironmentVariable}; nothing was created");
+            }
+
+            var connection = Connect(readOnlyAccess: true);
+            try
+            {
+                var pending = WithDamageDescribed(() => MigrationRunner.Pending(connection, modules, nodeVersion, DatabasePath));
+                if (pending.Count > 0)
+                {
+                    throw new NodeStorageException(
+                        $"{DatabasePath} was written by an older genome-node and lacks {pending.Count} migrations of this build " +
+                        $"({string.Join(", ", pending.Select(migration => migration.Label))}); a read-only command leaves it as it is: " +
+                        "run any writing command or 'genome-node serve' on it to upgrade it, then try again");
+                }
+
+                readOnly = true;
+                anchor = connection;
             }
             catch
             {
@@ -49,20 +96,64 @@ public sealed class NodeDatabase(IOptions<NodeOptions> options) : IDisposable
     /// <summary>A new open connection to the database; the caller disposes it.</summary>
     public DuckDBConnection OpenConnection()
     {
+        bool access;
         lock (gate)
         {
             if (anchor is null)
             {
                 throw new InvalidOperationException("the node database has not been opened yet");
             }
+
+            access = readOnly;
         }
 
-        return Connect();
+        return Connect(access);
     }
 
-    private DuckDBConnection Connect()
+    /// <summary>
+    /// One line for an operator when <paramref name="error"/> says the database file or its write-ahead log is damaged,
+    /// naming the file and what to do; null for any other failure.
+    /// </summary>
+    public static string? DescribeDamage(string databasePath, DuckDBException error)
     {
-        var connection = new DuckDBConnection($"Data Source={DatabasePath}");
+        ArgumentNullException.ThrowIfNull(error);
+        var message = error.Message;
+        var detail = message.Replace("DuckDBOpen failed: ", "", StringComparison.Ordinal);
+        if (message.Contains("WAL file", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{databasePath}.wal, the database's write-ahead log, is damaged ({detail}); stop every genome-node on " +
+                   $"{Path.GetDirectoryName(databasePath)}, then restore {FileName} with its .wal from a backup, or move the .wal " +
+                   "away to open the database as of its last checkpoint (the writes after it are lost)";
+        }
+
+        if (message.Contains("Corrupt database file", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("Could not read enough bytes", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("not a valid DuckDB database", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{databasePath} is damaged or not a node database ({detail}); stop every genome-node on " +
+                   $"{Path.GetDirectoryName(databasePath)}, then restore {FileName} from a backup, or move it away to start an empty node";
+        }
+
+        return null;
+    }
+
+    private T WithDamageDescribed<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (DuckDBException ex) when (DescribeDamage(DatabasePath, ex) is { } damage)
+        {
+            // Damage in a block read after opening (the migrations table, the catalog) surfaces here, not at open.
+            throw new NodeStorageException(damage, ex);
+        }
+    }
+
+    private DuckDBConnection Connect(bool readOnlyAccess)
+    {
+        var connection = new DuckDBConnection(
+            $"Data Source={DatabasePath}" + (readOnlyAccess ? ";ACCESS_MODE=READ_ONLY" : ""));
         try
         {
             connection.Open();
@@ -90,12 +181,7 @@ public sealed class NodeDatabase(IOptions<NodeOptions> options) : IDisposable
                    "upgrade genome-node (the file was left unchanged)";
         }
 
-        if (message.Contains("not a valid DuckDB database", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"{DatabasePath} is not a DuckDB database; move it away or use another data directory";
-        }
-
-        return $"cannot open {DatabasePath}: {message}";
+        return DescribeDamage(DatabasePath, ex) ?? $"cannot open {DatabasePath}: {message}";
     }
 
     private static string ConflictingHolder(string message)

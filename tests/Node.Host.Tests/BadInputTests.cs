@@ -44,7 +44,7 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("dataset", "list")]
+    [InlineData("dataset", "add", "--id", "x", "--name", "X", "--tier", "public")]
     [InlineData("serve")]
     public async Task Unwritable_data_directory_is_refused(params string[] command)
     {

@@ -14,6 +14,8 @@ public sealed class DataUseCliTests : IDisposable
     [Fact]
     public async Task Ontologies_load_and_list_with_duo_present_from_the_first_start()
     {
+        // The first start: a writing command creates the node (a read-only one on a fresh directory finds no node).
+        await Cli("dataset", "add", "--id", "first", "--name", "First", "--tier", "public");
         var first = await Cli("ontology", "list", "--json");
         var load = await Cli("ontology", "load", GoImport);
         var list = await Cli("ontology", "list");
