@@ -45,7 +45,10 @@ public static class PassportModule
         services.AddSingleton<BrokerCallLimiter>();
         services.AddSingleton<BrokerPassports>();
         services.AddSingleton<PassportAuthenticator>();
+        services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.AddSingleton<AccessAudit>();
+        services.AddHealthChecks().AddCheck<AuditHealthCheck>("audit");
         services.AddSingleton<DatasetVisibility>();
         services.AddScoped<GenomeNode.DataUseOntology.DataUse.IDatasetScope, DataUseDatasetScope>();
         // The host replaces it with its configured public URL (Node:PublicUrl) when it has one.

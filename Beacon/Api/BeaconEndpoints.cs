@@ -95,6 +95,16 @@ public static class BeaconEndpoints
         if (caller.Rejection is { } rejection)
         {
             // A token that is not accepted is refused, rather than answered as if anonymous: the caller should know.
+            try
+            {
+                await context.AuditAsync(caller, GVariantService.Resource,
+                    new AccessDecision(AuditEntry.NoDataset, AccessGrant.None, $"token refused: {rejection}"), false, "none");
+            }
+            catch (AuditUnavailableException ex)
+            {
+                return AuditUnavailable(beacon, echo, ex);
+            }
+
             context.Response.Headers.WWWAuthenticate = PassportHttp.Challenge(rejection);
             return TypedResults.Json(
                 GVariantService.Error(beacon, echo, StatusCodes.Status401Unauthorized, $"Authorization: the bearer token was not accepted ({rejection})"),
@@ -140,7 +150,17 @@ public static class BeaconEndpoints
                 GVariantService.Error(beacon, echo, StatusCodes.Status400BadRequest, $"{ex.Parameter}: {ex.Message}"),
                 BeaconJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status400BadRequest);
         }
+        catch (AuditUnavailableException ex)
+        {
+            return AuditUnavailable(beacon, echo, ex);
+        }
     }
+
+    /// <summary>A request the audit could not record is refused, never answered unrecorded.</summary>
+    private static JsonHttpResult<ErrorResponse> AuditUnavailable(BeaconOptions beacon, RequestEcho echo, AuditUnavailableException ex) =>
+        TypedResults.Json(
+            GVariantService.Error(beacon, echo, StatusCodes.Status503ServiceUnavailable, ex.Message),
+            BeaconJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static ResponseMeta InformationalMeta(BeaconOptions beacon, IReadOnlyList<SchemaReference>? schemas = null) =>
         new(beacon.Id, BeaconOptions.ApiVersion, schemas ?? NoSchemas);

@@ -126,11 +126,15 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
         var visible = considered.Where(c => c.Ceiling is not null).ToDictionary(c => c.Dataset.Id, c => c.Ceiling!.Value, StringComparer.Ordinal);
         var requested = request.DatasetIds?.Distinct(StringComparer.Ordinal).ToList();
         var unknown = requested?.FirstOrDefault(id => !visible.ContainsKey(id));
+        var recorded = new List<Task>(considered.Count);
         foreach (var (dataset, decision, ceiling) in considered)
         {
             var queried = ceiling is not null && unknown is null && (requested is null || requested.Contains(dataset.Id, StringComparer.Ordinal));
-            await context.AuditAsync(caller, Resource, decision, queried, queried ? ceiling!.Value.ToName() : "none");
+            recorded.Add(context.AuditAsync(caller, Resource, decision, queried, queried ? ceiling!.Value.ToName() : "none"));
         }
+
+        // One wait for every dataset's row: they go into the same audit batch.
+        await Task.WhenAll(recorded);
 
         if (requested is null)
         {

@@ -30,7 +30,11 @@ public sealed record HtsgetAccess(HtsgetAccessDecision Decision, string Message,
 /// <summary>Decides who may have tickets for an object.</summary>
 public interface IHtsgetAccessPolicy
 {
-    Task<HtsgetAccess> DecideAsync(RegisteredObject registered, HttpContext context, CancellationToken cancellationToken);
+    /// <param name="registered">The object asked for.</param>
+    /// <param name="context">The request.</param>
+    /// <param name="ticket">The id the ticket will have (its data URLs carry it), for the audit.</param>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    Task<HtsgetAccess> DecideAsync(RegisteredObject registered, HttpContext context, string ticket, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -40,7 +44,7 @@ public interface IHtsgetAccessPolicy
 /// </summary>
 public sealed class PassportAccessPolicy(DatasetCatalog catalog, DatasetVisibility visibility) : IHtsgetAccessPolicy
 {
-    public async Task<HtsgetAccess> DecideAsync(RegisteredObject registered, HttpContext context, CancellationToken cancellationToken)
+    public async Task<HtsgetAccess> DecideAsync(RegisteredObject registered, HttpContext context, string ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registered);
         ArgumentNullException.ThrowIfNull(context);
@@ -49,7 +53,7 @@ public sealed class PassportAccessPolicy(DatasetCatalog catalog, DatasetVisibili
         var dataset = await catalog.FindAsync(registered.DatasetId, cancellationToken);
         if (caller.Rejection is { } rejection)
         {
-            await context.AuditAsync(caller, resource, new AccessDecision(registered.DatasetId, AccessGrant.None, $"token refused: {rejection}"), false, "none");
+            await context.AuditAsync(caller, resource, new AccessDecision(registered.DatasetId, AccessGrant.None, $"token refused: {rejection}"), false, "none", ticket);
             // A refused token must not tell a hidden object from an unknown one either.
             return dataset is not null && !visibility.IsVisible(dataset, context.Decide(Caller.Anonymous, dataset))
                 ? Hidden
@@ -62,7 +66,7 @@ public sealed class PassportAccessPolicy(DatasetCatalog catalog, DatasetVisibili
         }
 
         var decision = context.Decide(caller, dataset);
-        await context.AuditAsync(caller, resource, decision, decision.Granted, decision.Granted ? "stream" : "none");
+        await context.AuditAsync(caller, resource, decision, decision.Granted, decision.Granted ? "stream" : "none", ticket);
         if (!visibility.IsVisible(dataset, decision))
         {
             return Hidden;

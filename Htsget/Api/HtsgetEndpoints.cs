@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GenomeNode.Htsget.Access;
 using GenomeNode.Passport.Access;
+using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Web;
 using GenomeNode.Htsget.Data;
 using GenomeNode.Htsget.Formats;
@@ -104,6 +105,10 @@ public static class HtsgetEndpoints
         {
             return Error(context, error);
         }
+        catch (AuditUnavailableException error)
+        {
+            return AuditUnavailable(error);
+        }
     }
 
     private static async Task<IResult> PostTicketAsync(HtsgetKind kind, string id, HttpContext context, CancellationToken cancellationToken)
@@ -133,6 +138,10 @@ public static class HtsgetEndpoints
         catch (HtsgetException error)
         {
             return Error(context, error);
+        }
+        catch (AuditUnavailableException error)
+        {
+            return AuditUnavailable(error);
         }
     }
 
@@ -184,7 +193,8 @@ public static class HtsgetEndpoints
             throw unknown;
         }
 
-        var access = await services.GetRequiredService<IHtsgetAccessPolicy>().DecideAsync(registered, context, cancellationToken);
+        var ticketId = DataUrls.NewTicketId();
+        var access = await services.GetRequiredService<IHtsgetAccessPolicy>().DecideAsync(registered, context, ticketId, cancellationToken);
         if (access.Decision == HtsgetAccessDecision.Hidden)
         {
             throw unknown;
@@ -214,13 +224,13 @@ public static class HtsgetEndpoints
             return Unavailable(registered.ObjectId);
         }
 
-        var ticket = Render(plan, registered, DataBaseUrl(context), services.GetRequiredService<DataUrls>());
+        var ticket = Render(plan, registered, DataBaseUrl(context), services.GetRequiredService<DataUrls>(), ticketId);
         Log.TicketIssued(logger, registered.ObjectId, ticket.Htsget.Urls.Count, plan.FileBytes);
         return TypedResults.Json(ticket, HtsgetJsonContext.Web.HtsgetTicketResponse, TicketContentType);
     }
 
     /// <summary>The ticket for a plan: file parts as signed data URLs under <paramref name="dataBaseUrl"/>, inline parts as data URIs.</summary>
-    public static HtsgetTicketResponse Render(TicketPlan plan, RegisteredObject registered, string dataBaseUrl, DataUrls dataUrls)
+    public static HtsgetTicketResponse Render(TicketPlan plan, RegisteredObject registered, string dataBaseUrl, DataUrls dataUrls, string? ticketId = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(registered);
@@ -230,7 +240,7 @@ public static class HtsgetEndpoints
         var urls = plan.Parts.Select(part => part switch
         {
             FilePart file => new HtsgetUrl(
-                $"{dataBaseUrl}/{dataUrls.CreateToken(new DataRange(registered.ObjectId, file.Offset, file.Length), registered.Sha256, expires)}",
+                $"{dataBaseUrl}/{dataUrls.CreateToken(new DataRange(registered.ObjectId, file.Offset, file.Length), registered.Sha256, expires, ticketId)}",
                 ClassName(file.Class)),
             InlinePart inline => new HtsgetUrl($"data:{mediaType};base64,{Convert.ToBase64String(inline.Data.Span)}", ClassName(inline.Class)),
             _ => throw new InvalidOperationException($"Unknown ticket part {part.GetType().Name}."),
@@ -238,7 +248,7 @@ public static class HtsgetEndpoints
         return new HtsgetTicketResponse(new HtsgetTicket(plan.Format, urls));
     }
 
-    private static IResult GetData(string token, HttpContext context)
+    private static async Task<IResult> GetData(string token, HttpContext context)
     {
         var services = context.RequestServices;
         var logger = Logger(services);
@@ -261,7 +271,25 @@ public static class HtsgetEndpoints
                 return Error(context, new HtsgetException(HtsgetErrorType.PermissionDenied, "This data URL is not valid (altered, or for a file registered since); request a new ticket."));
             case DataTokenStatus.Expired:
                 Log.DataUrlRefused(logger, "expired");
+                try
+                {
+                    await AuditFetchAsync(context, registered, parsed, allowed: false, "expired");
+                }
+                catch (AuditUnavailableException error)
+                {
+                    return AuditUnavailable(error);
+                }
+
                 return Error(context, new HtsgetException(HtsgetErrorType.PermissionDenied, "This data URL has expired; request a new ticket."));
+        }
+
+        try
+        {
+            await AuditFetchAsync(context, registered, parsed, allowed: true, "signed data URL");
+        }
+        catch (AuditUnavailableException error)
+        {
+            return AuditUnavailable(error);
         }
 
         if (ChangedSinceRegistration(registered, logger) is { } changed)
@@ -288,6 +316,27 @@ public static class HtsgetEndpoints
 
         return TypedResults.Stream(new FileSliceStream(file, range.Offset, range.Length), "application/octet-stream", enableRangeProcessing: true);
     }
+
+    /// <summary>
+    /// Records a fetch of an authentic data URL: which bytes (and the Range asked, if any) of which object, under which
+    /// ticket (the ticket's own audit row names the caller it was issued to; data URLs carry no credentials).
+    /// </summary>
+    private static Task AuditFetchAsync(HttpContext context, RegisteredObject registered, DataToken token, bool allowed, string why)
+    {
+        var range = context.Request.Headers.Range.ToString();
+        var access = $"bytes {token.Range.Offset}-{token.Range.End - 1}" + (range.Length == 0 ? "" : $" ({HtsgetRequests.Shorten(range)})");
+        var reason = token.Ticket is { } ticket ? $"{why} of ticket {ticket}" : why;
+        return context.AuditAsync(Caller.Anonymous, $"htsget:data/{registered.ObjectId}",
+            new AccessDecision(registered.DatasetId, allowed ? AccessGrant.Controlled : AccessGrant.None, reason), allowed, access, token.Ticket);
+    }
+
+    /// <summary>A request the audit could not record is refused, never answered unrecorded.</summary>
+    private static JsonHttpResult<HtsgetErrorResponse> AuditUnavailable(AuditUnavailableException error) =>
+        TypedResults.Json(
+            new HtsgetErrorResponse(new HtsgetErrorBody("Unavailable", error.Message)),
+            HtsgetJsonContext.Web.HtsgetErrorResponse,
+            ErrorContentType,
+            StatusCodes.Status503ServiceUnavailable);
 
     private static JsonHttpResult<HtsgetErrorResponse> Error(HttpContext context, HtsgetException error)
     {

@@ -12,16 +12,20 @@ public readonly record struct DataRange(string ObjectId, long Offset, long Lengt
 }
 
 /// <summary>
-/// The claims a data-URL token carries: which bytes of which object, until when; and the signature over them. A
-/// parsed token is not yet trusted: <see cref="DataTokenSigner.IsAuthentic"/> checks the signature.
+/// The claims a data-URL token carries: which bytes of which object, until when, for which ticket (so the audit links
+/// a fetch to the ticket and caller it was issued to); and the signature over them. A parsed token is not yet trusted:
+/// <see cref="DataTokenSigner.IsAuthentic"/> checks the signature.
 /// </summary>
-public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnlyMemory<byte> Signature)
+public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnlyMemory<byte> Signature, string? Ticket = null)
 {
     /// <summary>Longest token text accepted; longer input is not even decoded.</summary>
     public const int MaxLength = 1024;
 
-    private const byte Version = 1;
-    private const int FixedPayloadLength = 1 + 8 + 8 + 8;
+    /// <summary>Longest ticket id a token carries.</summary>
+    public const int MaxTicketLength = 64;
+
+    private const byte Version = 2;
+    private const int FixedPayloadLength = 1 + 8 + 8 + 8 + 1;
 
     /// <summary>Reads a token's claims without checking its signature; false for anything that is not a well-formed token.</summary>
     public static bool TryParse(string? text, out DataToken token)
@@ -47,10 +51,19 @@ public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnly
         var expires = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(1));
         var offset = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(9));
         var length = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(17));
+        var ticketLength = payload[25];
+        if (ticketLength > MaxTicketLength || payload.Length <= FixedPayloadLength + ticketLength)
+        {
+            return false;
+        }
+
         string objectId;
+        string? ticket;
         try
         {
-            objectId = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(payload, FixedPayloadLength, payload.Length - FixedPayloadLength);
+            var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+            ticket = ticketLength == 0 ? null : strict.GetString(payload, FixedPayloadLength, ticketLength);
+            objectId = strict.GetString(payload, FixedPayloadLength + ticketLength, payload.Length - FixedPayloadLength - ticketLength);
         }
         catch (DecoderFallbackException)
         {
@@ -63,20 +76,28 @@ public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnly
             return false;
         }
 
-        token = new DataToken(new DataRange(objectId, offset, length), DateTimeOffset.FromUnixTimeSeconds(expires), signature);
+        token = new DataToken(new DataRange(objectId, offset, length), DateTimeOffset.FromUnixTimeSeconds(expires), signature, ticket);
         return true;
     }
 
     /// <summary>The bytes the signature covers.</summary>
-    internal static byte[] Payload(DataRange range, DateTimeOffset expires)
+    internal static byte[] Payload(DataRange range, DateTimeOffset expires, string? ticket)
     {
         var id = Encoding.UTF8.GetBytes(range.ObjectId);
-        var payload = new byte[FixedPayloadLength + id.Length];
+        var ticketBytes = Encoding.UTF8.GetBytes(ticket ?? "");
+        if (ticketBytes.Length > MaxTicketLength)
+        {
+            throw new ArgumentException($"A ticket id is at most {MaxTicketLength} bytes.", nameof(ticket));
+        }
+
+        var payload = new byte[FixedPayloadLength + ticketBytes.Length + id.Length];
         payload[0] = Version;
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), expires.ToUnixTimeSeconds());
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(9), range.Offset);
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(17), range.Length);
-        id.CopyTo(payload.AsSpan(FixedPayloadLength));
+        payload[25] = (byte)ticketBytes.Length;
+        ticketBytes.CopyTo(payload.AsSpan(FixedPayloadLength));
+        id.CopyTo(payload.AsSpan(FixedPayloadLength + ticketBytes.Length));
         return payload;
     }
 
@@ -138,14 +159,17 @@ public sealed class DataTokenSigner
         this.key = key.ToArray();
     }
 
-    /// <summary>A token for <paramref name="range"/> of the object at <paramref name="objectVersion"/>, valid until <paramref name="expires"/> (whole seconds).</summary>
-    public string Create(DataRange range, string objectVersion, DateTimeOffset expires)
+    /// <summary>
+    /// A token for <paramref name="range"/> of the object at <paramref name="objectVersion"/>, valid until
+    /// <paramref name="expires"/> (whole seconds), issued with <paramref name="ticket"/>.
+    /// </summary>
+    public string Create(DataRange range, string objectVersion, DateTimeOffset expires, string? ticket = null)
     {
         ArgumentNullException.ThrowIfNull(range.ObjectId);
         ArgumentNullException.ThrowIfNull(objectVersion);
         ArgumentOutOfRangeException.ThrowIfNegative(range.Offset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(range.Length);
-        var payload = DataToken.Payload(range, expires);
+        var payload = DataToken.Payload(range, expires, ticket);
         return DataToken.Format(payload, Sign(payload, objectVersion));
     }
 
@@ -154,7 +178,7 @@ public sealed class DataTokenSigner
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(objectVersion);
-        var expected = Sign(DataToken.Payload(token.Range, token.Expires), objectVersion);
+        var expected = Sign(DataToken.Payload(token.Range, token.Expires, token.Ticket), objectVersion);
         return CryptographicOperations.FixedTimeEquals(expected, token.Signature.Span);
     }
 

@@ -37,8 +37,11 @@ public sealed class DataUrls
     /// <summary>When a token issued now stops being valid.</summary>
     public DateTimeOffset NewExpiry() => time.GetUtcNow() + lifetime;
 
-    public string CreateToken(DataRange range, string objectVersion, DateTimeOffset expires) =>
-        signer.Value.Create(range, objectVersion, expires);
+    public string CreateToken(DataRange range, string objectVersion, DateTimeOffset expires, string? ticket = null) =>
+        signer.Value.Create(range, objectVersion, expires, ticket);
+
+    /// <summary>A new ticket id: names a ticket in the audit, and in its data URLs' tokens.</summary>
+    public static string NewTicketId() => System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
 
     /// <summary>Checks a token that <see cref="DataToken.TryParse"/> read against the object's current version and the clock.</summary>
     public DataTokenStatus Check(DataToken token, string objectVersion)

@@ -116,12 +116,16 @@ public static class PassportHttp
 
     private sealed record MemoizedDecision(AccessDecision Decision, DateTimeOffset ValidUntil, PassportOptions Policy);
 
-    /// <summary>Sends a decision to the audit table, with the request's client address.</summary>
-    public static ValueTask AuditAsync(this HttpContext context, Caller caller, string resource, AccessDecision decision, bool allowed, string access)
+    /// <summary>
+    /// Sends a decision to the audit table, with the request's client address; completes once it is durable, and throws
+    /// <see cref="AuditUnavailableException"/> when it cannot be recorded in time (the request is then refused).
+    /// </summary>
+    public static Task AuditAsync(
+        this HttpContext context, Caller caller, string resource, AccessDecision decision, bool allowed, string access, string? ticket = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.RequestServices.GetRequiredService<AccessAudit>()
-            .RecordAsync(caller, context.Connection.RemoteIpAddress?.ToString(), resource, decision, allowed, access, context.RequestAborted);
+            .RecordAsync(caller, context.Connection.RemoteIpAddress?.ToString(), resource, decision, allowed, access, ticket, context.RequestAborted);
     }
 
     /// <summary>

@@ -9,5 +9,6 @@ END;
 CREATE UNIQUE INDEX datasets_id_case_insensitive ON passport.datasets (lower(id));
 ALTER TABLE passport.datasets ADD COLUMN modified_at TIMESTAMPTZ;
 UPDATE passport.datasets SET modified_at = created_at;
--- NULL: the decision was made before any dataset was considered (a refused bearer token).
-ALTER TABLE passport.access_decisions ALTER COLUMN dataset_id DROP NOT NULL;
+-- The htsget ticket a decision or a data URL fetch belongs to (NULL for other resources). dataset_id is '*' for a
+-- request refused before any dataset was considered (a refused bearer token).
+ALTER TABLE passport.access_decisions ADD COLUMN ticket VARCHAR;

@@ -486,3 +486,80 @@ public sealed class DatasetVisibilityTests(PassportNodeFixture node)
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }
+
+/// <summary>Issue 14, finding 7: what the audit records that it did not before.</summary>
+[Collection(PassportNodeGroup.Name)]
+public sealed class AuditCoverageTests(PassportNodeFixture node)
+{
+    [Fact]
+    public async Task A_beacon_request_with_a_refused_token_is_audited()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            "/api/g_variants?referenceName=1&start=99&referenceBases=A&alternateBases=G&requestedGranularity=count");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "junk.token.value");
+
+        using var response = await node.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var audit = await node.AuditAsync(row => row.Resource == "beacon:g_variants" && row.Reason.StartsWith("token refused", StringComparison.Ordinal));
+        Assert.Contains(audit, row => row.Resource == "beacon:g_variants" && row.Dataset == "*" && !row.Allowed && row.Access == "none"
+            && row.Reason.StartsWith("token refused: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_fetch_of_a_data_url_is_audited_under_the_ticket_its_caller_was_given()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/htsget/reads/controlled-bam?referenceName=CHROMOSOME_I");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", node.PassportWith(node.Grant(PassportNodeFixture.ReadsGrant)));
+        using var ticketResponse = await node.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, ticketResponse.StatusCode);
+        var urls = JsonNode.Parse(await ticketResponse.Content.ReadAsStringAsync())!["htsget"]!["urls"]!.AsArray()
+            .Select(url => url!["url"]!.GetValue<string>()).Where(url => url.StartsWith("http", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(urls);
+
+        foreach (var url in urls)
+        {
+            using var fetch = await node.Client.GetAsync(new Uri(url));
+            Assert.True(fetch.IsSuccessStatusCode);
+        }
+
+        var rows = await TicketRowsAsync(expected: urls.Count + 1);
+        var decision = Assert.Single(rows, row => row.Resource == "htsget:reads/controlled-bam");
+        Assert.Equal((PassportNodeFixture.Subject, true), (decision.Subject, decision.Allowed));
+        var fetches = rows.Where(row => row.Resource == "htsget:data/controlled-bam").ToList();
+        Assert.Equal(urls.Count, fetches.Count);
+        Assert.All(fetches, row => Assert.True(row.Allowed && row.Dataset == "reads" && row.Access.StartsWith("bytes ", StringComparison.Ordinal)
+            && row.Reason.EndsWith($"of ticket {decision.Ticket}", StringComparison.Ordinal), row.ToString()));
+    }
+
+    private async Task<List<(string? Subject, string Dataset, string Resource, bool Allowed, string Access, string Reason, string Ticket)>> TicketRowsAsync(int expected)
+    {
+        // The newest ticket's rows: its decision and its fetches share its id.
+        for (var attempt = 0; ; attempt++)
+        {
+            var rows = new List<(string?, string, string, bool, string, string, string)>();
+            await using (var scope = node.Factory.Services.CreateAsyncScope())
+            {
+                await using var command = scope.ServiceProvider.GetRequiredService<DuckDBConnection>().CreateCommand();
+                command.CommandText = """
+                    SELECT subject, dataset_id, resource, allowed, access, reason, ticket FROM passport.access_decisions
+                    WHERE ticket = (SELECT ticket FROM passport.access_decisions WHERE resource = 'htsget:reads/controlled-bam'
+                                    ORDER BY decided_at DESC LIMIT 1)
+                    """;
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    rows.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3),
+                        reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+                }
+            }
+
+            if (rows.Count >= expected || attempt == 50)
+            {
+                return rows;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
