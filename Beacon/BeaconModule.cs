@@ -1,4 +1,5 @@
 using System.Reflection;
+using GenomeNode.Storage;
 using GenomeNode.Beacon.Api;
 using GenomeNode.Beacon.Ingest;
 using GenomeNode.Beacon.Store;
@@ -17,6 +18,9 @@ public static class BeaconModule
 
     public static Assembly Assembly => typeof(BeaconModule).Assembly;
 
+    /// <summary>The module's versioned SQL scripts (embedded resources <c>Migrations/NNNN_name.sql</c>).</summary>
+    public static ModuleMigrations Migrations { get; } = ModuleMigrations.FromAssembly(Name, Assembly);
+
     /// <summary>
     /// Registers the module's services (options from section <c>Beacon</c>, VCF ingest, the variant store); they take
     /// the scoped, open <c>DuckDBConnection</c> the host provides.
@@ -33,6 +37,7 @@ public static class BeaconModule
             options.Datasets = new Dictionary<string, BeaconDatasetOptions>(options.Datasets, StringComparer.OrdinalIgnoreCase));
         builder.Services.AddSingleton<IDatasetDisclosure, BeaconDisclosure>();
         builder.Services.AddSingleton<VariantIndex>();
+        builder.Services.AddSingleton<GenomeNode.Storage.IDatasetData, BeaconDatasetData>();
         builder.Services.AddScoped<VcfIngester>();
         builder.Services.AddScoped<IndividualDocuments>();
         builder.Services.AddScoped<VariantStore>();

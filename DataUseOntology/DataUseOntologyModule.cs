@@ -1,4 +1,5 @@
 using System.Reflection;
+using GenomeNode.Storage;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.DataUseOntology.Ontologies;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,12 +15,16 @@ public static class DataUseOntologyModule
 
     public static Assembly Assembly => typeof(DataUseOntologyModule).Assembly;
 
+    /// <summary>The module's versioned SQL scripts (embedded resources <c>Migrations/NNNN_name.sql</c>).</summary>
+    public static ModuleMigrations Migrations { get; } = ModuleMigrations.FromAssembly(Name, Assembly);
+
     /// <summary>Registers the module's services; they take the scoped, open <c>DuckDBConnection</c> the host provides.</summary>
     public static IHostApplicationBuilder AddDataUseOntology(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<OntologyStore>();
         builder.Services.AddScoped<DatasetDataUse>();
+        builder.Services.AddSingleton<GenomeNode.Storage.IDatasetData, DataUseDatasetData>();
         return builder;
     }
 }

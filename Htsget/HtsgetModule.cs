@@ -1,4 +1,5 @@
 using System.Reflection;
+using GenomeNode.Storage;
 using GenomeNode.Htsget.Access;
 using GenomeNode.Htsget.Api;
 using GenomeNode.Htsget.Data;
@@ -21,6 +22,9 @@ public static class HtsgetModule
 
     public static Assembly Assembly => typeof(HtsgetModule).Assembly;
 
+    /// <summary>The module's versioned SQL scripts (embedded resources <c>Migrations/NNNN_name.sql</c>).</summary>
+    public static ModuleMigrations Migrations { get; } = ModuleMigrations.FromAssembly(Name, Assembly);
+
     /// <summary>
     /// Registers the module's services (object registration, the registered-object store, tickets, data URLs, the
     /// access policy) and binds <see cref="HtsgetOptions"/> from the <c>Htsget</c> section. The store and registrar
@@ -33,6 +37,7 @@ public static class HtsgetModule
         builder.Services.AddOptions<HtsgetServiceInfoOptions>();
         builder.Services.AddScoped<HtsgetObjectRegistrar>();
         builder.Services.AddScoped<HtsgetObjectStore>();
+        builder.Services.AddSingleton<GenomeNode.Storage.IDatasetData, HtsgetDatasetData>();
         builder.Services.AddScoped<TicketPlanner>();
         builder.Services.TryAddScoped<IHtsgetAccessPolicy, PassportAccessPolicy>();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using GenomeNode.Storage;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
@@ -18,6 +19,9 @@ public static class PassportModule
     public const string Name = "passport";
 
     public static Assembly Assembly => typeof(PassportModule).Assembly;
+
+    /// <summary>The module's versioned SQL scripts (embedded resources <c>Migrations/NNNN_name.sql</c>).</summary>
+    public static ModuleMigrations Migrations { get; } = ModuleMigrations.FromAssembly(Name, Assembly);
 
     /// <summary>
     /// Registers the module's services, with <see cref="PassportOptions"/> bound from section <c>Passport</c> (environment

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using DuckDB.NET.Data;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.DataUseOntology.Matching;
-using GenomeNode.Htsget.Registration;
 using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Host.Admin;
@@ -38,7 +36,6 @@ internal static class DatasetOperations
         {
             var catalog = services.GetRequiredService<DatasetCatalog>();
             var added = await catalog.AddAsync(new NewDataset(request.Id, request.Name, tier, request.Description, VisaValue: request.VisaValue), cancellationToken);
-            services.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>().Invalidate();
             return OperationResult.Ok(added.Tier == AccessTier.Controlled && added.VisaValue is null
                 ? $"added dataset '{added.Id}' (controlled, without --visa-value: no passport can grant it)"
                 : $"added dataset '{added.Id}' ({added.Tier.ToName()})");
@@ -79,14 +76,8 @@ internal static class DatasetOperations
         var request = NodeOperations.ReadArguments<DatasetRemoveArguments>(arguments);
         try
         {
-            var connection = services.GetRequiredService<DuckDBConnection>();
-            using var transaction = connection.BeginTransaction();
+            // Every module's data of the dataset goes in the catalog's one transaction (the dataset lifecycle).
             await services.GetRequiredService<DatasetCatalog>().RemoveAsync(request.Id, cancellationToken);
-            services.GetRequiredService<DatasetDataUse>().Remove(request.Id);
-            services.GetRequiredService<HtsgetObjectStore>().DeleteDatasetRows(request.Id);
-            services.GetRequiredService<GenomeNode.Beacon.Ingest.VcfIngester>().DeleteDataset(request.Id);
-            transaction.Commit();
-            services.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>().Invalidate();
             return OperationResult.Ok($"removed dataset '{request.Id}'");
         }
         catch (DatasetCatalogException ex)

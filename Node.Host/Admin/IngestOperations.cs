@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GenomeNode.Beacon.Ingest;
 using GenomeNode.Host.Hosting;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 using GenomeNode.Passport.Datasets;
 using Microsoft.Extensions.Options;
 
@@ -29,8 +29,7 @@ internal static class IngestOperations
         var progress = ProgressSink.Value ?? new LoggedProgress(
             services.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Ingest"), request.Path);
         return IngestAsync(
-            services.GetRequiredService<DatasetCatalog>(), services.GetRequiredService<VcfIngester>(), request, progress, cancellationToken,
-            services.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>());
+            services.GetRequiredService<DatasetCatalog>(), services.GetRequiredService<VcfIngester>(), request, progress, cancellationToken);
     }
 
     /// <summary>
@@ -42,7 +41,7 @@ internal static class IngestOperations
         string dataDirectory, IngestVcfArguments request, CancellationToken cancellationToken)
     {
         NativeHeap.KeepLargeBlocks();
-        using var database = new NodeDatabase(Options.Create(new NodeOptions { DataDirectory = dataDirectory }));
+        using var database = new NodeDatabase(dataDirectory);
         database.Open(NodeComposition.Migrations, NodeComposition.Version);
         using var connection = database.OpenConnection();
         // The rows are appended on the ingest's own thread; DuckDB's worker threads would only take over compressing
@@ -59,7 +58,7 @@ internal static class IngestOperations
 
     private static async Task<OperationResult> IngestAsync(
         DatasetCatalog datasets, VcfIngester ingester, IngestVcfArguments request, IProgress<VcfIngestProgress>? progress,
-        CancellationToken cancellationToken, GenomeNode.Beacon.Store.VariantIndex? index = null)
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -68,7 +67,6 @@ internal static class IngestOperations
                 () => datasets.WriteData(request.DatasetId,
                     () => ingester.IngestInTransaction(ingest, progress, Prefetch.Value, cancellationToken)),
                 cancellationToken);
-            index?.Invalidate();
             return OperationResult.Ok(Describe(result));
         }
         catch (VcfFormatException ex)

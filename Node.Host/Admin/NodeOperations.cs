@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 
 namespace GenomeNode.Host.Admin;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GenomeNode.Host.Admin;
 using GenomeNode.Host.Hosting;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 
 namespace GenomeNode.Host.Cli;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using DuckDB.NET.Data;
 using GenomeNode.Host.Admin;
 using GenomeNode.Host.Hosting;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Host.Cli;

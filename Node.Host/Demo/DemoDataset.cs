@@ -2,7 +2,7 @@ using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.DataUseOntology.Matching;
 using GenomeNode.Host.Hosting;
 using GenomeNode.Htsget.Registration;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Host.Demo;
@@ -63,7 +63,6 @@ internal static class DemoDataset
                 new GenomeNode.Beacon.Ingest.VcfIngestRequest(Id, Path.Combine(directory, "demo.vcf.gz"), "GRCh38"), cancellationToken: cancellationToken);
             return scoped.GetRequiredService<GenomeNode.Beacon.Ingest.IndividualDocuments>().AttachInTransaction(Id, individuals);
         });
-        scoped.GetRequiredService<GenomeNode.Beacon.Store.VariantIndex>().Invalidate();
         Log.DemoSeeded(scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Demo"), Id);
     }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GenomeNode.Host.Hosting;

@@ -3,7 +3,7 @@ using GenomeNode.Beacon;
 using GenomeNode.DataUseOntology;
 using GenomeNode.DataUseOntology.Ontologies;
 using GenomeNode.Host.Admin;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 using GenomeNode.Htsget;
 using GenomeNode.Htsget.Api;
 using GenomeNode.Passport;
@@ -21,10 +21,10 @@ public static class NodeComposition
     /// <summary>Every module's migrations, in dependency order (a module may rely on the tables of those before it).</summary>
     public static IReadOnlyList<ModuleMigrations> Migrations { get; } =
     [
-        ModuleMigrations.FromAssembly(DataUseOntologyModule.Name, DataUseOntologyModule.Assembly),
-        ModuleMigrations.FromAssembly(PassportModule.Name, PassportModule.Assembly),
-        ModuleMigrations.FromAssembly(HtsgetModule.Name, HtsgetModule.Assembly),
-        ModuleMigrations.FromAssembly(BeaconModule.Name, BeaconModule.Assembly),
+        DataUseOntologyModule.Migrations,
+        PassportModule.Migrations,
+        HtsgetModule.Migrations,
+        BeaconModule.Migrations,
     ];
 
     /// <summary>The node's version, as service-info and the migrations table record it.</summary>
@@ -39,7 +39,7 @@ public static class NodeComposition
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
 
-        builder.Services.AddSingleton<NodeDatabase>();
+        builder.Services.AddSingleton(services => new NodeDatabase(services.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory));
         builder.Services.AddSingleton<SingleWriter>();
         // Modules take a scoped, open connection; the scope disposes it.
         builder.Services.AddScoped(services => services.GetRequiredService<NodeDatabase>().OpenConnection());

@@ -1,7 +1,7 @@
 using DuckDB.NET.Data;
 using GenomeNode.Beacon.Api;
 using GenomeNode.Host.Demo;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 using GenomeNode.Passport.Datasets;
 using Microsoft.Extensions.Options;
 

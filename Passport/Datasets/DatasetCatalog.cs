@@ -1,11 +1,24 @@
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
+using GenomeNode.Storage;
 
 namespace GenomeNode.Passport.Datasets;
 
-/// <summary>The node's datasets: their ids, names and access tiers, kept in <c>passport.datasets</c>.</summary>
-public sealed partial class DatasetCatalog(DuckDBConnection connection)
+/// <summary>
+/// The node's datasets: their ids, names and access tiers, kept in <c>passport.datasets</c>; and the owner of their
+/// lifecycle. Adding, changing the data of and removing a dataset each happen in one transaction that every module
+/// holding data per dataset (<see cref="IDatasetData"/>) takes part in, and that is then announced to them.
+/// </summary>
+public sealed partial class DatasetCatalog(DuckDBConnection connection, IEnumerable<IDatasetData> modules)
 {
+    private readonly IDatasetData[] modules = [.. modules];
+
+    /// <summary>A catalog whose changes no module takes part in (for tools and tests of the catalog alone).</summary>
+    public DatasetCatalog(DuckDBConnection connection)
+        : this(connection, [])
+    {
+    }
+
     public const int MaxIdLength = 128;
     public const int MaxNameLength = 256;
     public const int MaxDescriptionLength = 4096;
@@ -90,14 +103,18 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        transaction.Commit();
+        Commit(transaction, new DatasetChange(dataset.Id, DatasetChangeKind.Added));
         return await FindAsync(dataset.Id, cancellationToken)
             ?? throw new InvalidOperationException($"dataset '{dataset.Id}' vanished after it was added");
     }
 
-    /// <summary>Removes a dataset; refuses an unknown id with a <see cref="DatasetCatalogException"/>.</summary>
+    /// <summary>
+    /// Removes a dataset with every module's data of it, in one transaction; refuses an unknown id with a
+    /// <see cref="DatasetCatalogException"/>.
+    /// </summary>
     public async Task RemoveAsync(string id, CancellationToken cancellationToken = default)
     {
+        using var transaction = connection.BeginTransaction();
         // DuckDB reports a conflict between two updates of a row, not between an update and a delete: claim the row as
         // every writer of the dataset's data does, so that a removal and such a writer never both commit.
         if (!TryMarkModified(id))
@@ -105,10 +122,20 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
             throw new DatasetCatalogException($"no dataset has the id '{id}'");
         }
 
-        await using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM passport.datasets WHERE id = $id";
-        delete.Parameters.Add(new DuckDBParameter("id", id));
-        await delete.ExecuteNonQueryAsync(cancellationToken);
+        var change = new DatasetChange(id, DatasetChangeKind.Removed);
+        foreach (var module in modules)
+        {
+            module.Apply(change, connection);
+        }
+
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.CommandText = "DELETE FROM passport.datasets WHERE id = $id";
+            delete.Parameters.Add(new DuckDBParameter("id", id));
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        Commit(transaction, change, applied: true);
     }
 
     private static void Validate(NewDataset dataset)
@@ -167,8 +194,26 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection)
         }
 
         var result = write();
-        transaction.Commit();
+        Commit(transaction, new DatasetChange(datasetId, DatasetChangeKind.DataChanged));
         return result;
+    }
+
+    /// <summary>Tells every module of the change inside the transaction (unless done), commits, then tells them it committed.</summary>
+    private void Commit(DuckDBTransaction transaction, DatasetChange change, bool applied = false)
+    {
+        if (!applied)
+        {
+            foreach (var module in modules)
+            {
+                module.Apply(change, connection);
+            }
+        }
+
+        transaction.Commit();
+        foreach (var module in modules)
+        {
+            module.Committed(change);
+        }
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using GenomeNode.DataUseOntology.Ontologies;
 using GenomeNode.Host.Hosting;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 using Microsoft.Extensions.Options;
 
 // Descendant queries ("HP:0000118 and everything below it") answered from DuckDB, per term, as the node asks them
@@ -14,7 +14,7 @@ var repository = args.Length > 0 ? args[0] : FindRepository();
 var data = Path.Combine(Path.GetTempPath(), $"genome-node-bench-{Environment.ProcessId}");
 try
 {
-    using var database = new NodeDatabase(Options.Create(new NodeOptions { DataDirectory = data }));
+    using var database = new NodeDatabase(data);
     database.Open(NodeComposition.Migrations, NodeComposition.Version);
     using var connection = database.OpenConnection();
     var store = new OntologyStore(connection);

@@ -1,6 +1,6 @@
 using DuckDB.NET.Data;
 using GenomeNode.Beacon.Store;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 using GenomeNode.Tests;
 
 namespace GenomeNode.Beacon.Tests;

@@ -1,5 +1,5 @@
 using DuckDB.NET.Data;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 using GenomeNode.Tests;
 
 namespace GenomeNode.Htsget.Tests;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using DuckDB.NET.Data;
 using GenomeNode.Host.Hosting;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 using GenomeNode.Tests;
 using Microsoft.Extensions.Options;
 
@@ -46,7 +46,7 @@ public sealed class MigrationTests : IDisposable
             }
         }
 
-        using var reopened = new NodeDatabase(Options.Create(new NodeOptions { DataDirectory = crashed.Path }));
+        using var reopened = new NodeDatabase(crashed.Path);
         Assert.Empty(reopened.Open(NodeComposition.Migrations, "test"));
     }
 
@@ -123,7 +123,7 @@ public sealed class MigrationTests : IDisposable
     public void Gaps_in_a_modules_numbering_are_a_build_error() =>
         Assert.Throws<InvalidOperationException>(() => ModuleMigrations.FromAssembly("gappy", new GappyAssembly()));
 
-    private NodeDatabase Open() => new(Options.Create(new NodeOptions { DataDirectory = data.Path }));
+    private NodeDatabase Open() => new(data.Path);
 
     /// <summary>Everything a migration could change: the migrations table and every table and column.</summary>
     private static string Snapshot(NodeDatabase database) =>

@@ -74,7 +74,7 @@ public sealed class PassportNodeFixture : IAsyncLifetime, IDisposable
         Factory.Settings["Passport:TrustedVisaIssuers:0:Jku"] = Committee.JwksUrl;
         Factory.Settings["Passport:TrustedVisaIssuers:0:SubjectsOfBroker"] = Broker.Issuer; // the committee's visas name the broker's subjects
         // A per-dataset setting names an existing dataset when the node starts.
-        await TestDatabase.AddDatasetsAsync(Factory.Data.Path, new NewDataset("hidden", "Hidden controlled variants", AccessTier.Controlled, VisaValue: HiddenGrant));
+        await PreparedData.AddDatasetsAsync(Factory.Data.Path, new NewDataset("hidden", "Hidden controlled variants", AccessTier.Controlled, VisaValue: HiddenGrant));
         Factory.Settings["Beacon:Datasets:hidden:MaxGranularity"] = "none";
         Factory.UseKestrel(0);
         Factory.StartServer();

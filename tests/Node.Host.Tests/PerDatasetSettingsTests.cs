@@ -21,7 +21,7 @@ public sealed class PerDatasetSettingsTests : IDisposable
     [InlineData("Hidden")]
     public async Task A_setting_hides_its_dataset_whatever_the_letter_case_of_its_key(string key)
     {
-        await TestDatabase.AddDatasetsAsync(data.Path,
+        await PreparedData.AddDatasetsAsync(data.Path,
             new NewDataset("Hidden", "Hidden", AccessTier.Controlled, VisaValue: "https://dac.example.fi/hidden"),
             new NewDataset("Open", "Open", AccessTier.Public));
         await using var node = new NodeFactory();

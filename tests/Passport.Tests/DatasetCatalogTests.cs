@@ -153,7 +153,9 @@ public sealed class DatasetCatalogTests : IDisposable
         await catalog.AddAsync(new NewDataset("cohort", "Cohort", AccessTier.Public));
         using var remover = database.OpenConnection();
         using var open = remover.BeginTransaction();
-        await new DatasetCatalog(remover).RemoveAsync("cohort");
+        // A removal in progress, as RemoveAsync makes it: the row claimed, then deleted, not yet committed.
+        Assert.True(new DatasetCatalog(remover).TryMarkModified("cohort"));
+        Execute(remover, "DELETE FROM passport.datasets WHERE id = 'cohort'");
 
         var refused = Assert.Throws<DatasetCatalogException>(() => catalog.WriteData("cohort", () => 0));
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using DuckDB.NET.Data;
-using GenomeNode.Host.Storage;
+using GenomeNode.Storage;
 
 namespace GenomeNode.Tests;
 

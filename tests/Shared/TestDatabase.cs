@@ -1,7 +1,5 @@
 using DuckDB.NET.Data;
-using GenomeNode.Host.Hosting;
-using GenomeNode.Host.Storage;
-using Microsoft.Extensions.Options;
+using GenomeNode.Storage;
 
 namespace GenomeNode.Tests;
 
@@ -14,8 +12,8 @@ public sealed class TestDatabase : IDisposable
 
     public TestDatabase()
     {
-        Database = new NodeDatabase(Options.Create(new NodeOptions { DataDirectory = directory.Path }));
-        Database.Open(NodeComposition.Migrations, "test");
+        Database = new NodeDatabase(directory.Path);
+        Database.Open(TestModules.Migrations, "test");
     }
 
     /// <summary>One open connection for the test, closed with the database.</summary>
@@ -38,22 +36,6 @@ public sealed class TestDatabase : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>
-    /// Adds datasets to the node database in <paramref name="dataDirectory"/> before a node is started on it, as an
-    /// operator's <c>dataset add</c> without a serving node does (per-dataset settings must name existing datasets).
-    /// </summary>
-    public static async Task AddDatasetsAsync(string dataDirectory, params GenomeNode.Passport.Datasets.NewDataset[] datasets)
-    {
-        using var database = new NodeDatabase(Options.Create(new NodeOptions { DataDirectory = dataDirectory }));
-        database.Open(NodeComposition.Migrations, "test");
-        using var connection = database.OpenConnection();
-        var catalog = new GenomeNode.Passport.Datasets.DatasetCatalog(connection);
-        foreach (var dataset in datasets)
-        {
-            await catalog.AddAsync(dataset);
-        }
     }
 
     public void Dispose()

@@ -1,4 +1,4 @@
-namespace GenomeNode.Host.Storage;
+namespace GenomeNode.Storage;
 
 /// <summary>The folder holding a node's database, extracted demo files and admin channel.</summary>
 public static class DataDirectory

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace GenomeNode.Host.Storage;
+namespace GenomeNode.Storage;
 
 /// <summary>One versioned SQL script of a module.</summary>
 public sealed record Migration(string Module, int Version, string Name, string Sql)

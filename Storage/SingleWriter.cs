@@ -1,4 +1,4 @@
-namespace GenomeNode.Host.Storage;
+namespace GenomeNode.Storage;
 
 /// <summary>
 /// The node's rule for concurrent writing operations: they run one at a time, in the order they arrive. DuckDB would

@@ -1,15 +1,13 @@
 using DuckDB.NET.Data;
-using GenomeNode.Host.Hosting;
-using Microsoft.Extensions.Options;
 
-namespace GenomeNode.Host.Storage;
+namespace GenomeNode.Storage;
 
 /// <summary>
 /// The node's one DuckDB file, <c>&lt;data&gt;/node.duckdb</c>. DuckDB lets one process write a file, so the node
 /// keeps one connection open for its lifetime (holding the file lock and the database instance) and hands modules
 /// further connections to the same instance.
 /// </summary>
-public sealed class NodeDatabase(IOptions<NodeOptions> options) : IDisposable
+public sealed class NodeDatabase(string dataDirectory) : IDisposable
 {
     public const string FileName = "node.duckdb";
 
@@ -17,7 +15,7 @@ public sealed class NodeDatabase(IOptions<NodeOptions> options) : IDisposable
     private DuckDBConnection? anchor;
     private bool readOnly;
 
-    public string DataDirectory { get; } = Path.GetFullPath(options.Value.DataDirectory);
+    public string DataDirectory { get; } = Path.GetFullPath(dataDirectory);
 
     public string DatabasePath => Path.Combine(DataDirectory, FileName);
 

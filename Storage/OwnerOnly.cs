@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace GenomeNode.Host.Storage;
+namespace GenomeNode.Storage;
 
 /// <summary>
 /// The node's files belong to its account alone: controlled genotypes are in node.duckdb, and the data directory
 /// holds the admin secret and the htsget signing key. Directories are 0700, files 0600.
 /// </summary>
-internal static class OwnerOnly
+public static class OwnerOnly
 {
     public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 

@@ -1,0 +1,21 @@
+using DuckDB.NET.Data;
+using GenomeNode.Beacon.Ingest;
+using GenomeNode.Storage;
+
+namespace GenomeNode.Beacon.Store;
+
+/// <summary>Beacon's part of the dataset lifecycle: a dataset's variant files, variants and individuals.</summary>
+internal sealed class BeaconDatasetData(VariantIndex index) : IDatasetData
+{
+    public void Apply(DatasetChange change, DuckDBConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.Kind == DatasetChangeKind.Removed)
+        {
+            new VcfIngester(connection).DeleteDataset(change.DatasetId);
+        }
+    }
+
+    // The in-memory index holds every dataset's alleles and the catalog beside them: any change outdates it.
+    public void Committed(DatasetChange change) => index.Invalidate();
+}

@@ -1,0 +1,9 @@
+using GenomeNode.Storage;
+
+namespace GenomeNode.Tests;
+
+/// <summary>The modules whose tables this project's test databases hold.</summary>
+internal static class TestModules
+{
+    public static IReadOnlyList<ModuleMigrations> Migrations { get; } = [DataUseOntology.DataUseOntologyModule.Migrations];
+}
