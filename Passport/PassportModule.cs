@@ -52,6 +52,7 @@ public static class PassportModule
         services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.AddSingleton<AccessAudit>();
+        services.AddSingleton<AccessDecisions>();
         services.AddHealthChecks().AddCheck<AuditHealthCheck>("audit");
         services.AddSingleton<DatasetVisibility>();
         services.AddScoped<GenomeNode.DataUseOntology.DataUse.IDatasetScope, DataUseDatasetScope>();

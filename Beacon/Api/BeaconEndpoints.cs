@@ -91,13 +91,14 @@ public static class BeaconEndpoints
     {
         var beacon = context.RequestServices.GetRequiredService<IOptions<BeaconOptions>>().Value;
         var echo = new RequestEcho();
-        var caller = await context.CallerAsync(cancellationToken);
+        var access = RequestAccess.For(context);
+        var caller = await access.CallerAsync(cancellationToken);
         if (caller.Rejection is { } rejection)
         {
             // A token that is not accepted is refused, rather than answered as if anonymous: the caller should know.
             try
             {
-                await context.AuditAsync(caller, GVariantService.Resource,
+                await access.AuditAsync(caller, GVariantService.Resource,
                     new AccessDecision(AuditEntry.NoDataset, AccessGrant.None, $"token refused: {rejection}"), false, "none");
             }
             catch (AuditUnavailableException ex)
@@ -105,7 +106,7 @@ public static class BeaconEndpoints
                 return AuditUnavailable(beacon, echo, ex);
             }
 
-            context.Response.Headers.WWWAuthenticate = PassportHttp.Challenge(rejection);
+            context.Response.Headers.WWWAuthenticate = RequestAccess.Challenge(rejection);
             return TypedResults.Json(
                 GVariantService.Error(beacon, echo, StatusCodes.Status401Unauthorized, $"Authorization: the bearer token was not accepted ({rejection})"),
                 BeaconJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status401Unauthorized);
@@ -136,7 +137,7 @@ public static class BeaconEndpoints
                 request = GVariantRequestParser.FromQuery(context.Request.Query, beacon, id, echo);
             }
 
-            var answer = await context.RequestServices.GetRequiredService<GVariantService>().AnswerAsync(request, context, caller, cancellationToken);
+            var answer = await context.RequestServices.GetRequiredService<GVariantService>().AnswerAsync(request, access, caller, cancellationToken);
             return answer switch
             {
                 ResultSetsResponse records => TypedResults.Json(records, BeaconJsonContext.Default.ResultSetsResponse),

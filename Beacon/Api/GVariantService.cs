@@ -33,11 +33,11 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
     private static readonly OntologyTerm Hemizygous = new("GENO:0000134", "hemizygous");
 
     /// <summary>The response: a BooleanResponse (boolean or count granularity) or a ResultSetsResponse (record).</summary>
-    public async Task<object> AnswerAsync(GVariantRequest request, HttpContext context, Caller caller, CancellationToken cancellationToken)
+    public async Task<object> AnswerAsync(GVariantRequest request, RequestAccess access, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var beacon = options.Value;
-        var datasets = await QueriedDatasetsAsync(request, context, caller, cancellationToken);
+        var datasets = await QueriedDatasetsAsync(request, access, caller, cancellationToken);
         var counts = IndexCount(request, datasets.Keys) ?? Store.Count(request.Query, datasets.Keys);
         var hits = counts.Where(pair => pair.Value > 0).Select(pair => pair.Key).ToList();
 
@@ -108,7 +108,7 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
     }
 
     private async Task<Dictionary<string, Granularity>> QueriedDatasetsAsync(
-        GVariantRequest request, HttpContext context, Caller caller, CancellationToken cancellationToken)
+        GVariantRequest request, RequestAccess access, Caller caller, CancellationToken cancellationToken)
     {
         var beacon = options.Value;
         var considered = new List<(Dataset Dataset, AccessDecision Decision, Granularity? Ceiling)>();
@@ -119,7 +119,7 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
                 continue; // testMode answers from synthetic (demo) datasets only
             }
 
-            var decision = context.Decide(caller, dataset);
+            var decision = access.Decide(caller, dataset);
             considered.Add((dataset, decision, visibility.IsVisible(dataset, decision) ? beacon.Ceiling(dataset.Id, dataset.Tier, decision.Granted) : null));
         }
 
@@ -130,7 +130,7 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
         foreach (var (dataset, decision, ceiling) in considered)
         {
             var queried = ceiling is not null && unknown is null && (requested is null || requested.Contains(dataset.Id, StringComparer.Ordinal));
-            recorded.Add(context.AuditAsync(caller, Resource, decision, queried, queried ? ceiling!.Value.ToName() : "none"));
+            recorded.Add(access.AuditAsync(caller, Resource, decision, queried, queried ? ceiling!.Value.ToName() : "none"));
         }
 
         // One wait for every dataset's row: they go into the same audit batch.

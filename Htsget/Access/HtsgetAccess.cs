@@ -2,7 +2,6 @@ using GenomeNode.Htsget.Registration;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
-using Microsoft.AspNetCore.Http;
 
 namespace GenomeNode.Htsget.Access;
 
@@ -31,10 +30,10 @@ public sealed record HtsgetAccess(HtsgetAccessDecision Decision, string Message,
 public interface IHtsgetAccessPolicy
 {
     /// <param name="registered">The object asked for.</param>
-    /// <param name="context">The request.</param>
+    /// <param name="access">The request's caller, decisions and audit.</param>
     /// <param name="ticket">The id the ticket will have (its data URLs carry it), for the audit.</param>
     /// <param name="cancellationToken">Ends the wait.</param>
-    Task<HtsgetAccess> DecideAsync(RegisteredObject registered, HttpContext context, string ticket, CancellationToken cancellationToken);
+    Task<HtsgetAccess> DecideAsync(RegisteredObject registered, RequestAccess access, string ticket, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -44,20 +43,20 @@ public interface IHtsgetAccessPolicy
 /// </summary>
 public sealed class PassportAccessPolicy(DatasetCatalog catalog, DatasetVisibility visibility) : IHtsgetAccessPolicy
 {
-    public async Task<HtsgetAccess> DecideAsync(RegisteredObject registered, HttpContext context, string ticket, CancellationToken cancellationToken)
+    public async Task<HtsgetAccess> DecideAsync(RegisteredObject registered, RequestAccess access, string ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registered);
-        ArgumentNullException.ThrowIfNull(context);
-        var caller = await context.CallerAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(access);
+        var caller = await access.CallerAsync(cancellationToken);
         var resource = $"htsget:{(registered.Kind == HtsgetKind.Reads ? "reads" : "variants")}/{registered.ObjectId}";
         var dataset = await catalog.FindAsync(registered.DatasetId, cancellationToken);
         if (caller.Rejection is { } rejection)
         {
-            await context.AuditAsync(caller, resource, new AccessDecision(registered.DatasetId, AccessGrant.None, $"token refused: {rejection}"), false, "none", ticket);
+            await access.AuditAsync(caller, resource, new AccessDecision(registered.DatasetId, AccessGrant.None, $"token refused: {rejection}"), false, "none", ticket);
             // A refused token must not tell a hidden object from an unknown one either.
-            return dataset is not null && !visibility.IsVisible(dataset, context.Decide(Caller.Anonymous, dataset))
+            return dataset is not null && !visibility.IsVisible(dataset, access.Decide(Caller.Anonymous, dataset))
                 ? Hidden
-                : new HtsgetAccess(HtsgetAccessDecision.Unauthenticated, $"The bearer token was not accepted ({rejection}).", PassportHttp.Challenge(rejection));
+                : new HtsgetAccess(HtsgetAccessDecision.Unauthenticated, $"The bearer token was not accepted ({rejection}).", RequestAccess.Challenge(rejection));
         }
 
         if (dataset is null)
@@ -65,8 +64,8 @@ public sealed class PassportAccessPolicy(DatasetCatalog catalog, DatasetVisibili
             return new HtsgetAccess(HtsgetAccessDecision.Forbidden, $"The dataset of object '{registered.ObjectId}' is no longer in the catalog.");
         }
 
-        var decision = context.Decide(caller, dataset);
-        await context.AuditAsync(caller, resource, decision, decision.Granted, decision.Granted ? "stream" : "none", ticket);
+        var decision = access.Decide(caller, dataset);
+        await access.AuditAsync(caller, resource, decision, decision.Granted, decision.Granted ? "stream" : "none", ticket);
         if (!visibility.IsVisible(dataset, decision))
         {
             return Hidden;
@@ -80,7 +79,7 @@ public sealed class PassportAccessPolicy(DatasetCatalog catalog, DatasetVisibili
         return caller.IsAnonymous
             ? new HtsgetAccess(HtsgetAccessDecision.Unauthenticated,
                 $"Object '{registered.ObjectId}' belongs to a {dataset.Tier.ToName()} dataset: send a GA4GH passport (or an access token of a trusted broker) as a Bearer token.",
-                PassportHttp.Challenge(null))
+                RequestAccess.Challenge(null))
             : new HtsgetAccess(HtsgetAccessDecision.Forbidden, $"No grant for the dataset of object '{registered.ObjectId}': {decision.Reason}.");
     }
 

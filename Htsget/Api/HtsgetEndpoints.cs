@@ -194,7 +194,7 @@ public static class HtsgetEndpoints
         }
 
         var ticketId = DataUrls.NewTicketId();
-        var access = await services.GetRequiredService<IHtsgetAccessPolicy>().DecideAsync(registered, context, ticketId, cancellationToken);
+        var access = await services.GetRequiredService<IHtsgetAccessPolicy>().DecideAsync(registered, RequestAccess.For(context), ticketId, cancellationToken);
         if (access.Decision == HtsgetAccessDecision.Hidden)
         {
             throw unknown;
@@ -326,7 +326,7 @@ public static class HtsgetEndpoints
         var range = context.Request.Headers.Range.ToString();
         var access = $"bytes {token.Range.Offset}-{token.Range.End - 1}" + (range.Length == 0 ? "" : $" ({HtsgetRequests.Shorten(range)})");
         var reason = token.Ticket is { } ticket ? $"{why} of ticket {ticket}" : why;
-        return context.AuditAsync(Caller.Anonymous, $"htsget:data/{registered.ObjectId}",
+        return RequestAccess.For(context).AuditAsync(Caller.Anonymous, $"htsget:data/{registered.ObjectId}",
             new AccessDecision(registered.DatasetId, allowed ? AccessGrant.Controlled : AccessGrant.None, reason), allowed, access, token.Ticket);
     }
 
@@ -342,7 +342,7 @@ public static class HtsgetEndpoints
     {
         if (error.Type == HtsgetErrorType.InvalidAuthentication)
         {
-            context.Response.Headers.WWWAuthenticate = error.Challenge ?? PassportHttp.Challenge(null);
+            context.Response.Headers.WWWAuthenticate = error.Challenge ?? RequestAccess.Challenge(null);
         }
 
         return TypedResults.Json(

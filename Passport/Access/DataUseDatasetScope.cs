@@ -8,5 +8,5 @@ namespace GenomeNode.Passport.Access;
 internal sealed class DataUseDatasetScope(DatasetVisibility visibility, DatasetCatalog catalog) : IDatasetScope
 {
     public async Task<bool> IsVisibleAsync(HttpContext context, string datasetId, CancellationToken cancellationToken) =>
-        await visibility.FindVisibleAsync(context, catalog, datasetId, cancellationToken) is not null;
+        await visibility.FindVisibleAsync(RequestAccess.For(context), catalog, datasetId, cancellationToken) is not null;
 }

@@ -1,6 +1,5 @@
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
-using Microsoft.AspNetCore.Http;
 
 namespace GenomeNode.Passport.Access;
 
@@ -43,17 +42,17 @@ public sealed class DatasetVisibility(IEnumerable<IDatasetDisclosure> disclosure
     /// the id or it is hidden from this caller (a refused token counts as no grant).
     /// </summary>
     public async Task<(Dataset Dataset, AccessDecision Decision)?> FindVisibleAsync(
-        HttpContext context, DatasetCatalog catalog, string datasetId, CancellationToken cancellationToken)
+        RequestAccess access, DatasetCatalog catalog, string datasetId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(catalog);
         if (await catalog.FindAsync(datasetId, cancellationToken) is not { } dataset)
         {
             return null;
         }
 
-        var caller = await context.CallerAsync(cancellationToken);
-        var decision = context.Decide(caller.Rejection is null ? caller : Caller.Anonymous, dataset);
+        var caller = await access.CallerAsync(cancellationToken);
+        var decision = access.Decide(caller.Rejection is null ? caller : Caller.Anonymous, dataset);
         return IsVisible(dataset, decision) ? (dataset, decision) : null;
     }
 }

@@ -170,7 +170,7 @@ public sealed class BrokerCallBoundsTests
         var caller = await CallerOverHttpAsync(node, "junk-http-2", IPAddress.Parse("2001:db8:1:2:ffff::99"));
 
         Assert.Single(node.Requests(TokenPath));
-        var challenge = PassportHttp.Challenge(caller.Rejection);
+        var challenge = RequestAccess.Challenge(caller.Rejection);
         Assert.StartsWith("Bearer realm=\"genome-node\", error=\"invalid_token\"", challenge, StringComparison.Ordinal);
         Assert.Contains("retry later", challenge, StringComparison.Ordinal);
 
@@ -186,7 +186,7 @@ public sealed class BrokerCallBoundsTests
     [InlineData("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64")]
     [InlineData("::1", "::/64")]
     public void A_client_is_its_ipv4_address_or_its_ipv6_slash_64(string address, string key) =>
-        Assert.Equal(key, PassportHttp.ClientKey(IPAddress.Parse(address)));
+        Assert.Equal(key, RequestAccess.ClientKey(IPAddress.Parse(address)));
 
     [Fact]
     public async Task A_passport_whose_visa_was_left_out_while_its_issuers_keys_were_unreachable_is_validated_again_once_they_can_be_fetched()
@@ -217,7 +217,7 @@ public sealed class BrokerCallBoundsTests
         var context = new DefaultHttpContext { RequestServices = node.Services };
         context.Connection.RemoteIpAddress = client;
         context.Request.Headers.Authorization = $"Bearer {token}";
-        return context.CallerAsync(CancellationToken.None).AsTask();
+        return RequestAccess.For(context).CallerAsync(CancellationToken.None).AsTask();
     }
 
     private static void RefuseEveryExchange(TestClearinghouse node) =>
