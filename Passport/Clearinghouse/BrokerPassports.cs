@@ -22,7 +22,7 @@ public sealed class BrokerPassports(
     private const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
     private const int MaxResponseBytes = 1024 * 1024;
 
-    /// <param name="client">who sent the token (see <see cref="Access.PassportHttp.ClientKey"/>), for the per-client bound</param>
+    /// <param name="client">who sent the token (see <see cref="Access.RequestAccess.ClientKey"/>), for the per-client bound</param>
     public async Task<PassportValidation> FromAccessTokenAsync(string accessToken, SignedToken? decoded, string? client, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;

@@ -53,7 +53,7 @@ public sealed partial class PassportAuthenticator : IDisposable
     }
 
     /// <param name="authorization">the request's <c>Authorization</c> header</param>
-    /// <param name="client">who sent it (an address, see <see cref="Access.PassportHttp.ClientKey"/>; null when unknown):
+    /// <param name="client">who sent it (an address, see <see cref="Access.RequestAccess.ClientKey"/>; null when unknown):
     /// broker calls are bounded per client</param>
     /// <param name="cancellationToken">the request's</param>
     public async Task<Caller> AuthenticateAsync(string? authorization, string? client, CancellationToken cancellationToken)

@@ -89,7 +89,7 @@ internal sealed class TestClearinghouse : IDisposable
 
     public PassportValidator Validator { get; }
 
-    /// <summary>The clearinghouse's services, for tests that run <c>PassportHttp</c> on a hand-made HttpContext.</summary>
+    /// <summary>The clearinghouse's services, for tests that run <c>RequestAccess</c> on a hand-made HttpContext.</summary>
     public IServiceProvider Services => host.Services;
 
     public PassportOptions Options => host.Services.GetRequiredService<IOptionsMonitor<PassportOptions>>().CurrentValue;
