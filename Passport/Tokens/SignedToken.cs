@@ -6,8 +6,13 @@ namespace GenomeNode.Passport.Tokens;
 
 /// <summary>
 /// A JWS in compact serialization, decoded but not yet trusted: the header and payload as JSON objects, the signing
-/// input and the signature. Nothing here says the token is genuine; <see cref="SignatureVerifier"/> does.
+/// input and the signature. Nothing here says the token is genuine; <see cref="SigningKey"/> does.
 /// </summary>
+/// <remarks>
+/// Not IdentityModel's <c>JsonWebToken</c>: it takes the last of repeated members (<c>"alg":"RS256","alg":"none"</c>
+/// reads as none), takes any text as the signature until it is checked, and throws on a registered claim of an
+/// unexpected type (<c>"aud":42</c>), which the named steps refuse with their own reasons after the signature.
+/// </remarks>
 public sealed class SignedToken
 {
     private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false, MaxDepth = 16 };

@@ -1,25 +1,33 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace GenomeNode.Passport.Tokens;
 
-/// <summary>A public key from a JWKS that can verify RS256 (RSA, 2048 bits or more) or ES256 (EC P-256) signatures.</summary>
-// Not disposable: a key replaced by a JWKS refresh may still be verifying a signature on another thread.
+/// <summary>
+/// A public key from a trusted JWKS that can verify RS256 (RSA, 2048 bits or more) or ES256 (EC P-256) signatures.
+/// IdentityModel reads the JWK (<see cref="JsonWebKey"/>) and verifies signatures
+/// (<see cref="AsymmetricSignatureProvider"/>); which keys are usable is this node's rule, stricter than the library's,
+/// which would verify with a 1024-bit RSA key, verify ES256 with a P-384 key, and take a JWK's <c>x5c</c> certificate
+/// in place of its <c>n</c> and <c>e</c>.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification =
+    "Not disposable: a key replaced by a JWKS refresh may still be verifying a signature on another thread.")]
 public sealed class SigningKey
 {
-    public const string RS256 = "RS256";
-    public const string ES256 = "ES256";
+    public const string RS256 = SecurityAlgorithms.RsaSha256;
+    public const string ES256 = SecurityAlgorithms.EcdsaSha256;
     private const int MinimumRsaBits = 2048;
 
-    private readonly RSA? rsa;
-    private readonly ECDsa? ecdsa;
+    // Built once per key when the JWKS is read; thread-safe, shared by every token the key verifies.
+    private readonly AsymmetricSignatureProvider verifier;
 
-    private SigningKey(string keyId, string algorithm, RSA? rsa, ECDsa? ecdsa)
+    private SigningKey(string keyId, string algorithm, AsymmetricSecurityKey key)
     {
         KeyId = keyId;
         Algorithm = algorithm;
-        this.rsa = rsa;
-        this.ecdsa = ecdsa;
+        key.KeyId = keyId;
+        verifier = new AsymmetricSignatureProvider(key, algorithm);
     }
 
     public string KeyId { get; }
@@ -28,22 +36,14 @@ public sealed class SigningKey
     public string Algorithm { get; }
 
     /// <summary>Whether <paramref name="signature"/> over <paramref name="signingInput"/> was made with this key's private half.</summary>
-    public bool Verifies(string algorithm, byte[] signingInput, byte[] signature)
-    {
+    public bool Verifies(string algorithm, byte[] signingInput, byte[] signature) =>
         // The token's alg must be the key's own: an RSA key never checks an ES256 signature, nor the reverse.
-        if (!string.Equals(algorithm, Algorithm, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        return rsa is not null
-            ? rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            : signature.Length == 64 && ecdsa!.VerifyData(signingInput, signature, HashAlgorithmName.SHA256);
-    }
+        string.Equals(algorithm, Algorithm, StringComparison.Ordinal) && signature.Length > 0 && verifier.Verify(signingInput, signature);
 
     /// <summary>
     /// The signing keys of a JWKS document; keys that are not for signatures, have no <c>kid</c>, are of another type
-    /// or curve, are too small, or are malformed are skipped and described in <paramref name="skipped"/>.
+    /// or curve, are too small, or are malformed are skipped and described in <paramref name="skipped"/>. One bad key
+    /// does not void the others (IdentityModel's <see cref="JsonWebKeySet"/> would refuse the whole set).
     /// </summary>
     public static IReadOnlyList<SigningKey> ReadSet(JsonElement document, List<string> skipped)
     {
@@ -73,38 +73,47 @@ public sealed class SigningKey
         return result;
     }
 
-    private static string? TryRead(JsonElement key, out SigningKey? signingKey)
+    private static string? TryRead(JsonElement element, out SigningKey? signingKey)
     {
         signingKey = null;
-        if (key.ValueKind != JsonValueKind.Object)
+        if (element.ValueKind != JsonValueKind.Object)
         {
             return "not a JSON object";
         }
 
-        var kid = Text(key, "kid");
-        if (string.IsNullOrEmpty(kid))
+        JsonWebKey key;
+        try
+        {
+            key = new JsonWebKey(element.GetRawText());
+        }
+        catch (ArgumentException)
+        {
+            return "not a JWK (a member has the wrong type)";
+        }
+
+        if (string.IsNullOrEmpty(key.Kid))
         {
             return "no kid";
         }
 
-        if (Text(key, "use") is { } use && use != "sig")
+        if (key.Use is { } use && use != JsonWebKeyUseNames.Sig)
         {
             return $"use '{use}' is not sig";
         }
 
-        var alg = Text(key, "alg");
         try
         {
-            switch (Text(key, "kty"))
+            switch (key.Kty)
             {
-                case "RSA":
-                    if (alg is not null && alg != RS256)
+                case JsonWebAlgorithmsKeyTypes.RSA:
+                    if (key.Alg is { } rsaAlg && rsaAlg != RS256)
                     {
-                        return $"RSA key for '{alg}', not RS256";
+                        return $"RSA key for '{rsaAlg}', not RS256";
                     }
 
-                    var modulus = Bytes(key, "n");
-                    var exponent = Bytes(key, "e");
+                    // The key is its n and e: an x5c certificate the JWK may also carry is not used.
+                    var modulus = Bytes(key.N);
+                    var exponent = Bytes(key.E);
                     if (modulus is null || exponent is null)
                     {
                         return "RSA key without n and e";
@@ -118,21 +127,21 @@ public sealed class SigningKey
 
                     var rsa = RSA.Create();
                     rsa.ImportParameters(new RSAParameters { Modulus = significant.ToArray(), Exponent = exponent });
-                    signingKey = new SigningKey(kid, RS256, rsa, null);
+                    signingKey = new SigningKey(key.Kid, RS256, new RsaSecurityKey(rsa));
                     return null;
-                case "EC":
-                    if (alg is not null && alg != ES256)
+                case JsonWebAlgorithmsKeyTypes.EllipticCurve:
+                    if (key.Alg is { } ecAlg && ecAlg != ES256)
                     {
-                        return $"EC key for '{alg}', not ES256";
+                        return $"EC key for '{ecAlg}', not ES256";
                     }
 
-                    if (Text(key, "crv") != "P-256")
+                    if (key.Crv != JsonWebKeyECTypes.P256)
                     {
                         return "EC key not on curve P-256";
                     }
 
-                    var x = Bytes(key, "x");
-                    var y = Bytes(key, "y");
+                    var x = Bytes(key.X);
+                    var y = Bytes(key.Y);
                     if (x is not { Length: 32 } || y is not { Length: 32 })
                     {
                         return "EC key without 32-byte x and y";
@@ -141,7 +150,7 @@ public sealed class SigningKey
                     // ImportParameters validates that the point lies on the curve.
                     var ecdsa = ECDsa.Create();
                     ecdsa.ImportParameters(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = x, Y = y } });
-                    signingKey = new SigningKey(kid, ES256, null, ecdsa);
+                    signingKey = new SigningKey(key.Kid, ES256, new ECDsaSecurityKey(ecdsa));
                     return null;
                 case { } other:
                     return $"key type '{other}' is not RSA or EC";
@@ -149,22 +158,12 @@ public sealed class SigningKey
                     return "no kty";
             }
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or NotSupportedException or ArgumentException)
         {
             return "the key material is not a valid public key";
         }
     }
 
-    private static string? Text(JsonElement key, string name) =>
-        key.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static byte[]? Bytes(JsonElement key, string name)
-    {
-        if (Text(key, name) is not { Length: > 0 } text)
-        {
-            return null;
-        }
-
-        return SignedToken.Base64UrlPart(text);
-    }
+    // The node's strict base64url, not the library's Base64UrlEncoder, which also takes '+', '/' and whitespace.
+    private static byte[]? Bytes(string? text) => text is { Length: > 0 } ? SignedToken.Base64UrlPart(text) : null;
 }
