@@ -1,5 +1,9 @@
 using System.Data.Common;
+using System.Diagnostics;
 using DuckDB.NET.Data;
+using GenomeNode.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GenomeNode.DataUseOntology.Ontologies;
 
@@ -12,8 +16,10 @@ public sealed record StoredTerm(
     string Ontology, string Id, string? Label, string? Definition, string? Shorthand, bool IsObsolete, string? ReplacedBy);
 
 /// <summary>Ontology graphs in DuckDB (schema <c>ontology</c>), with the is_a closure for descendant queries.</summary>
-public sealed class OntologyStore(DuckDBConnection connection)
+public sealed partial class OntologyStore(DuckDBConnection connection, ILogger<OntologyStore>? logger = null)
 {
+    private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
+
     /// <summary>
     /// Stores <paramref name="graph"/>, replacing any ontology loaded before under the same prefix, in one
     /// transaction: a failure leaves the previous graph as it was.
@@ -21,6 +27,7 @@ public sealed class OntologyStore(DuckDBConnection connection)
     public LoadedOntology Replace(OntologyGraph graph, string source)
     {
         ArgumentNullException.ThrowIfNull(graph);
+        var clock = Stopwatch.StartNew();
         var closure = graph.TransitiveClosure()
             .OrderBy(row => row.Ancestor, StringComparer.Ordinal)
             .ThenBy(row => row.Descendant, StringComparer.Ordinal)
@@ -30,7 +37,7 @@ public sealed class OntologyStore(DuckDBConnection connection)
         foreach (var table in new[] { "ontologies", "terms", "synonyms", "edges", "closure", "descendant_lists" })
         {
             var column = table == "ontologies" ? "prefix" : "ontology";
-            Execute($"DELETE FROM ontology.{table} WHERE {column} = $1", graph.Prefix);
+            connection.Execute($"DELETE FROM ontology.{table} WHERE {column} = $1", graph.Prefix);
         }
 
         using (var terms = connection.CreateAppender("ontology", "terms"))
@@ -72,7 +79,7 @@ public sealed class OntologyStore(DuckDBConnection connection)
             }
         }
 
-        Execute("""
+        connection.Execute("""
             INSERT INTO ontology.descendant_lists
             SELECT ontology, ancestor, list(descendant ORDER BY descendant) FROM ontology.closure
             WHERE ontology = $1 GROUP BY ontology, ancestor ORDER BY ancestor
@@ -90,46 +97,48 @@ public sealed class OntologyStore(DuckDBConnection connection)
         }
 
         transaction.Commit();
-        return Find(graph.Prefix)!;
+        var loaded = Find(graph.Prefix)!;
+        Log.Loaded(logger, loaded.Prefix, source, loaded.TermCount, graph.Edges.Count, closure.Count, clock.ElapsedMilliseconds);
+        return loaded;
     }
 
     public IReadOnlyList<LoadedOntology> List() =>
-        Read("SELECT prefix, title, version, source, format, term_count, loaded_at FROM ontology.ontologies ORDER BY prefix", ReadOntology);
+        connection.Read("SELECT prefix, title, version, source, format, term_count, loaded_at FROM ontology.ontologies ORDER BY prefix", ReadOntology);
 
     public LoadedOntology? Find(string prefix) =>
-        Read("SELECT prefix, title, version, source, format, term_count, loaded_at FROM ontology.ontologies WHERE prefix = $1",
+        connection.Read("SELECT prefix, title, version, source, format, term_count, loaded_at FROM ontology.ontologies WHERE prefix = $1",
             ReadOntology, prefix).FirstOrDefault();
 
     /// <summary>The term with this id; where several ontologies hold it, the one whose prefix it carries wins.</summary>
     public StoredTerm? FindTerm(string id) =>
-        Read("""
+        connection.Read("""
             SELECT ontology, id, label, definition, shorthand, is_obsolete, replaced_by FROM ontology.terms
             WHERE id = $1 ORDER BY (ontology = split_part($1, ':', 1)) DESC, ontology LIMIT 1
             """, ReadTerm, id).FirstOrDefault();
 
     public IReadOnlyList<StoredTerm> Terms(string ontology) =>
-        Read("SELECT ontology, id, label, definition, shorthand, is_obsolete, replaced_by FROM ontology.terms WHERE ontology = $1 ORDER BY id",
+        connection.Read("SELECT ontology, id, label, definition, shorthand, is_obsolete, replaced_by FROM ontology.terms WHERE ontology = $1 ORDER BY id",
             ReadTerm, ontology);
 
     /// <summary>The term and everything below it by is_a, over all loaded ontologies.</summary>
     public IReadOnlyList<string> Descendants(string id)
     {
-        var lists = Read("SELECT descendants FROM ontology.descendant_lists WHERE ancestor = $1",
+        var lists = connection.Read("SELECT descendants FROM ontology.descendant_lists WHERE ancestor = $1",
             reader => reader.GetFieldValue<List<string>>(0), id);
         return lists.Count == 1 ? lists[0] : [.. lists.SelectMany(list => list).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The term and everything above it by is_a, over all loaded ontologies.</summary>
     public IReadOnlyList<string> Ancestors(string id) =>
-        Read("SELECT DISTINCT ancestor FROM ontology.closure WHERE descendant = $1 ORDER BY ancestor", reader => reader.GetString(0), id);
+        connection.Read("SELECT DISTINCT ancestor FROM ontology.closure WHERE descendant = $1 ORDER BY ancestor", reader => reader.GetString(0), id);
 
     public bool IsSameOrDescendant(string term, string ancestor) =>
         string.Equals(term, ancestor, StringComparison.Ordinal)
-        || Read("SELECT 1 FROM ontology.closure WHERE ancestor = $1 AND descendant = $2 LIMIT 1", _ => true, ancestor, term).Count > 0;
+        || connection.Read("SELECT 1 FROM ontology.closure WHERE ancestor = $1 AND descendant = $2 LIMIT 1", _ => true, ancestor, term).Count > 0;
 
     /// <summary>Named parents by is_a, for showing a term.</summary>
     public IReadOnlyList<string> Parents(string id) =>
-        Read("SELECT DISTINCT parent FROM ontology.edges WHERE child = $1 AND relation = 'is_a' ORDER BY parent", reader => reader.GetString(0), id);
+        connection.Read("SELECT DISTINCT parent FROM ontology.edges WHERE child = $1 AND relation = 'is_a' ORDER BY parent", reader => reader.GetString(0), id);
 
     private static LoadedOntology ReadOntology(DbDataReader reader) => new(
         reader.GetString(0),
@@ -154,34 +163,10 @@ public sealed class OntologyStore(DuckDBConnection connection)
         reader.GetBoolean(5),
         reader.IsDBNull(6) ? null : reader.GetString(6));
 
-    private List<T> Read<T>(string sql, Func<DbDataReader, T> map, params object[] parameters)
+    private static partial class Log
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new DuckDBParameter(parameter));
-        }
-
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
-    }
-
-    private void Execute(string sql, params object[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new DuckDBParameter(parameter));
-        }
-
-        command.ExecuteNonQuery();
+        [LoggerMessage(EventId = 7400, Level = LogLevel.Information,
+            Message = "Loaded ontology {Prefix} from {Source}: {Terms} terms, {Edges} edges, {ClosureRows} closure rows in {ElapsedMs} ms")]
+        public static partial void Loaded(ILogger logger, string prefix, string source, int terms, int edges, int closureRows, long elapsedMs);
     }
 }
