@@ -63,11 +63,11 @@ public static partial class GVariantRequestParser
     private static readonly HashSet<string> Controls =
         new(["requestedGranularity", "includeResultsetResponses", "testMode", "pagination", "filters"], StringComparer.Ordinal);
 
-    [GeneratedRegex("^[ACGTUNRYSWKMBDHV]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[ACGTUNRYSWKMBDHV]+\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Bases();
 
     // HGVS genomic short forms: ACCESSION:g.POS REF>ALT, POS(_POS)del, POS(_POS)delinsSEQ, POS_POSinsSEQ, POS(_POS)dup.
-    [GeneratedRegex(@"^(?<seq>[^:\s]+):g\.(?<start>\d+)(_(?<end>\d+))?(?<change>([ACGTN]+>[ACGTN]+)|del|delins[ACGTN]+|ins[ACGTN]+|dup|=)$",
+    [GeneratedRegex(@"^(?<seq>[^:\s]+):g\.(?<start>\d+)(_(?<end>\d+))?(?<change>([ACGTN]+>[ACGTN]+)|del|delins[ACGTN]+|ins[ACGTN]+|dup|=)\z",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Hgvs();
 
