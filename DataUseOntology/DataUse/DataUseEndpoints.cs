@@ -1,10 +1,14 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using GenomeNode.DataUseOntology.Matching;
 using GenomeNode.DataUseOntology.Ontologies;
+using GenomeNode.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace GenomeNode.DataUseOntology.DataUse;
 
@@ -45,7 +49,8 @@ public static partial class DataUseEndpoints
         group.MapGet("/datasets/{datasetId}", GetDatasetConditions)
             .WithName("GetDatasetDataUse")
             .WithSummary("A dataset's data-use conditions, in Beacon's duoDataUse form");
-        group.MapPost("/match", Match)
+        group.MapPost("/match", MatchAsync)
+            .Accepts<MatchRequest>("application/json")
             .WithName("MatchResearchPurpose")
             .WithSummary("Match a research purpose against a dataset's data-use conditions (or explicit ones): APPROVE, DENY or ABSTAIN, with reasons");
         return endpoints;
@@ -70,7 +75,46 @@ public static partial class DataUseEndpoints
         return TypedResults.Ok(new DatasetDataUseView(datasetId, ToDuoDataUse(conditions, ontologies), DatasetDataUse.Describe(conditions)));
     }
 
-    private static Results<Ok<MatchResponse>, ValidationProblem, NotFound<HttpValidationProblemDetails>> Match(
+    /// <summary>
+    /// Reads the body under the node's rule for caller JSON (StrictJson: no repeated member, only well-formed Unicode),
+    /// then binds it with the host's JSON options, as model binding would.
+    /// </summary>
+    private static async Task<Results<Ok<MatchResponse>, ValidationProblem, NotFound<HttpValidationProblemDetails>, ProblemHttpResult>> MatchAsync(
+        HttpRequest http, DatasetDataUse dataUse, OntologyStore ontologies, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        if (!http.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: "the request body must be JSON (Content-Type: application/json)");
+        }
+
+        var options = json.Value.SerializerOptions;
+        // Members bind case-insensitively under the web defaults: then "purpose" and "Purpose" are the same member.
+        var names = options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        var (document, refused) = await StrictJson.ParseAsync(http.Body, names, cancellationToken);
+        if (refused is not null)
+        {
+            return Invalid(refused.PathOr("body"), refused.Problem == StrictJsonProblem.Syntax ? $"the request body is {refused.Message}" : refused.Message);
+        }
+
+        MatchRequest? request;
+        using (document)
+        {
+            try
+            {
+                request = document!.RootElement.Deserialize<MatchRequest>(options);
+            }
+            catch (JsonException ex)
+            {
+                var field = ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+                return Invalid(field, $"{field} does not have the expected type: {UnicodeText.Printable(ex.Message)}");
+            }
+        }
+
+        return Match(request, dataUse, ontologies);
+    }
+
+    private static Results<Ok<MatchResponse>, ValidationProblem, NotFound<HttpValidationProblemDetails>, ProblemHttpResult> Match(
         MatchRequest? request, DatasetDataUse dataUse, OntologyStore ontologies)
     {
         if (request?.Purpose is not { } purpose)
