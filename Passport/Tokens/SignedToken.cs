@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using GenomeNode.Shared;
 
 namespace GenomeNode.Passport.Tokens;
 
@@ -10,7 +11,7 @@ namespace GenomeNode.Passport.Tokens;
 /// </summary>
 public sealed class SignedToken
 {
-    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
+    private const int MaxDepth = 16;
 
     private SignedToken(JsonElement header, JsonElement payload, byte[] signingInput, byte[] signature)
     {
@@ -127,9 +128,19 @@ public sealed class SignedToken
             return null;
         }
 
-        try
+        // The node's rule for caller JSON: no repeated member, and only well-formed Unicode, which System.Text.Json
+        // would otherwise let through until a claim is read (and then throw).
+        if (!StrictJson.TryParse(bytes, StringComparer.Ordinal, MaxDepth, out var document, out var refused))
         {
-            using var document = JsonDocument.Parse(bytes, StrictJson);
+            // The parser's message may quote the token's content; say only what kind of problem it is.
+            error = refused.Problem == StrictJsonProblem.InvalidText
+                ? $"its {name} holds text that is not valid Unicode"
+                : $"its {name} is not valid JSON (or repeats a member name)";
+            return null;
+        }
+
+        using (document)
+        {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 error = $"its {name} is not a JSON object";
@@ -138,12 +149,6 @@ public sealed class SignedToken
 
             error = null;
             return document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            // The parser's message may quote the token's content; say only what kind of problem it is.
-            error = $"its {name} is not valid JSON (or repeats a member name)";
-            return null;
         }
     }
 
