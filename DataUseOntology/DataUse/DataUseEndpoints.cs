@@ -111,8 +111,22 @@ public static partial class DataUseEndpoints
             }
         }
 
+        // The lists are bound as lists of strings, but JSON can put a null in one; nothing past here expects it.
+        if (ListHoldingNull(request) is { } list)
+        {
+            return Invalid(list, $"{list} must be a list of term ids, without nulls");
+        }
+
         return Match(request, dataUse, ontologies);
     }
+
+    private static string? ListHoldingNull(MatchRequest? request) =>
+        HoldsNull(request?.Conditions?.Duo) ? "conditions.duo"
+        : HoldsNull(request?.Conditions?.Diseases) ? "conditions.diseases"
+        : HoldsNull(request?.Purpose?.Diseases) ? "purpose.diseases"
+        : null;
+
+    private static bool HoldsNull(IReadOnlyList<string?>? list) => list?.Any(item => item is null) == true;
 
     private static Results<Ok<MatchResponse>, ValidationProblem, NotFound<HttpValidationProblemDetails>, ProblemHttpResult> Match(
         MatchRequest? request, DatasetDataUse dataUse, OntologyStore ontologies)
