@@ -13,6 +13,12 @@ public sealed class SignedToken
 {
     private const int MaxDepth = 16;
 
+    /// <summary>
+    /// The latest NumericDate accepted: 9999-12-31T00:00:00Z, a day short of the last instant a DateTimeOffset holds, so
+    /// that a time read from a token plus the clock skew (at most 600 s) never overflows.
+    /// </summary>
+    public const long MaxSeconds = 253402214400;
+
     private SignedToken(JsonElement header, JsonElement payload, byte[] signingInput, byte[] signature)
     {
         Header = header;
@@ -103,11 +109,11 @@ public sealed class SignedToken
 
         if (value.TryGetInt64(out seconds))
         {
-            return seconds is >= 0 and <= 253402300799; // up to 9999-12-31
+            return seconds is >= 0 and <= MaxSeconds;
         }
 
         // NumericDate may carry a fraction; anything else (exponents beyond range) is refused.
-        if (value.TryGetDouble(out var fractional) && fractional is >= 0 and <= 253402300799)
+        if (value.TryGetDouble(out var fractional) && fractional is >= 0 and <= MaxSeconds)
         {
             seconds = (long)Math.Floor(fractional);
             return true;

@@ -449,6 +449,26 @@ public sealed class PassportAttackTests : IDisposable
         await IgnoredAsync(visa, ValidationStep.Decode, "holds text that is not valid Unicode");
     }
 
+    [Theory]
+    [InlineData("exp", 253402300799L, "has no valid exp")]
+    [InlineData("exp", 253402214401L, "has no valid exp")]
+    [InlineData("iat", 253402300799L, "has no valid iat")]
+    public async Task A_passport_dated_at_the_end_of_time_is_refused(string claim, long seconds, string reason)
+    {
+        // The last second a DateTimeOffset holds: adding the clock skew to it would overflow.
+        var token = node.Broker.Passport(Subject, [], payload: p => p[claim] = seconds);
+
+        await RefusedAsync(token, ValidationStep.Lifetime, reason);
+    }
+
+    [Fact]
+    public async Task A_visa_expiring_at_the_end_of_time_is_ignored()
+    {
+        var visa = node.Dac.Visa(Subject, VisaTypes.ControlledAccessGrants, Grant, payload: p => p["exp"] = 253402300799L);
+
+        await IgnoredAsync(visa, ValidationStep.Lifetime, "has no valid exp");
+    }
+
     [Fact]
     public async Task A_visa_repeating_a_json_member_name_is_ignored()
     {
