@@ -20,7 +20,7 @@ public sealed record Migration(string Module, int Version, string Name, string S
 /// </summary>
 public sealed partial record ModuleMigrations(string Module, IReadOnlyList<Migration> Migrations)
 {
-    [GeneratedRegex(@"^Migrations/(?<version>\d{4})_(?<name>[a-z0-9_]+)\.sql$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^Migrations/(?<version>[0-9]{4})_(?<name>[a-z0-9_]+)\.sql\z", RegexOptions.CultureInvariant)]
     private static partial Regex ResourceName();
 
     public int LatestVersion => Migrations.Count == 0 ? 0 : Migrations[^1].Version;

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
 using GenomeNode.Passport.Web;
+using GenomeNode.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -117,19 +117,17 @@ public static class BeaconEndpoints
             GVariantRequest request;
             if (HttpMethods.IsPost(context.Request.Method))
             {
-                JsonDocument document;
-                try
+                // Member names are read case-sensitively (TryGetProperty), so only exact repeats are ambiguous.
+                var (document, error) = await StrictJson.ParseAsync(context.Request.Body, StringComparer.Ordinal, cancellationToken);
+                if (error is not null)
                 {
-                    document = await JsonDocument.ParseAsync(context.Request.Body, default, cancellationToken);
-                }
-                catch (JsonException ex)
-                {
-                    throw new BeaconRequestException("body", $"the request body is not valid JSON: {ex.Message}");
+                    throw new BeaconRequestException(error.PathOr("body"),
+                        error.Problem == StrictJsonProblem.Syntax ? $"the request body is {error.Message}" : error.Message);
                 }
 
                 using (document)
                 {
-                    request = GVariantRequestParser.FromBody(document.RootElement, beacon, id, echo);
+                    request = GVariantRequestParser.FromBody(document!.RootElement, beacon, id, echo);
                 }
             }
             else

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
+using GenomeNode.Shared;
 using Microsoft.AspNetCore.Http;
 
 namespace GenomeNode.Beacon.Api;
@@ -63,11 +64,11 @@ public static partial class GVariantRequestParser
     private static readonly HashSet<string> Controls =
         new(["requestedGranularity", "includeResultsetResponses", "testMode", "pagination", "filters"], StringComparer.Ordinal);
 
-    [GeneratedRegex("^[ACGTUNRYSWKMBDHV]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[ACGTUNRYSWKMBDHV]+\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Bases();
 
     // HGVS genomic short forms: ACCESSION:g.POS REF>ALT, POS(_POS)del, POS(_POS)delinsSEQ, POS_POSinsSEQ, POS(_POS)dup.
-    [GeneratedRegex(@"^(?<seq>[^:\s]+):g\.(?<start>\d+)(_(?<end>\d+))?(?<change>([ACGTN]+>[ACGTN]+)|del|delins[ACGTN]+|ins[ACGTN]+|dup|=)$",
+    [GeneratedRegex(@"^(?<seq>[^:\s]+):g\.(?<start>[0-9]+)(_(?<end>[0-9]+))?(?<change>([ACGTN]+>[ACGTN]+)|del|delins[ACGTN]+|ins[ACGTN]+|dup|=)\z",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Hgvs();
 
@@ -76,6 +77,7 @@ public static partial class GVariantRequestParser
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(echo);
+        RequireWellFormed(query, variantId);
         string? granularity = null, include = null;
         long? skip = null, limit = null;
         bool? testMode = null;
@@ -133,6 +135,7 @@ public static partial class GVariantRequestParser
     public static GVariantRequest FromBody(JsonElement body, BeaconOptions options, string? variantId, RequestEcho echo)
     {
         ArgumentNullException.ThrowIfNull(echo);
+        RequireWellFormed(QueryCollection.Empty, variantId);
         if (body.ValueKind != JsonValueKind.Object)
         {
             throw new BeaconRequestException("body", "the request body must be a JSON object");
@@ -247,6 +250,36 @@ public static partial class GVariantRequestParser
 
         return Build(options, variantId, echo, granularity, include, skip, limit, testMode);
     }
+
+    /// <summary>
+    /// Refuses query-string names or values, or a variant id, that are not well-formed Unicode, before any of them is
+    /// echoed or queried (a body's text is held to the same rule when it is parsed: StrictJson).
+    /// </summary>
+    private static void RequireWellFormed(IQueryCollection query, string? variantId)
+    {
+        if (variantId is not null && !UnicodeText.IsWellFormed(variantId))
+        {
+            throw new BeaconRequestException("id", NotUnicode);
+        }
+
+        foreach (var (key, values) in query)
+        {
+            if (!UnicodeText.IsWellFormed(key))
+            {
+                throw new BeaconRequestException(UnicodeText.Printable(key), "the parameter name is not valid Unicode text (a lone UTF-16 surrogate)");
+            }
+
+            foreach (var value in values)
+            {
+                if (value is not null && !UnicodeText.IsWellFormed(value))
+                {
+                    throw new BeaconRequestException(key, NotUnicode);
+                }
+            }
+        }
+    }
+
+    private const string NotUnicode = "the text is not valid Unicode (a lone UTF-16 surrogate)";
 
     private static void AddParameters(JsonElement value, RequestEcho echo, string path)
     {
@@ -572,8 +605,15 @@ public static partial class GVariantRequestParser
         }
 
         assembly ??= implied;
-        var first = long.Parse(match.Groups["start"].Value, CultureInfo.InvariantCulture);
-        var last = match.Groups["end"].Success ? long.Parse(match.Groups["end"].Value, CultureInfo.InvariantCulture) : first;
+        // Positions are digit runs of any length: one beyond a long is out of range like one beyond a chromosome.
+        var last = 0L;
+        if (!long.TryParse(match.Groups["start"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+            || (match.Groups["end"].Success && !long.TryParse(match.Groups["end"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out last)))
+        {
+            throw new BeaconRequestException("genomicAlleleShortForm", $"'{hgvs}' has a position beyond any chromosome (at most {int.MaxValue})");
+        }
+
+        last = match.Groups["end"].Success ? last : first;
         if (first < 1 || last < first || last > int.MaxValue)
         {
             throw new BeaconRequestException("genomicAlleleShortForm", $"'{hgvs}' has positions out of order or out of range");

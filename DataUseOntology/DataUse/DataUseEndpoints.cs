@@ -1,10 +1,14 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using GenomeNode.DataUseOntology.Matching;
 using GenomeNode.DataUseOntology.Ontologies;
+using GenomeNode.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace GenomeNode.DataUseOntology.DataUse;
 
@@ -45,7 +49,8 @@ public static partial class DataUseEndpoints
         group.MapGet("/datasets/{datasetId}", GetDatasetConditions)
             .WithName("GetDatasetDataUse")
             .WithSummary("A dataset's data-use conditions, in Beacon's duoDataUse form");
-        group.MapPost("/match", Match)
+        group.MapPost("/match", MatchAsync)
+            .Accepts<MatchRequest>("application/json")
             .WithName("MatchResearchPurpose")
             .WithSummary("Match a research purpose against a dataset's data-use conditions (or explicit ones): APPROVE, DENY or ABSTAIN, with reasons");
         return endpoints;
@@ -70,8 +75,63 @@ public static partial class DataUseEndpoints
         return TypedResults.Ok(new DatasetDataUseView(datasetId, ToDuoDataUse(conditions, ontologies), DatasetDataUse.Describe(conditions)));
     }
 
-    private static async Task<Results<Ok<MatchResponse>, ValidationProblem, NotFound<HttpValidationProblemDetails>>> Match(
-        MatchRequest? request, DatasetDataUse dataUse, OntologyStore ontologies, IDatasetScope datasets, HttpContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body under the node's rule for caller JSON (StrictJson: no repeated member, only well-formed Unicode),
+    /// then binds it with the host's JSON options, as model binding would.
+    /// </summary>
+    private static async Task<Results<Ok<MatchResponse>, ValidationProblem, NotFound<HttpValidationProblemDetails>, ProblemHttpResult>> MatchAsync(
+        HttpRequest http, DatasetDataUse dataUse, OntologyStore ontologies, IOptions<JsonOptions> json, IDatasetScope datasets,
+        CancellationToken cancellationToken)
+    {
+        if (!http.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: "the request body must be JSON (Content-Type: application/json)");
+        }
+
+        var options = json.Value.SerializerOptions;
+        // Members bind case-insensitively under the web defaults: then "purpose" and "Purpose" are the same member.
+        var names = options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        var (document, refused) = await StrictJson.ParseAsync(http.Body, names, cancellationToken);
+        if (refused is not null)
+        {
+            return Invalid(refused.PathOr("body"), refused.Problem == StrictJsonProblem.Syntax ? $"the request body is {refused.Message}" : refused.Message);
+        }
+
+        MatchRequest? request;
+        using (document)
+        {
+            try
+            {
+                request = document!.RootElement.Deserialize<MatchRequest>(options);
+            }
+            catch (JsonException ex)
+            {
+                var field = ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+                return Invalid(field, $"{field} does not have the expected type: {UnicodeText.Printable(ex.Message)}");
+            }
+        }
+
+        // The lists are bound as lists of strings, but JSON can put a null in one; nothing past here expects it.
+        if (ListHoldingNull(request) is { } list)
+        {
+            return Invalid(list, $"{list} must be a list of term ids, without nulls");
+        }
+
+        return await AnswerAsync(request, dataUse, ontologies, datasets, http.HttpContext, cancellationToken);
+    }
+
+    private static string? ListHoldingNull(MatchRequest? request) =>
+        HoldsNull(request?.Conditions?.Duo) ? "conditions.duo"
+        : HoldsNull(request?.Conditions?.Diseases) ? "conditions.diseases"
+        : HoldsNull(request?.Purpose?.Diseases) ? "purpose.diseases"
+        : null;
+
+    private static bool HoldsNull(IReadOnlyList<string?>? list) => list?.Any(item => item is null) == true;
+
+    private static async Task<Results<Ok<MatchResponse>, ValidationProblem, NotFound<HttpValidationProblemDetails>, ProblemHttpResult>> AnswerAsync(
+        MatchRequest? request, DatasetDataUse dataUse, OntologyStore ontologies, IDatasetScope datasets, HttpContext context,
+        CancellationToken cancellationToken)
     {
         if (request?.Purpose is not { } purpose)
         {

@@ -7,10 +7,10 @@ public static partial class Curie
 {
     public const string OboNamespace = "http://purl.obolibrary.org/obo/";
 
-    [GeneratedRegex(@"^(?<prefix>[A-Za-z][A-Za-z0-9_.-]*):(?<local>[^\s:][^\s]*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<prefix>[A-Za-z][A-Za-z0-9_.-]*):(?<local>[^\s:][^\s]*)\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
-    [GeneratedRegex(@"^(?<prefix>[A-Za-z][A-Za-z0-9.-]*)_(?<local>[^\s_/#]+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<prefix>[A-Za-z][A-Za-z0-9.-]*)_(?<local>[^\s_/#]+)\z", RegexOptions.CultureInvariant)]
     private static partial Regex OboLocalName();
 
     public static bool IsValid(string? value) => value is not null && Pattern().IsMatch(value);

@@ -3,6 +3,7 @@ using GenomeNode.Htsget.Access;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Web;
+using GenomeNode.Shared;
 using GenomeNode.Htsget.Data;
 using GenomeNode.Htsget.Formats;
 using GenomeNode.Htsget.Registration;
@@ -122,17 +123,7 @@ public static class HtsgetEndpoints
 
             var options = context.RequestServices.GetRequiredService<IOptions<HtsgetOptions>>().Value;
             var body = await ReadBodyAsync(context.Request, options.MaxPostBodyBytes, cancellationToken);
-            HtsgetPostBody? parsed;
-            try
-            {
-                parsed = body.Length == 0 ? null : JsonSerializer.Deserialize(body, HtsgetJsonContext.Web.HtsgetPostBody);
-            }
-            catch (JsonException error)
-            {
-                throw new HtsgetException(HtsgetErrorType.InvalidInput, $"The request body is not a valid htsget request: {error.Message}");
-            }
-
-            var query = HtsgetRequests.FromPostBody(kind, parsed, options.MaxRegions);
+            var query = HtsgetRequests.FromPostBody(kind, ParsePostBody(body), options.MaxRegions);
             return await TicketAsync(kind, id, query, context, cancellationToken);
         }
         catch (HtsgetException error)
@@ -142,6 +133,35 @@ public static class HtsgetEndpoints
         catch (AuditUnavailableException error)
         {
             return AuditUnavailable(error);
+        }
+    }
+
+    /// <summary>The body under the node's rule for caller JSON (StrictJson), then bound; null for an empty body.</summary>
+    private static HtsgetPostBody? ParsePostBody(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        // Members bind case-sensitively (the context sets no case-insensitive matching), so only exact repeats are ambiguous.
+        if (!StrictJson.TryParse(body, StringComparer.Ordinal, StrictJson.DefaultMaxDepth, out var document, out var refused))
+        {
+            throw new HtsgetException(HtsgetErrorType.InvalidInput, refused.Problem == StrictJsonProblem.Syntax
+                ? $"The request body is {refused.Message}"
+                : $"The request body is not a valid htsget request: {refused.PathOr("body")}: {refused.Message}.");
+        }
+
+        using (document)
+        {
+            try
+            {
+                return document.RootElement.Deserialize(HtsgetJsonContext.Web.HtsgetPostBody);
+            }
+            catch (JsonException error)
+            {
+                throw new HtsgetException(HtsgetErrorType.InvalidInput, $"The request body is not a valid htsget request: {error.Message}");
+            }
         }
     }
 

@@ -109,7 +109,7 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex ObjectIdPattern();
 
     private static void CheckKind(HtsgetKind kind, string format, string path)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using GenomeNode.Htsget.Registration;
+using GenomeNode.Shared;
 
 namespace GenomeNode.Htsget.Tickets;
 
@@ -49,6 +50,12 @@ public static class HtsgetRequests
             if (given.Count != 1 || values.ContainsKey(known))
             {
                 throw Invalid($"The parameter '{known}' must be given once.");
+            }
+
+            // Checked before the value reaches a message or a query: text that is not Unicode names nothing here.
+            if (given[0] is { } value && !UnicodeText.IsWellFormed(value))
+            {
+                throw Invalid($"The parameter '{known}' is not valid Unicode text (it holds a lone UTF-16 surrogate).");
             }
 
             values[known] = given[0] ?? "";
@@ -224,6 +231,6 @@ public static class HtsgetRequests
 
     private static HtsgetException Invalid(string message) => new(HtsgetErrorType.InvalidInput, message);
 
-    /// <summary>Echoes at most 64 characters of what the caller sent.</summary>
-    internal static string Shorten(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 61), "...");
+    /// <summary>Echoes at most 64 characters of what the caller sent (never half a surrogate pair).</summary>
+    internal static string Shorten(string text) => UnicodeText.Shorten(text, 64);
 }

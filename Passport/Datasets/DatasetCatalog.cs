@@ -27,7 +27,7 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection, IEnumera
     public const int MaxVisaValueLength = 255;
 
     // Ids appear in URLs, visa values and file names: keep them to a safe, unambiguous alphabet.
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 
     /// <summary>Why <paramref name="id"/> cannot name a dataset, or null when it can.</summary>

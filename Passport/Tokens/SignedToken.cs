@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using GenomeNode.Shared;
 
 namespace GenomeNode.Passport.Tokens;
 
@@ -15,7 +16,13 @@ namespace GenomeNode.Passport.Tokens;
 /// </remarks>
 public sealed class SignedToken
 {
-    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
+    private const int MaxDepth = 16;
+
+    /// <summary>
+    /// The latest NumericDate accepted: 9999-12-31T00:00:00Z, a day short of the last instant a DateTimeOffset holds, so
+    /// that a time read from a token plus the clock skew (at most 600 s) never overflows.
+    /// </summary>
+    public const long MaxSeconds = 253402214400;
 
     private SignedToken(JsonElement header, JsonElement payload, byte[] signingInput, byte[] signature)
     {
@@ -107,11 +114,11 @@ public sealed class SignedToken
 
         if (value.TryGetInt64(out seconds))
         {
-            return seconds is >= 0 and <= 253402300799; // up to 9999-12-31
+            return seconds is >= 0 and <= MaxSeconds;
         }
 
         // NumericDate may carry a fraction; anything else (exponents beyond range) is refused.
-        if (value.TryGetDouble(out var fractional) && fractional is >= 0 and <= 253402300799)
+        if (value.TryGetDouble(out var fractional) && fractional is >= 0 and <= MaxSeconds)
         {
             seconds = (long)Math.Floor(fractional);
             return true;
@@ -132,9 +139,19 @@ public sealed class SignedToken
             return null;
         }
 
-        try
+        // The node's rule for caller JSON: no repeated member, and only well-formed Unicode, which System.Text.Json
+        // would otherwise let through until a claim is read (and then throw).
+        if (!StrictJson.TryParse(bytes, StringComparer.Ordinal, MaxDepth, out var document, out var refused))
         {
-            using var document = JsonDocument.Parse(bytes, StrictJson);
+            // The parser's message may quote the token's content; say only what kind of problem it is.
+            error = refused.Problem == StrictJsonProblem.InvalidText
+                ? $"its {name} holds text that is not valid Unicode"
+                : $"its {name} is not valid JSON (or repeats a member name)";
+            return null;
+        }
+
+        using (document)
+        {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 error = $"its {name} is not a JSON object";
@@ -143,12 +160,6 @@ public sealed class SignedToken
 
             error = null;
             return document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            // The parser's message may quote the token's content; say only what kind of problem it is.
-            error = $"its {name} is not valid JSON (or repeats a member name)";
-            return null;
         }
     }
 

@@ -116,6 +116,41 @@ public sealed class DataUseEndpointsTests(NodeFactory factory) : IClassFixture<N
     }
 
     [Theory]
+    [InlineData("""{"purpose":{"generalResearch":true},"datasetId":"nowhere","datasetId":"brca"}""", "datasetId")]
+    [InlineData("""{"purpose":{"generalResearch":true},"datasetId":"brca","DatasetId":"brca"}""", "DatasetId")]
+    [InlineData("""{"purpose":{"diseases":["NCIT:C4872"],"diseases":[]},"datasetId":"brca"}""", "purpose.diseases")]
+    [InlineData("""{"purpose":{"generalResearch":true},"datasetId":"br\ud800"}""", "datasetId")]
+    [InlineData("""{"purpose":{"diseases":["\udc00"]},"datasetId":"brca"}""", "purpose.diseases[0]")]
+    public async Task A_match_body_repeating_a_member_or_holding_text_that_is_not_unicode_is_a_400_naming_it(string body, string field)
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.PostAsync(new Uri("/dataUse/match", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(text);
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), text);
+    }
+
+    [Theory]
+    [InlineData("""{"purpose":{"generalResearch":true},"conditions":{"duo":[null]}}""", "conditions.duo")]
+    [InlineData("""{"purpose":{"generalResearch":true},"conditions":{"duo":["DUO:0000007"],"diseases":["NCIT:C4872",null]}}""", "conditions.diseases")]
+    [InlineData("""{"purpose":{"diseases":[null]},"datasetId":"brca"}""", "purpose.diseases")]
+    public async Task A_null_in_a_list_of_terms_is_a_400_naming_the_list(string body, string field)
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.PostAsync(new Uri("/dataUse/match", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
+        using var problem = JsonDocument.Parse(text);
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), text);
+    }
+
+    [Theory]
     [InlineData("""{"purpose":""")]
     [InlineData("""{"purpose":{"generalResearch":"yes"},"datasetId":"brca"}""")]
     [InlineData("[1,2]")]

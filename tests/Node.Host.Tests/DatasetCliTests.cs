@@ -96,6 +96,18 @@ public sealed class DatasetCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Dataset_add_refuses_an_id_ending_in_a_newline()
+    {
+        var add = await Cli("dataset", "add", "--id", "x\n", "--name", "Newline", "--tier", "public");
+        var list = await Cli("dataset", "list", "--json");
+
+        Assert.Equal(1, add.ExitCode);
+        Assert.Single(add.Error.Split('\n'));
+        Assert.Contains("may hold only letters, digits", add.Error, StringComparison.Ordinal);
+        Assert.Empty(ParseList(list.Output));
+    }
+
+    [Fact]
     public async Task Data_directory_comes_from_GENOMENODE_DATA_when_no_option_is_given()
     {
         var environment = new Dictionary<string, string> { ["GENOMENODE_DATA"] = data.Path };

@@ -78,6 +78,27 @@ public sealed class HtsgetErrorTests(HtsgetNodeFixture node)
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
+    [Theory]
+    [InlineData("""{"format":"BAM","format":"BAM"}""", "format")]
+    [InlineData("""{"regions":[{"referenceName":"CHROMOSOME_I","referenceName":"nope"}]}""", "regions[0].referenceName")]
+    public async Task A_post_body_naming_a_member_twice_is_invalid_input_naming_it(string body, string member)
+    {
+        using var response = await Post("/htsget/reads/bam", body);
+
+        var message = await AssertErrorAsync(response, 400, "InvalidInput");
+        Assert.Contains($"{member}: the member", message, StringComparison.Ordinal);
+        Assert.Contains("more than once", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_post_body_with_a_lone_surrogate_is_invalid_input_naming_the_member()
+    {
+        using var response = await Post("/htsget/reads/bam", """{"regions":[{"referenceName":"CHROMOSOME_I\ud800"}]}""");
+
+        var message = await AssertErrorAsync(response, 400, "InvalidInput");
+        Assert.Contains("regions[0].referenceName: the text is not valid Unicode", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_data_url_serves_exactly_its_bytes_with_content_length_and_ranges_within_them()
     {
@@ -262,7 +283,8 @@ public sealed class HtsgetErrorTests(HtsgetNodeFixture node)
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task AssertErrorAsync(HttpResponseMessage response, int status, string error)
+    /// <summary>Asserts the htsget error JSON with this status and error type; returns its message.</summary>
+    private static async Task<string> AssertErrorAsync(HttpResponseMessage response, int status, string error)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode == status, $"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {body}");
@@ -274,5 +296,6 @@ public sealed class HtsgetErrorTests(HtsgetNodeFixture node)
         Assert.Equal(error, htsget.Value.GetProperty("error").GetString());
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
         response.Dispose();
+        return htsget.Value.GetProperty("message").GetString()!;
     }
 }

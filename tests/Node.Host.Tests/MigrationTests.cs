@@ -123,6 +123,15 @@ public sealed class MigrationTests : IDisposable
     public void Gaps_in_a_modules_numbering_are_a_build_error() =>
         Assert.Throws<InvalidOperationException>(() => ModuleMigrations.FromAssembly("gappy", new GappyAssembly()));
 
+    [Fact]
+    public void Only_resources_named_exactly_like_a_migration_are_migrations()
+    {
+        var migrations = ModuleMigrations.FromAssembly("lookalikes", new ResourceAssembly(
+            "Migrations/0001_first.sql", "Migrations/0002_second.sql\n", "Migrations/\u0660\u0660\u0660\u0662_arabic_digits.sql"));
+
+        Assert.Equal(["lookalikes/0001_first"], migrations.Migrations.Select(migration => migration.Label));
+    }
+
     private NodeDatabase Open() => new(data.Path);
 
     /// <summary>Everything a migration could change: the migrations table and every table and column.</summary>
@@ -147,6 +156,15 @@ public sealed class MigrationTests : IDisposable
         }
 
         return string.Join('\n', rows);
+    }
+
+    /// <summary>An assembly holding the given resources, each with a trivial script.</summary>
+    private sealed class ResourceAssembly(params string[] names) : System.Reflection.Assembly
+    {
+        public override string[] GetManifestResourceNames() => names;
+
+        public override Stream? GetManifestResourceStream(string name) =>
+            names.Contains(name) ? new MemoryStream(Encoding.UTF8.GetBytes("SELECT 1;")) : null;
     }
 
     /// <summary>An assembly whose migrations skip version 2.</summary>

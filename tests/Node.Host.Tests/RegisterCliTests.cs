@@ -70,6 +70,18 @@ public sealed class RegisterCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Register_refuses_an_object_id_ending_in_a_newline()
+    {
+        await Cli("dataset", "add", "--id", "cohort", "--name", "Cohort", "--tier", "controlled");
+
+        var register = await Cli("register", "reads", "--dataset", "cohort", "--id", "reads\n", files.Combine("demo.bam"));
+
+        Assert.Equal(1, register.ExitCode);
+        Assert.Contains("is not a valid object id", register.Error, StringComparison.Ordinal);
+        Assert.Equal(0L, CountObjects("true"));
+    }
+
+    [Fact]
     public async Task Registration_is_handed_to_a_serving_node()
     {
         await using (var node = await ServingNode.StartAsync(data.Path))

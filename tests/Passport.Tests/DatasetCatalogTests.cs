@@ -64,6 +64,16 @@ public sealed class DatasetCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task An_id_ending_in_a_newline_is_refused()
+    {
+        Assert.NotNull(DatasetCatalog.ValidateId("ds\n"));
+
+        await Assert.ThrowsAsync<DatasetCatalogException>(() => catalog.AddAsync(new NewDataset("ds\n", "name", AccessTier.Public)));
+
+        Assert.Empty(await catalog.ListAsync());
+    }
+
+    [Fact]
     public async Task Overlong_id_and_blank_name_are_refused()
     {
         await Assert.ThrowsAsync<DatasetCatalogException>(

@@ -136,7 +136,16 @@ public sealed class TestTokenIssuer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(payload);
-        var input = $"{B64(Encoding.UTF8.GetBytes(header.ToJsonString()))}.{B64(Encoding.UTF8.GetBytes(payload.ToJsonString()))}";
+        return SignText(header.ToJsonString(), payload.ToJsonString());
+    }
+
+    /// <summary>
+    /// Signs header and payload given as JSON text, byte for byte (so a test can sign what a JSON writer would not write:
+    /// repeated members, lone surrogate escapes).
+    /// </summary>
+    public string SignText(string headerJson, string payloadJson)
+    {
+        var input = $"{B64(headerJson)}.{B64(payloadJson)}";
         var bytes = Encoding.ASCII.GetBytes(input);
         var signature = rsa is not null
             ? rsa.SignData(bytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)

@@ -132,6 +132,13 @@ public sealed class RefusalTests(BuiltFiles files) : IDisposable
     }
 
     [Fact]
+    public void An_object_id_ending_in_a_newline_is_refused()
+    {
+        Assert.False(HtsgetObjectRegistrar.IsValidObjectId("reads\n"));
+        Refused(new("reads\n", "ds", HtsgetKind.Reads, files.IndexBam, null));
+    }
+
+    [Fact]
     public void Object_ids_are_opaque_keys_of_up_to_128_characters()
     {
         Assert.True(HtsgetObjectRegistrar.IsValidObjectId("NA12878.chr20-v1_final"));

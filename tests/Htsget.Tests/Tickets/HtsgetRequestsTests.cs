@@ -102,6 +102,32 @@ public sealed class HtsgetRequestsTests
         Assert.Equal(expected, error.Type);
     }
 
+    [Theory]
+    [InlineData("referenceName", "chr1", 0xD800)]
+    [InlineData("fields", "QNAME", 0xDC00)]
+    [InlineData("tags", "NM", 0xD83D)]
+    public void A_parameter_with_a_lone_surrogate_is_invalid_input(string name, string text, int surrogate)
+    {
+        // Built here: attribute arguments are stored as UTF-8, which cannot hold a lone surrogate.
+        var value = text + (char)surrogate;
+
+        var error = Assert.Throws<HtsgetException>(() => Get(HtsgetKind.Reads, (name, value)));
+
+        Assert.Equal(HtsgetErrorType.InvalidInput, error.Type);
+        Assert.Contains($"'{name}' is not valid Unicode text", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_echoed_value_is_cut_between_characters_not_inside_one()
+    {
+        var format = new string('a', 60) + "\U0001F600" + "bbbb";
+
+        var error = Assert.Throws<HtsgetException>(() => Get(HtsgetKind.Reads, ("format", format)));
+
+        Assert.Contains($"'{new string('a', 60)}...'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Message, char.IsSurrogate);
+    }
+
     [Fact]
     public void Error_types_carry_the_specified_status_codes()
     {

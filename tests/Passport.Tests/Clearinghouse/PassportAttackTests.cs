@@ -425,6 +425,50 @@ public sealed class PassportAttackTests : IDisposable
         await RefusedAsync(token, ValidationStep.Decode, "repeats a member name");
     }
 
+    [Theory]
+    [InlineData("header", """{"alg":"\ud800","kid":"KID"}""")]
+    [InlineData("payload", """{"iss":"\ud800","sub":"researcher","iat":1,"exp":99999999999,"ga4gh_passport_v1":[]}""")]
+    [InlineData("payload", """{"iss":"https://broker.test.example","sub":"researcher","\udc00":1,"iat":1,"exp":99999999999}""")]
+    public async Task A_token_holding_text_that_is_not_unicode_is_refused(string part, string json)
+    {
+        var (header, payload) = TestTokenIssuer.Open(node.Broker.Passport(Subject, []));
+        var token = part == "header"
+            ? RawToken(json.Replace("KID", node.Broker.KeyId, StringComparison.Ordinal), payload.ToJsonString())
+            : RawToken(header.ToJsonString(), json);
+
+        await RefusedAsync(token, ValidationStep.Decode, $"its {part} holds text that is not valid Unicode");
+    }
+
+    [Fact]
+    public async Task A_visa_holding_text_that_is_not_unicode_is_ignored()
+    {
+        var visa = RawToken(
+            $$"""{"alg":"RS256","kid":"{{node.Dac.KeyId}}","jku":"{{node.Dac.JwksUrl}}"}""",
+            $$"""{"iss":"{{TestClearinghouse.DacIssuer}}","sub":"{{Subject}}\ud800","iat":1,"exp":99999999999,"ga4gh_visa_v1":{"type":"ControlledAccessGrants"} }""");
+
+        await IgnoredAsync(visa, ValidationStep.Decode, "holds text that is not valid Unicode");
+    }
+
+    [Theory]
+    [InlineData("exp", 253402300799L, "has no valid exp")]
+    [InlineData("exp", 253402214401L, "has no valid exp")]
+    [InlineData("iat", 253402300799L, "has no valid iat")]
+    public async Task A_passport_dated_at_the_end_of_time_is_refused(string claim, long seconds, string reason)
+    {
+        // The last second a DateTimeOffset holds: adding the clock skew to it would overflow.
+        var token = node.Broker.Passport(Subject, [], payload: p => p[claim] = seconds);
+
+        await RefusedAsync(token, ValidationStep.Lifetime, reason);
+    }
+
+    [Fact]
+    public async Task A_visa_expiring_at_the_end_of_time_is_ignored()
+    {
+        var visa = node.Dac.Visa(Subject, VisaTypes.ControlledAccessGrants, Grant, payload: p => p["exp"] = 253402300799L);
+
+        await IgnoredAsync(visa, ValidationStep.Lifetime, "has no valid exp");
+    }
+
     [Fact]
     public async Task A_visa_repeating_a_json_member_name_is_ignored()
     {
