@@ -120,7 +120,7 @@ public static class OboParser
 
     private static OntologyFormatException Fault(string source, int line, string reason) => new($"{source}:{line}: {reason}");
 
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "...";
+    private static string Shorten(string text) => GenomeNode.Shared.UnicodeText.Shorten(text, 63);
 
     /// <summary>Collects one stanza's tags.</summary>
     private sealed class StanzaBuilder(string kind, int line)

@@ -398,7 +398,8 @@ public sealed partial class PassportValidator(
 
     private static string Time(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
-    internal static string Shorten(string? text) => text is null ? "" : text.Length <= 80 ? text : text[..80] + "...";
+    /// <summary>A value from a token as a reason may quote it: at most 80 characters and "...", printable.</summary>
+    internal static string Shorten(string? text) => text is null ? "" : GenomeNode.Shared.UnicodeText.Shorten(text, 83);
 
     private static partial class Log
     {

@@ -53,7 +53,7 @@ public sealed partial class JwksCache(
 
         return keys is null
             ? new KeyLookup(null, entry.LastProblem ?? $"the JWKS at {jwksUrl} could not be fetched")
-            : new KeyLookup(null, $"the JWKS at {jwksUrl} has no usable key with kid '{Shorten(keyId)}'");
+            : new KeyLookup(null, $"the JWKS at {jwksUrl} has no usable key with kid '{Clearinghouse.PassportValidator.Shorten(keyId)}'");
     }
 
     private async Task<IReadOnlyDictionary<string, SigningKey>?> RefreshAsync(
@@ -125,7 +125,6 @@ public sealed partial class JwksCache(
         return byId;
     }
 
-    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "...";
 
     private sealed class Entry
     {
