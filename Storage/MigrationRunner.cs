@@ -24,7 +24,7 @@ public static class MigrationRunner
         }
 
         using var transaction = connection.BeginTransaction();
-        Execute(connection, $"""
+        connection.Execute($"""
             CREATE TABLE IF NOT EXISTS {TableName} (
                 module     VARCHAR NOT NULL,
                 version    INTEGER NOT NULL,
@@ -39,7 +39,7 @@ public static class MigrationRunner
         {
             try
             {
-                Execute(connection, migration.Sql);
+                connection.Execute(migration.Sql);
             }
             catch (DuckDBException ex)
             {
@@ -64,7 +64,7 @@ public static class MigrationRunner
         // Write the new schema into the database file now: DuckDB 1.5 cannot replay an ALTER TABLE of a table with a
         // function default (e.g. current_timestamp) from the WAL, so a node killed before its next checkpoint would
         // leave a database that no longer opens.
-        Execute(connection, "CHECKPOINT");
+        connection.Execute("CHECKPOINT");
         return pending;
     }
 
@@ -150,11 +150,4 @@ public static class MigrationRunner
     private static NodeStorageException Newer(string databaseLabel, AppliedMigration newest, string detail) =>
         new($"{databaseLabel} was written by a newer genome-node ({newest.AppliedBy}): {detail}. " +
             "Upgrade genome-node or use another data directory; the database was left unchanged");
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 }
