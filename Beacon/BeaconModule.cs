@@ -4,7 +4,9 @@ using GenomeNode.Beacon.Api;
 using GenomeNode.Beacon.Ingest;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Passport.Access;
+using GenomeNode.Passport.Datasets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +43,9 @@ public static class BeaconModule
         builder.Services.AddScoped<VcfIngester>();
         builder.Services.AddScoped<IndividualDocuments>();
         builder.Services.AddScoped<VariantStore>();
+        // Resolved when first used: each opens a DuckDB connection, which the in-memory index's answers do without.
+        builder.Services.AddScoped(services => new Lazy<VariantStore>(services.GetRequiredService<VariantStore>));
+        builder.Services.TryAddScoped(services => new Lazy<DatasetCatalog>(services.GetRequiredService<DatasetCatalog>));
         builder.Services.AddScoped<GVariantService>();
         return builder;
     }

@@ -1,3 +1,4 @@
+using GenomeNode.Beacon.Requests;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
 using GenomeNode.Passport.Web;
@@ -10,6 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Beacon.Api;
+
+using GVariantResults = Results<JsonHttpResult<BooleanResponse>, JsonHttpResult<ResultSetsResponse>, JsonHttpResult<ErrorResponse>>;
 
 /// <summary>The Beacon v2 HTTP surface under <c>/api</c>: framework endpoints and genomic variants.</summary>
 public static class BeaconEndpoints
@@ -44,22 +47,22 @@ public static class BeaconEndpoints
         group.MapGet("/filtering_terms", FilteringTerms).WithName("BeaconFilteringTerms").WithSummary("Filtering terms (none yet)")
             .Produces<FilteringTermsResponse>();
 
-        group.MapGet("/g_variants", (HttpContext context, CancellationToken cancellationToken) => GVariants(context, null, cancellationToken))
+        group.MapGet("/g_variants", GetAsync)
             .WithName("GetGenomicVariants")
             .WithSummary("Genomic variant query (sequence, range, bracket, gene, amino-acid change, HGVS) from query-string parameters")
             .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
             .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
-        group.MapPost("/g_variants", (HttpContext context, CancellationToken cancellationToken) => GVariants(context, null, cancellationToken))
+        group.MapPost("/g_variants", PostAsync)
             .WithName("PostGenomicVariants")
             .WithSummary("Genomic variant query from a Beacon request body (flat, nested or list requestParameters)")
             .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
             .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
-        group.MapGet("/g_variants/{id}", (HttpContext context, string id, CancellationToken cancellationToken) => GVariants(context, id, cancellationToken))
+        group.MapGet("/g_variants/{id}", GetOneAsync)
             .WithName("GetGenomicVariant")
             .WithSummary("One genomic variant by id (chromosome:start:ref:alt, as variantInternalId gives it)")
             .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
             .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
-        group.MapPost("/g_variants/{id}", (HttpContext context, string id, CancellationToken cancellationToken) => GVariants(context, id, cancellationToken))
+        group.MapPost("/g_variants/{id}", PostOneAsync)
             .WithName("PostGenomicVariant")
             .WithSummary("One genomic variant by id, with a Beacon request body for granularity and pagination")
             .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
@@ -87,11 +90,29 @@ public static class BeaconEndpoints
             return bytes;
         }), "application/json");
 
-    private static async Task<IResult> GVariants(HttpContext context, string? id, CancellationToken cancellationToken)
+    private static Task<GVariantResults> GetAsync(
+        HttpRequest http, RequestAccess access, GVariantService variants, IOptions<BeaconOptions> options, CancellationToken cancellationToken) =>
+        AnswerAsync(http, null, fromBody: false, access, variants, options.Value, cancellationToken);
+
+    private static Task<GVariantResults> GetOneAsync(
+        HttpRequest http, string id, RequestAccess access, GVariantService variants, IOptions<BeaconOptions> options, CancellationToken cancellationToken) =>
+        AnswerAsync(http, id, fromBody: false, access, variants, options.Value, cancellationToken);
+
+    private static Task<GVariantResults> PostAsync(
+        HttpRequest http, RequestAccess access, GVariantService variants, IOptions<BeaconOptions> options, CancellationToken cancellationToken) =>
+        AnswerAsync(http, null, fromBody: true, access, variants, options.Value, cancellationToken);
+
+    private static Task<GVariantResults> PostOneAsync(
+        HttpRequest http, string id, RequestAccess access, GVariantService variants, IOptions<BeaconOptions> options, CancellationToken cancellationToken) =>
+        AnswerAsync(http, id, fromBody: true, access, variants, options.Value, cancellationToken);
+
+    /// <summary>
+    /// A g_variants request: the caller first (a refused token is a 401 whatever the request), then the request read
+    /// from the query string or the body (a 400 names the parameter at fault), then the answer.
+    /// </summary>
+    private static async Task<GVariantResults> AnswerAsync(
+        HttpRequest http, string? id, bool fromBody, RequestAccess access, GVariantService variants, BeaconOptions beacon, CancellationToken cancellationToken)
     {
-        var beacon = context.RequestServices.GetRequiredService<IOptions<BeaconOptions>>().Value;
-        var echo = new RequestEcho();
-        var access = RequestAccess.For(context);
         var caller = await access.CallerAsync(cancellationToken);
         if (caller.Rejection is { } rejection)
         {
@@ -103,63 +124,53 @@ public static class BeaconEndpoints
             }
             catch (AuditUnavailableException ex)
             {
-                return AuditUnavailable(beacon, echo, ex);
+                return Refused(beacon, ReceivedRequest.Nothing, StatusCodes.Status503ServiceUnavailable, ex.Message);
             }
 
-            context.Response.Headers.WWWAuthenticate = RequestAccess.Challenge(rejection);
-            return TypedResults.Json(
-                GVariantService.Error(beacon, echo, StatusCodes.Status401Unauthorized, $"Authorization: the bearer token was not accepted ({rejection})"),
-                BeaconJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status401Unauthorized);
+            http.HttpContext.Response.Headers.WWWAuthenticate = RequestAccess.Challenge(rejection);
+            return Refused(beacon, ReceivedRequest.Nothing, StatusCodes.Status401Unauthorized, $"Authorization: the bearer token was not accepted ({rejection})");
+        }
+
+        GVariantRequest request;
+        try
+        {
+            request = fromBody
+                ? GVariantRequestParser.FromBody(await BodyAsync(http, cancellationToken), id, beacon.RequestSettings)
+                : GVariantRequestParser.FromQuery(http.Query, id, beacon.RequestSettings);
+        }
+        catch (BeaconRequestException ex)
+        {
+            return Refused(beacon, ex.Received ?? ReceivedRequest.Nothing, StatusCodes.Status400BadRequest, $"{ex.Parameter}: {ex.Message}");
         }
 
         try
         {
-            GVariantRequest request;
-            if (HttpMethods.IsPost(context.Request.Method))
-            {
-                // Member names are read case-sensitively (TryGetProperty), so only exact repeats are ambiguous.
-                var (document, error) = await StrictJson.ParseAsync(context.Request.Body, StringComparer.Ordinal, cancellationToken);
-                if (error is not null)
-                {
-                    throw new BeaconRequestException(error.PathOr("body"),
-                        error.Problem == StrictJsonProblem.Syntax ? $"the request body is {error.Message}" : error.Message);
-                }
-
-                using (document)
-                {
-                    request = GVariantRequestParser.FromBody(document!.RootElement, beacon, id, echo);
-                }
-            }
-            else
-            {
-                request = GVariantRequestParser.FromQuery(context.Request.Query, beacon, id, echo);
-            }
-
-            var answer = await context.RequestServices.GetRequiredService<GVariantService>().AnswerAsync(request, access, caller, cancellationToken);
-            return answer switch
-            {
-                ResultSetsResponse records => TypedResults.Json(records, BeaconJsonContext.Default.ResultSetsResponse),
-                BooleanResponse summary => TypedResults.Json(summary, BeaconJsonContext.Default.BooleanResponse),
-                _ => throw new InvalidOperationException($"unexpected answer {answer.GetType().Name}"),
-            };
+            var answer = await variants.AnswerAsync(request, access, caller, cancellationToken);
+            return answer.ResultSets is { } sets
+                ? TypedResults.Json(new ResultSetsResponse(answer.Meta, answer.Summary, sets), BeaconJsonContext.Default.ResultSetsResponse)
+                : TypedResults.Json(new BooleanResponse(answer.Meta, answer.Summary), BeaconJsonContext.Default.BooleanResponse);
         }
         catch (BeaconRequestException ex)
         {
-            return TypedResults.Json(
-                GVariantService.Error(beacon, echo, StatusCodes.Status400BadRequest, $"{ex.Parameter}: {ex.Message}"),
-                BeaconJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status400BadRequest);
+            return Refused(beacon, request.Received, StatusCodes.Status400BadRequest, $"{ex.Parameter}: {ex.Message}");
         }
         catch (AuditUnavailableException ex)
         {
-            return AuditUnavailable(beacon, echo, ex);
+            // A request the audit could not record is refused, never answered unrecorded.
+            return Refused(beacon, request.Received, StatusCodes.Status503ServiceUnavailable, ex.Message);
         }
     }
 
-    /// <summary>A request the audit could not record is refused, never answered unrecorded.</summary>
-    private static JsonHttpResult<ErrorResponse> AuditUnavailable(BeaconOptions beacon, RequestEcho echo, AuditUnavailableException ex) =>
-        TypedResults.Json(
-            GVariantService.Error(beacon, echo, StatusCodes.Status503ServiceUnavailable, ex.Message),
-            BeaconJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
+    /// <summary>The whole body, which the request parser reads under the node's rule for caller JSON.</summary>
+    private static async Task<ReadOnlyMemory<byte>> BodyAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await http.Body.CopyToAsync(buffer, cancellationToken);
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private static JsonHttpResult<ErrorResponse> Refused(BeaconOptions beacon, ReceivedRequest received, int status, string message) =>
+        TypedResults.Json(GVariantService.Error(beacon, received, status, message), BeaconJsonContext.Default.ErrorResponse, statusCode: status);
 
     private static ResponseMeta InformationalMeta(BeaconOptions beacon, IReadOnlyList<SchemaReference>? schemas = null) =>
         new(beacon.Id, BeaconOptions.ApiVersion, schemas ?? NoSchemas);

@@ -1,36 +1,8 @@
+using GenomeNode.Beacon.Requests;
 using GenomeNode.Passport.Datasets;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Beacon.Api;
-
-/// <summary>How much a response may reveal: existence, counts, or records.</summary>
-public enum Granularity
-{
-    Boolean = 0,
-    Count = 1,
-    Record = 2,
-}
-
-public static class Granularities
-{
-    public static string ToName(this Granularity granularity) => granularity switch
-    {
-        Granularity.Boolean => "boolean",
-        Granularity.Count => "count",
-        _ => "record",
-    };
-
-    public static bool TryParse(string? text, out Granularity granularity)
-    {
-        switch (text?.Trim().ToUpperInvariant())
-        {
-            case "BOOLEAN": granularity = Granularity.Boolean; return true;
-            case "COUNT": granularity = Granularity.Count; return true;
-            case "RECORD": granularity = Granularity.Record; return true;
-            default: granularity = default; return false;
-        }
-    }
-}
 
 /// <summary>The organisation running the beacon (Beacon info's <c>organization</c>).</summary>
 public sealed class BeaconOrganizationOptions
@@ -101,6 +73,10 @@ public sealed class BeaconOptions
 
     /// <summary>Largest <c>limit</c> accepted; a larger one is refused with 400 (a limit of 0 means this maximum).</summary>
     public int MaxLimit { get; set; } = 1000;
+
+    /// <summary>The settings a request is read against (<see cref="DefaultGranularity"/> is validated at start).</summary>
+    public RequestSettings RequestSettings =>
+        new(Granularities.TryParse(DefaultGranularity, out var granularity) ? granularity : Granularity.Boolean, MaxLimit);
 
     /// <summary>
     /// Maps <c>GET /bench/fixed?size=N</c>, a bare endpoint answering N fixed bytes, the peer bench/beacon.sh compares

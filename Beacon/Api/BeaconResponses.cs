@@ -1,12 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using GenomeNode.Beacon.Requests;
 
 namespace GenomeNode.Beacon.Api;
 
-public sealed record SchemaReference(string EntityType, string Schema);
-
 public sealed record PaginationEcho(long Skip, long Limit);
+
+/// <summary>
+/// receivedRequestSummary.requestParameters: the parameters as read, in the nested form (<c>{"g_variant": {...}}</c>),
+/// the only one the v2.1.1 requestParameters schema accepts.
+/// </summary>
+public sealed record EchoedParameters(
+    [property: JsonPropertyName("g_variant")] VariantParameters? GVariant,
+    [property: JsonPropertyName("datasets")] EchoedDatasets? Datasets);
+
+public sealed record EchoedDatasets(IReadOnlyList<string> DatasetIds);
 
 /// <summary>meta.receivedRequestSummary: the request as the beacon understood it.</summary>
 public sealed record ReceivedRequestSummary(
@@ -15,7 +24,7 @@ public sealed record ReceivedRequestSummary(
     PaginationEcho Pagination,
     string RequestedGranularity,
     string? IncludeResultsetResponses,
-    JsonObject? RequestParameters,
+    EchoedParameters? RequestParameters,
     IReadOnlyList<string>? Filters,
     bool? TestMode);
 
@@ -173,5 +182,4 @@ public sealed record FilteringTermsResponse(ResponseMeta Meta, FilteringTermsBod
 [JsonSerializable(typeof(EntryTypesResponse))]
 [JsonSerializable(typeof(MapResponse))]
 [JsonSerializable(typeof(FilteringTermsResponse))]
-[JsonSerializable(typeof(JsonElement))]
 public sealed partial class BeaconJsonContext : JsonSerializerContext;

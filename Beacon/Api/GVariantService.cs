@@ -1,11 +1,9 @@
-using System.Text.Json.Nodes;
+using GenomeNode.Beacon.Requests;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Beacon.Api;
@@ -15,11 +13,11 @@ namespace GenomeNode.Beacon.Api;
 /// of its tier when the caller's passport grants it, else its anonymous ceiling), and the response at the granularity
 /// actually returned. Every dataset's decision goes to the audit table.
 /// </summary>
-public sealed class GVariantService(IServiceProvider services, VariantIndex index, DatasetVisibility visibility, IOptions<BeaconOptions> options)
+/// <param name="store">opened only when DuckDB answers: the in-memory index answers the hottest queries without a connection</param>
+/// <param name="catalog">read only when the index's cached catalog is out of date</param>
+public sealed class GVariantService(
+    VariantIndex index, Lazy<VariantStore> store, Lazy<DatasetCatalog> catalog, DatasetVisibility visibility, IOptions<BeaconOptions> options)
 {
-    // Resolved only when needed: the in-memory index answers the hottest queries without opening a connection.
-    private VariantStore Store => services.GetRequiredService<VariantStore>();
-
     public const string EntityType = "genomicVariant";
     public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
 
@@ -32,13 +30,18 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
     private static readonly OntologyTerm Homozygous = new("GENO:0000136", "homozygous");
     private static readonly OntologyTerm Hemizygous = new("GENO:0000134", "hemizygous");
 
-    /// <summary>The response: a BooleanResponse (boolean or count granularity) or a ResultSetsResponse (record).</summary>
-    public async Task<object> AnswerAsync(GVariantRequest request, RequestAccess access, Caller caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer to <paramref name="request"/> from <paramref name="caller"/>: the summary, and at record granularity the
+    /// result sets.
+    /// </summary>
+    /// <exception cref="BeaconRequestException">the request names a dataset the caller may not query</exception>
+    /// <exception cref="AuditUnavailableException">the decisions could not be recorded</exception>
+    public async Task<GVariantAnswer> AnswerAsync(GVariantRequest request, RequestAccess access, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var beacon = options.Value;
         var datasets = await QueriedDatasetsAsync(request, access, caller, cancellationToken);
-        var counts = IndexCount(request, datasets.Keys) ?? Store.Count(request.Query, datasets.Keys);
+        var counts = index.TryCount(request.Query, datasets.Keys) ?? store.Value.Count(request.Query, datasets.Keys);
         var hits = counts.Where(pair => pair.Value > 0).Select(pair => pair.Key).ToList();
 
         // The returned granularity is the requested one, lowered to what every dataset with a hit allows (or, with
@@ -51,12 +54,12 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
         var meta = Meta(beacon, request, returned);
         if (returned == Granularity.Boolean)
         {
-            return new BooleanResponse(meta, new ResponseSummary(hits.Count > 0));
+            return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0), null);
         }
 
         if (returned == Granularity.Count)
         {
-            return new BooleanResponse(meta, new ResponseSummary(hits.Count > 0, total));
+            return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0, total), null);
         }
 
         var sets = new List<ResultSet>();
@@ -65,9 +68,9 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
             var hit = counts.TryGetValue(id, out var count) && count > 0;
             var include = request.IncludeResultsetResponses switch
             {
-                "ALL" => true,
-                "HIT" => hit,
-                "MISS" => !hit,
+                ResultSetResponses.All => true,
+                ResultSetResponses.Hit => hit,
+                ResultSetResponses.Miss => !hit,
                 _ => false,
             };
             if (!include)
@@ -75,36 +78,22 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
                 continue;
             }
 
-            var results = hit ? Documents(id, Store.Page(request.Query, id, request.Skip, request.Limit)) : [];
+            var results = hit ? Documents(id, store.Value.Page(request.Query, id, request.Skip, request.Limit)) : [];
             sets.Add(new ResultSet(id, "dataset", hit, hit ? count : 0, results));
         }
 
-        return new ResultSetsResponse(meta, new ResponseSummary(hits.Count > 0, total), new ResultSetsBody(sets));
+        return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0, total), new ResultSetsBody(sets));
     }
 
-    /// <summary>An errorResponse for a refused request.</summary>
-    public static ErrorResponse Error(BeaconOptions beacon, RequestEcho echo, int status, string message)
+    /// <summary>An errorResponse for a refused request, echoing what was understood of it.</summary>
+    public static ErrorResponse Error(BeaconOptions beacon, ReceivedRequest received, int status, string message)
     {
         ArgumentNullException.ThrowIfNull(beacon);
-        ArgumentNullException.ThrowIfNull(echo);
-        var summary = Summary(echo, echo.Granularity ?? beacon.DefaultGranularity.ToLowerInvariant());
+        ArgumentNullException.ThrowIfNull(received);
+        var summary = Summary(received, received.RequestedGranularity ?? beacon.RequestSettings.DefaultGranularity);
         return new ErrorResponse(
-            new ResponseMeta(beacon.Id, BeaconOptions.ApiVersion, ReturnedSchemas, summary.RequestedGranularity, summary, echo.TestMode),
+            new ResponseMeta(beacon.Id, BeaconOptions.ApiVersion, ReturnedSchemas, summary.RequestedGranularity, summary, received.TestMode),
             new BeaconError(status, message));
-    }
-
-    /// <summary>Counts from the in-memory index for exact sequence queries, or null when DuckDB answers.</summary>
-    private Dictionary<string, long>? IndexCount(GVariantRequest request, IReadOnlyCollection<string> datasetIds)
-    {
-        var query = request.Query;
-        if (query is not { Kind: VariantQueryKind.Sequence, Ref: { } reference, Alt: { } alternate, AlleleEnd: { } end, Chromosome: { } chromosome }
-            || query.VariantTypes is not null || query.GeneId is not null || query.AminoacidChange is not null || query.MinLength is not null
-            || query.MaxLength is not null)
-        {
-            return null;
-        }
-
-        return index.TryCount(query.Assembly, chromosome, (int)query.Start, (int)end, reference, alternate, datasetIds);
     }
 
     private async Task<Dictionary<string, Granularity>> QueriedDatasetsAsync(
@@ -112,9 +101,9 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
     {
         var beacon = options.Value;
         var considered = new List<(Dataset Dataset, AccessDecision Decision, Granularity? Ceiling)>();
-        foreach (var dataset in await index.DatasetsAsync(services.GetRequiredService<DatasetCatalog>, cancellationToken))
+        foreach (var dataset in await index.DatasetsAsync(() => catalog.Value, cancellationToken))
         {
-            if (request.TestMode && !dataset.IsDemo)
+            if (request.TestMode == true && !dataset.IsDemo)
             {
                 continue; // testMode answers from synthetic (demo) datasets only
             }
@@ -151,49 +140,35 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
     }
 
     private static ResponseMeta Meta(BeaconOptions beacon, GVariantRequest request, Granularity returned) =>
-        new(beacon.Id, BeaconOptions.ApiVersion, ReturnedSchemas, returned.ToName(), Summary(request.Echo, request.RequestedGranularity.ToName()),
+        new(beacon.Id, BeaconOptions.ApiVersion, ReturnedSchemas, returned.ToName(), Summary(request.Received, request.RequestedGranularity),
             request.TestMode);
 
-    private static ReceivedRequestSummary Summary(RequestEcho echo, string granularity)
+    private static ReceivedRequestSummary Summary(ReceivedRequest received, Granularity granularity)
     {
-        // Echoed in the nested form ({"g_variant": {...}}), the only one the v2.1.1 requestParameters schema accepts.
-        JsonObject? parameters = null;
-        if (echo.Parameters.Count > 0)
-        {
-            parameters = [];
-            var variant = new JsonObject();
-            foreach (var (key, value) in echo.Parameters)
-            {
-                if (key == "datasetIds")
-                {
-                    parameters["datasets"] = new JsonObject { ["datasetIds"] = value?.DeepClone() };
-                }
-                else
-                {
-                    variant[key] = value?.DeepClone();
-                }
-            }
-
-            if (variant.Count > 0)
-            {
-                parameters["g_variant"] = variant;
-            }
-        }
-
+        var parameters = received.Parameters;
+        var variant = parameters.HasVariantParameters ? parameters : null;
+        var datasets = parameters.DatasetIds is { } ids ? new EchoedDatasets(ids) : null;
         return new ReceivedRequestSummary(
-            echo.ApiVersion,
-            echo.RequestedSchemas.Count > 0 ? echo.RequestedSchemas : ReturnedSchemas,
-            new PaginationEcho(echo.Skip, echo.Limit),
-            granularity,
-            echo.IncludeResultsetResponses,
-            parameters,
+            received.Meta.ApiVersion ?? BeaconOptions.ApiVersion,
+            received.Meta.RequestedSchemas.Count > 0 ? received.Meta.RequestedSchemas : ReturnedSchemas,
+            new PaginationEcho(received.Skip, received.Limit),
+            granularity.ToName(),
+            received.IncludeResultsetResponses switch
+            {
+                ResultSetResponses.Hit => "HIT",
+                ResultSetResponses.Miss => "MISS",
+                ResultSetResponses.All => "ALL",
+                ResultSetResponses.None => "NONE",
+                _ => null,
+            },
+            variant is null && datasets is null ? null : new EchoedParameters(variant, datasets),
             null,
-            echo.TestMode);
+            received.TestMode);
     }
 
     private List<GenomicVariation> Documents(string datasetId, IReadOnlyList<StoredVariant> variants)
     {
-        var individuals = Store.IndividualIds(datasetId);
+        var individuals = store.Value.IndividualIds(datasetId);
         return variants.Select(variant => Document(datasetId, variant, individuals)).ToList();
     }
 
@@ -274,3 +249,6 @@ public sealed class GVariantService(IServiceProvider services, VariantIndex inde
 
     private static List<string>? NullIfEmpty(IReadOnlyList<string> values) => values.Count == 0 ? null : [.. values];
 }
+
+/// <summary>The answer to a g_variants request: the summary, with the result sets at record granularity.</summary>
+public sealed record GVariantAnswer(ResponseMeta Meta, ResponseSummary Summary, ResultSetsBody? ResultSets);

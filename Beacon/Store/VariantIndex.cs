@@ -1,5 +1,6 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
+using GenomeNode.Beacon.Requests;
 using GenomeNode.Passport.Datasets;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -63,6 +64,15 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
 
         return datasets;
     }
+
+    /// <summary>
+    /// Matching alleles per dataset for a query the index answers (a sequence query naming one exact allele); null for
+    /// any other query, or while the index is being built (the caller asks DuckDB).
+    /// </summary>
+    public Dictionary<string, long>? TryCount(VariantQuery query, IReadOnlyCollection<string> datasetIds) =>
+        query is SequenceQuery { IsExactAllele: true } allele
+            ? TryCount(allele.Assembly, allele.Chromosome, (int)allele.Start, (int)allele.End, allele.Reference!, allele.Alternate!, datasetIds)
+            : null;
 
     /// <summary>
     /// Matching alleles per dataset for an exact allele (canonical start, end, ref, alt), or null while the index is

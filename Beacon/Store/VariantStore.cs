@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using DuckDB.NET.Data;
+using GenomeNode.Beacon.Requests;
 
 namespace GenomeNode.Beacon.Store;
 
@@ -99,76 +100,100 @@ public sealed class VariantStore(DuckDBConnection connection)
             sql.Append(" AND assembly = ").Append(Parameter(command, assembly));
         }
 
-        if (query.Chromosome is { } chromosome)
-        {
-            sql.Append(" AND chrom = ").Append(Parameter(command, chromosome));
-        }
-
         var inv = CultureInfo.InvariantCulture;
-        switch (query.Kind)
+        switch (query)
         {
-            case VariantQueryKind.Sequence:
-            case VariantQueryKind.GenomicAllele:
-                sql.Append(inv, $" AND start = {query.Start}");
-                if (query.AlleleEnd is { } alleleEnd)
-                {
-                    sql.Append(inv, $" AND \"end\" = {alleleEnd}");
-                }
-
-                if (query.Ref is { } reference)
-                {
-                    sql.Append(" AND ref = ").Append(Parameter(command, reference));
-                }
-
+            case SequenceQuery sequence:
+                sql.Append(" AND chrom = ").Append(Parameter(command, sequence.Chromosome));
+                sql.Append(inv, $" AND start = {sequence.Start} AND \"end\" = {sequence.End}");
+                Equal(sql, command, "ref", sequence.Reference);
+                Equal(sql, command, "alt", sequence.Alternate);
+                OfTypes(sql, command, sequence.VariantTypes);
                 break;
-            case VariantQueryKind.Range:
+            case VariantIdQuery id:
+                sql.Append(" AND chrom = ").Append(Parameter(command, id.Chromosome));
+                sql.Append(inv, $" AND start = {id.Start}");
+                Equal(sql, command, "ref", id.Reference);
+                Equal(sql, command, "alt", id.Alternate);
+                break;
+            case GenomicAlleleQuery allele:
+                sql.Append(" AND chrom = ").Append(Parameter(command, allele.Chromosome));
+                sql.Append(inv, $" AND start = {allele.Start} AND \"end\" = {allele.End}");
+                Equal(sql, command, "alt", allele.Alternate);
+                OfTypes(sql, command, [allele.VariantType]);
+                OfLength(sql, allele.Length, allele.Length);
+                break;
+            case RangeQuery range:
                 // Overlap of [start, end) with the window; a pure insertion (end = start) counts as the point at start.
+                sql.Append(" AND chrom = ").Append(Parameter(command, range.Chromosome));
                 var span = MaxSpan();
-                sql.Append(inv, $" AND start < {query.End} AND start >= {Math.Max(0, query.Start - span)} AND greatest(\"end\", start + 1) > {query.Start}");
+                sql.Append(inv, $" AND start < {range.End} AND start >= {Math.Max(0, range.Start - span)} AND greatest(\"end\", start + 1) > {range.Start}");
+                Narrowed(sql, command, range.GeneId, range.Narrowing);
                 break;
-            case VariantQueryKind.Bracket:
-                sql.Append(inv, $" AND start BETWEEN {query.Start} AND {query.End} AND \"end\" BETWEEN {query.EndMin} AND {query.EndMax}");
+            case BracketQuery bracket:
+                sql.Append(" AND chrom = ").Append(Parameter(command, bracket.Chromosome));
+                sql.Append(inv, $" AND start BETWEEN {bracket.StartMin} AND {bracket.StartMax} AND \"end\" BETWEEN {bracket.EndMin} AND {bracket.EndMax}");
+                Narrowed(sql, command, bracket.GeneId, bracket.Narrowing);
                 break;
-            case VariantQueryKind.Gene:
-            case VariantQueryKind.All:
+            case GeneQuery gene:
+                Narrowed(sql, command, gene.GeneId, gene.Narrowing);
                 break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(query), query.GetType().Name, "not a kind of variant query");
         }
 
-        if (query.Alt is { } alt)
+        return sql.ToString();
+    }
+
+    private static void Equal(StringBuilder sql, DuckDBCommand command, string column, string? value)
+    {
+        if (value is not null)
         {
-            sql.Append(" AND alt = ").Append(Parameter(command, alt));
+            sql.Append(" AND ").Append(column).Append(" = ").Append(Parameter(command, value));
         }
+    }
 
-        if (query.VariantTypes is { } types)
+    private static void OfTypes(StringBuilder sql, DuckDBCommand command, IReadOnlyList<string>? types)
+    {
+        if (types is not null)
         {
             sql.Append(" AND variant_type IN (").AppendJoin(", ", types.Select(type => Parameter(command, type))).Append(')');
         }
+    }
 
-        if (query.GeneId is { } gene)
+    private static void Narrowed(StringBuilder sql, DuckDBCommand command, string? geneId, VariantNarrowing narrowing)
+    {
+        Equal(sql, command, "alt", narrowing.AlternateBases);
+        OfTypes(sql, command, narrowing.VariantTypes);
+        if (geneId is not null)
         {
-            sql.Append(" AND list_contains(genes, ").Append(Parameter(command, gene)).Append(')');
+            sql.Append(" AND list_contains(genes, ").Append(Parameter(command, geneId)).Append(')');
         }
 
-        if (query.AminoacidChange is { } change)
+        if (narrowing.AminoacidChange is { } change)
         {
             sql.Append(" AND list_contains(aa_changes, ").Append(Parameter(command, change)).Append(')');
         }
 
+        OfLength(sql, narrowing.MinLength, narrowing.MaxLength);
+    }
+
+    private static void OfLength(StringBuilder sql, int? min, int? max)
+    {
         // An allele's length: the longer trimmed sequence allele, else the span. A stored sequence ALT is upper-case bases
         // only, so any other ALT (<DEL>, a breakend) is symbolic and as long as its span, not its text.
         const string length = "(CASE WHEN variant_type = 'SNP' THEN 1 WHEN variant_type IN ('MNP', 'INS', 'DEL', 'INDEL') " +
             "AND regexp_full_match(alt, '[A-Z]*') THEN greatest(length(ref), length(alt)) ELSE greatest(\"end\" - start, 1) END)";
-        if (query.MinLength is { } min)
+        var inv = CultureInfo.InvariantCulture;
+        if (min is { } least)
         {
-            sql.Append(inv, $" AND {length} >= {min}");
+            sql.Append(inv, $" AND {length} >= {least}");
         }
 
-        if (query.MaxLength is { } max)
+        if (max is { } most)
         {
-            sql.Append(inv, $" AND {length} <= {max}");
+            sql.Append(inv, $" AND {length} <= {most}");
         }
-
-        return sql.ToString();
     }
 
     private static string Parameter(DuckDBCommand command, object value)

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using GenomeNode.Beacon.Requests;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Storage;
 using GenomeNode.Tests;
@@ -31,10 +32,10 @@ public sealed class BeaconMigrationsTests
 
         Assert.Equal(["beacon/0003_dataset_and_assembly_per_file", "beacon/0004_dictionary_compressed_strings", "beacon/0005_keys_and_allocators"], applied.Select(m => m.Label));
         var store = new VariantStore(connection);
-        var point = new VariantQuery { Kind = VariantQueryKind.Sequence, Chromosome = "17", Start = 100, AlleleEnd = 101, Ref = "G", Alt = "A" };
+        var point = new SequenceQuery(null, "17", 100, 101, "G", "A", null);
         Assert.Equal(new Dictionary<string, long> { ["a"] = 1, ["b"] = 1 }, store.Count(point, ["a", "b"]));
         Assert.Equal(new Dictionary<string, long> { ["b"] = 1 }, store.Count(point with { Assembly = "GRCh37" }, ["a", "b"]));
-        var records = store.Page(new VariantQuery { Kind = VariantQueryKind.All }, "a", 0, 10);
+        var records = store.Page(new RangeQuery(null, "17", 0, int.MaxValue, null, VariantNarrowing.None), "a", 0, 10);
         Assert.Equal([("a", "GRCh38", 100), ("a", "GRCh38", 200)], records.Select(v => (v.DatasetId, v.Assembly, v.Start)));
     }
 

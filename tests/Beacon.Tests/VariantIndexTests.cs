@@ -1,3 +1,4 @@
+using GenomeNode.Beacon.Requests;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
 using GenomeNode.Passport.Datasets;
@@ -33,11 +34,7 @@ public sealed class VariantIndexTests(BeaconNode node) : IClassFixture<BeaconNod
                         continue;
                     }
 
-                    var query = new VariantQuery
-                    {
-                        Kind = VariantQueryKind.Sequence, Chromosome = ReferenceNames.Canonical(f[0]), Start = allele.Start, AlleleEnd = allele.End,
-                        Ref = allele.Ref, Alt = allele.Alt,
-                    };
+                    var query = new SequenceQuery(null, ReferenceNames.Canonical(f[0]), allele.Start, allele.End, allele.Ref, allele.Alt, null);
                     var fromIndex = index.TryCount(null, query.Chromosome, allele.Start, allele.End, allele.Ref, allele.Alt, datasets);
                     Assert.NotNull(fromIndex);
                     Assert.Equal(store.Count(query, datasets).OrderBy(p => p.Key), fromIndex.OrderBy(p => p.Key));

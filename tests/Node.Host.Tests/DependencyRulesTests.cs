@@ -27,6 +27,7 @@ public sealed class DependencyRulesTests
         { "GenomeNode.Htsget", "GenomeNode.Htsget.Formats" },
         { "GenomeNode.DataUseOntology", "GenomeNode.DataUseOntology.Matching" },
         { "GenomeNode.Passport", "GenomeNode.Passport.Visas" },
+        { "GenomeNode.Beacon", "GenomeNode.Beacon.Requests" },
     };
 
     private static readonly string[] ForbiddenInPureCores = ["DuckDB.NET", "Microsoft.AspNetCore"];
