@@ -103,7 +103,7 @@ public sealed class GVariantService(
         var considered = new List<(Dataset Dataset, AccessDecision Decision, Granularity? Ceiling)>();
         foreach (var dataset in await index.DatasetsAsync(() => catalog.Value, cancellationToken))
         {
-            if (request.TestMode == true && !dataset.IsDemo)
+            if (request.InTestMode && !dataset.IsDemo)
             {
                 continue; // testMode answers from synthetic (demo) datasets only
             }
@@ -141,7 +141,7 @@ public sealed class GVariantService(
 
     private static ResponseMeta Meta(BeaconOptions beacon, GVariantRequest request, Granularity returned) =>
         new(beacon.Id, BeaconOptions.ApiVersion, ReturnedSchemas, returned.ToName(), Summary(request.Received, request.RequestedGranularity),
-            request.TestMode);
+            request.InTestMode);
 
     private static ReceivedRequestSummary Summary(ReceivedRequest received, Granularity granularity)
     {

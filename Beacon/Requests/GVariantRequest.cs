@@ -15,6 +15,9 @@ public sealed record GVariantRequest(
     bool? TestMode,
     RequestMeta Meta)
 {
+    /// <summary>True when the request asks to be answered from synthetic (demo) data only.</summary>
+    public bool InTestMode => TestMode == true;
+
     /// <summary>The datasets the request names, null for every dataset the caller may query.</summary>
     public IReadOnlyList<string>? DatasetIds => Parameters.DatasetIds;
 
