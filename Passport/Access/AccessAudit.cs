@@ -27,7 +27,8 @@ public sealed class AuditOptions
     public const string Section = "Audit";
 
     /// <summary>
-    /// How long a request waits for its audit rows to be durable before it is refused (503) instead of answered.
+    /// How long a request that waits for its audit rows (a disclosure of granted data, or any request while the audit
+    /// cannot write) waits for them to be durable before it is refused (503) instead of answered.
     /// </summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
 }
@@ -37,9 +38,13 @@ public sealed class AuditUnavailableException(string message) : Exception(messag
 
 /// <summary>
 /// Takes every access decision and hands it to <see cref="AccessAuditWriter"/>, which appends them to
-/// <c>passport.access_decisions</c> in batches, each one transaction (group commit). A request awaits its own entries
-/// before it answers: what was answered was recorded. When the table cannot be written the writer keeps the batch and
-/// retries; requests wait up to <see cref="AuditOptions.MaxWait"/> and are then refused, and <c>/health</c> says so.
+/// <c>passport.access_decisions</c> in batches, each one transaction (group commit). A decision that grants a
+/// passport holder (or a data URL's bearer) registered or controlled data is awaited until durable before the answer
+/// goes out: what was disclosed beyond the anonymous level was recorded. Other decisions (anonymous and public
+/// answers, refusals) go into the next batch without holding the answer: a durable commit per request would bound
+/// every query by the disk's flush latency, and a crash loses at most the batch being written. When the table cannot
+/// be written the writer keeps its batch and retries (nothing is dropped); from then on every request waits up to
+/// <see cref="AuditOptions.MaxWait"/> and is refused, and <c>/health</c> says so.
 /// </summary>
 public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> options)
 {
@@ -68,18 +73,32 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(decision);
+        var disclosesGrantedData = allowed && decision.Grant is AccessGrant.Registered or AccessGrant.Controlled;
         return RecordAsync(new AuditEntry(time.GetUtcNow(), caller.Passport?.Subject, caller.Passport?.Issuer, clientAddress, resource,
-            decision.DatasetId, allowed, access, decision.Reason, ticket), cancellationToken);
+            decision.DatasetId, allowed, access, decision.Reason, ticket), disclosesGrantedData, cancellationToken);
     }
 
     /// <summary>Records an entry; the task completes once it is durable, and fails after <see cref="AuditOptions.MaxWait"/>.</summary>
-    public async Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default) =>
+        RecordAsync(entry, untilDurable: true, cancellationToken);
+
+    /// <summary>
+    /// Records an entry. With <paramref name="untilDurable"/> the task completes once the entry is durable; without, as
+    /// soon as it is queued, unless the audit is failing: then it waits as well. Either way it fails after
+    /// <see cref="AuditOptions.MaxWait"/>.
+    /// </summary>
+    public async Task RecordAsync(AuditEntry entry, bool untilDurable, CancellationToken cancellationToken = default)
     {
         var item = new Pending(entry);
         Interlocked.Increment(ref pending);
         if (!queue.Writer.TryWrite(item))
         {
             await queue.Writer.WriteAsync(item, cancellationToken);
+        }
+
+        if (!untilDurable && Volatile.Read(ref failure) is null)
+        {
+            return;
         }
 
         try
@@ -97,7 +116,7 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
     internal void Written(IReadOnlyList<Pending> batch)
     {
         Interlocked.Add(ref pending, -batch.Count);
-        failure = null;
+        Volatile.Write(ref failure, null);
         failingSince = null;
         foreach (var item in batch)
         {
@@ -108,7 +127,7 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
     internal void Failed(string reason)
     {
         failingSince ??= time.GetUtcNow();
-        failure = reason;
+        Volatile.Write(ref failure, reason);
     }
 
     internal void Complete() => queue.Writer.TryComplete();
