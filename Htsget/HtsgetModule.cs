@@ -8,6 +8,7 @@ using GenomeNode.Htsget.Tickets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Htsget;
 
@@ -26,22 +27,24 @@ public static class HtsgetModule
     public static ModuleMigrations Migrations { get; } = ModuleMigrations.FromAssembly(Name, Assembly);
 
     /// <summary>
-    /// Registers the module's services (object registration, the registered-object store, tickets, data URLs, the
-    /// access policy) and binds <see cref="HtsgetOptions"/> from the <c>Htsget</c> section. The store and registrar
-    /// take the scoped, open <c>DuckDBConnection</c> the host provides.
+    /// Registers the module's services (object registration, the registered-object store and its cache, tickets, data
+    /// URLs, the access policy) and binds <see cref="HtsgetOptions"/> from the <c>Htsget</c> section, checked at start.
+    /// The store and registrar take the scoped, open <c>DuckDBConnection</c> the host provides.
     /// </summary>
     public static IHostApplicationBuilder AddHtsget(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<HtsgetOptions>().Bind(builder.Configuration.GetSection(HtsgetOptions.Section));
+        builder.Services.AddOptions<HtsgetOptions>().Bind(builder.Configuration.GetSection(HtsgetOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HtsgetOptions>, HtsgetOptionsValidator>();
         builder.Services.AddOptions<HtsgetServiceInfoOptions>();
         builder.Services.AddScoped<HtsgetObjectRegistrar>();
         builder.Services.AddScoped<HtsgetObjectStore>();
+        builder.Services.AddSingleton<HtsgetObjectCache>();
         builder.Services.AddSingleton<GenomeNode.Storage.IDatasetData, HtsgetDatasetData>();
-        builder.Services.AddScoped<TicketPlanner>();
-        builder.Services.TryAddScoped<IHtsgetAccessPolicy, PassportAccessPolicy>();
+        builder.Services.TryAddSingleton<IHtsgetAccessPolicy, PassportAccessPolicy>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DataUrls>();
+        builder.Services.AddSingleton<HtsgetService>();
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
             // htsget 1.3 "CORS": the request's Origin is echoed; browsers (igv.js) send Authorization and Range.
             .SetIsOriginAllowed(_ => true)

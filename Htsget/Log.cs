@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Error, "The data file {Path} of htsget object {ObjectId} changed since it was registered; it is not served until registered again")]
     public static partial void DataFileChanged(ILogger logger, string objectId, string path);
+
+    [LoggerMessage(7, LogLevel.Information, "Read the ticket snapshot of htsget object {ObjectId} ({Megabytes:0.0} MB) in {Milliseconds:0} ms")]
+    public static partial void SnapshotLoaded(ILogger logger, string objectId, double megabytes, double milliseconds);
+
+    [LoggerMessage(8, LogLevel.Warning, "The ticket snapshot of htsget object {ObjectId} takes {Megabytes:0.0} MB, more than Htsget:IndexCacheMegabytes ({Budget} MB): it is read again for every ticket; raise the setting")]
+    public static partial void SnapshotTooLarge(ILogger logger, string objectId, double megabytes, long budget);
 }

@@ -30,10 +30,11 @@ public sealed record HtsgetAccess(HtsgetAccessDecision Decision, string Message,
 public interface IHtsgetAccessPolicy
 {
     /// <param name="registered">The object asked for.</param>
+    /// <param name="dataset">The object's dataset as the catalog has it; null when it is no longer there.</param>
     /// <param name="access">The request's caller, decisions and audit.</param>
     /// <param name="ticket">The id the ticket will have (its data URLs carry it), for the audit.</param>
     /// <param name="cancellationToken">Ends the wait.</param>
-    Task<HtsgetAccess> DecideAsync(RegisteredObject registered, RequestAccess access, string ticket, CancellationToken cancellationToken);
+    Task<HtsgetAccess> DecideAsync(RegisteredObject registered, Dataset? dataset, RequestAccess access, string ticket, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -41,15 +42,14 @@ public interface IHtsgetAccessPolicy
 /// Access visas; controlled: a ControlledAccessGrants visa for it). No token for a non-public dataset is 401, a refused
 /// token is 401 with the reason, a valid passport without the grant is 403. Every decision is audited.
 /// </summary>
-public sealed class PassportAccessPolicy(DatasetCatalog catalog, DatasetVisibility visibility) : IHtsgetAccessPolicy
+public sealed class PassportAccessPolicy(DatasetVisibility visibility) : IHtsgetAccessPolicy
 {
-    public async Task<HtsgetAccess> DecideAsync(RegisteredObject registered, RequestAccess access, string ticket, CancellationToken cancellationToken)
+    public async Task<HtsgetAccess> DecideAsync(RegisteredObject registered, Dataset? dataset, RequestAccess access, string ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registered);
         ArgumentNullException.ThrowIfNull(access);
         var caller = await access.CallerAsync(cancellationToken);
         var resource = $"htsget:{(registered.Kind == HtsgetKind.Reads ? "reads" : "variants")}/{registered.ObjectId}";
-        var dataset = await catalog.FindAsync(registered.DatasetId, cancellationToken);
         if (caller.Rejection is { } rejection)
         {
             await access.AuditAsync(caller, resource, new AccessDecision(registered.DatasetId, AccessGrant.None, $"token refused: {rejection}"), false, "none", ticket);

@@ -19,7 +19,9 @@ public sealed class DataUrls
         ArgumentNullException.ThrowIfNull(time);
         var settings = options.Value;
         this.time = time;
-        lifetime = settings.DataUrlLifetime > TimeSpan.Zero ? settings.DataUrlLifetime : TimeSpan.FromMinutes(5);
+        // The node checks it at start (HtsgetOptionsValidator); a wrong value is never replaced silently.
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.DataUrlLifetime, TimeSpan.Zero, "options.DataUrlLifetime");
+        lifetime = settings.DataUrlLifetime;
         signer = new Lazy<DataTokenSigner>(() =>
         {
             var path = settings.SigningKeyFile

@@ -1,10 +1,14 @@
 using DuckDB.NET.Data;
+using GenomeNode.Htsget.Tickets;
 using GenomeNode.Storage;
 
 namespace GenomeNode.Htsget.Registration;
 
-/// <summary>htsget's part of the dataset lifecycle: a dataset's registered objects with their parsed indexes.</summary>
-internal sealed class HtsgetDatasetData : IDatasetData
+/// <summary>
+/// htsget's part of the dataset lifecycle: a dataset's registered objects with their parsed indexes, and what the
+/// node's <see cref="HtsgetObjectCache"/> holds of them.
+/// </summary>
+internal sealed class HtsgetDatasetData(HtsgetObjectCache cache) : IDatasetData
 {
     public void Apply(DatasetChange change, DuckDBConnection connection)
     {
@@ -15,8 +19,10 @@ internal sealed class HtsgetDatasetData : IDatasetData
         }
     }
 
+    // A registration, a removal or any other change of the dataset: its objects are read again when next asked for.
     public void Committed(DatasetChange change)
     {
-        // Objects are read from the database on every request; nothing is cached yet.
+        ArgumentNullException.ThrowIfNull(change);
+        cache.DatasetChanged(change.DatasetId);
     }
 }

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
 using GenomeNode.Htsget.Formats;
+using GenomeNode.Htsget.Tickets;
+using GenomeNode.Storage;
 
 namespace GenomeNode.Htsget.Registration;
 
@@ -11,9 +13,10 @@ namespace GenomeNode.Htsget.Registration;
 /// the BGZF block list (CRAM: container list) and the index once, checks that they belong together, and stores them
 /// in the <c>htsget</c> tables so that tickets are range queries (see <see cref="HtsgetObjectStore"/>).
 /// It does not check that the dataset exists: the catalog's <c>WriteData</c> does, in the transaction of
-/// <see cref="StoreInTransaction"/>.
+/// <see cref="StoreInTransaction"/>. With the node's <see cref="HtsgetObjectCache"/>, a registration it commits itself
+/// (<see cref="Register"/>) is announced there; the catalog announces those it commits.
 /// </summary>
-public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
+public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, HtsgetObjectCache? cache)
 {
     public const int MaxObjectIdLength = 128;
 
@@ -21,6 +24,12 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
     private const long MaxFileSize = 1L << 47;
 
     private static readonly string[] Tables = ["objects", "references", "index_references", "blocks", "bins", "lower_bounds", "crai"];
+
+    /// <summary>A registrar whose registrations no cache hears of (for tools and tests without a serving node).</summary>
+    public HtsgetObjectRegistrar(DuckDBConnection connection)
+        : this(connection, null)
+    {
+    }
 
     /// <summary>
     /// Registers (or re-registers, replacing atomically) the object. Throws <see cref="HtsgetRegistrationException"/>
@@ -33,6 +42,7 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
         using var transaction = connection.BeginTransaction();
         var registered = StoreInTransaction(read);
         transaction.Commit();
+        cache?.ObjectChanged(registered.ObjectId);
         return registered;
     }
 
@@ -90,9 +100,12 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
     {
         ArgumentNullException.ThrowIfNull(read);
         var (request, path, size, sha256, modified, parsed) = (read.Request, read.Path, read.Size, read.Sha256, read.ModifiedAt, read.Parsed);
-        Store(request, path, size, sha256, modified, parsed);
+        var registeredAt = Store(request, path, size, sha256, modified, parsed);
         return new RegisteredObject(request.ObjectId, request.DatasetId, request.Kind, parsed.Format, path, size, sha256,
-            parsed.IndexFormat, parsed.References.Count, parsed.Blocks.Count, modified);
+            parsed.IndexFormat, parsed.References.Count, parsed.Blocks.Count, modified)
+        {
+            RegisteredUtc = registeredAt,
+        };
     }
 
     /// <summary>True when <paramref name="objectId"/> is a valid opaque object id (letters, digits, '.', '_', '-').</summary>
@@ -156,15 +169,13 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private void Store(RegistrationRequest request, string path, long size, string sha256, DateTime modified, ParsedObject parsed)
+    // Returns the registration time the database gave the row.
+    private DateTime Store(RegistrationRequest request, string path, long size, string sha256, DateTime modified, ParsedObject parsed)
     {
         var id = request.ObjectId;
         foreach (var table in Tables)
         {
-            using var delete = connection.CreateCommand();
-            delete.CommandText = $"DELETE FROM htsget.{table} WHERE object_id = $1";
-            delete.Parameters.Add(new DuckDBParameter(id));
-            delete.ExecuteNonQuery();
+            connection.Execute($"DELETE FROM htsget.{table} WHERE object_id = $1", id);
         }
 
         using (var references = connection.CreateAppender("htsget", "references"))
@@ -208,27 +219,17 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection)
             }
         }
 
-        using (var insert = connection.CreateCommand())
-        {
-            insert.CommandText = """
-                INSERT INTO htsget.objects (object_id, dataset_id, kind, format, path, size, sha256, modified_at, index_path,
-                    index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset, reference_count, block_count)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS TIMESTAMPTZ), $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                """;
-            object?[] values =
-            [
-                id, request.DatasetId, request.Kind == HtsgetKind.Reads ? "reads" : "variants", parsed.Format, path, size, sha256,
-                modified.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00", parsed.IndexPath,
-                parsed.IndexFormat, parsed.HeaderEnd, parsed.EndsWithEof, parsed.MinShift, parsed.Depth, parsed.UnplacedOffset,
-                parsed.References.Count, (long)parsed.Blocks.Count,
-            ];
-            foreach (var value in values)
-            {
-                insert.Parameters.Add(new DuckDBParameter(value ?? DBNull.Value));
-            }
-
-            insert.ExecuteNonQuery();
-        }
+        connection.Execute("""
+            INSERT INTO htsget.objects (object_id, dataset_id, kind, format, path, size, sha256, modified_at, index_path,
+                index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset, reference_count, block_count)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS TIMESTAMPTZ), $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            """,
+            id, request.DatasetId, request.Kind == HtsgetKind.Reads ? "reads" : "variants", parsed.Format, path, size, sha256,
+            modified.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00", parsed.IndexPath,
+            parsed.IndexFormat, parsed.HeaderEnd, parsed.EndsWithEof, parsed.MinShift, parsed.Depth, parsed.UnplacedOffset,
+            parsed.References.Count, (long)parsed.Blocks.Count);
+        var microseconds = connection.Read("SELECT epoch_us(registered_at) FROM htsget.objects WHERE object_id = $1", reader => reader.GetInt64(0), id).Single();
+        return DateTime.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);
     }
 
     private void StoreBinningIndex(string id, BinningIndex index)

@@ -1,6 +1,9 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
 using GenomeNode.Htsget.Formats;
+using GenomeNode.Htsget.Planning;
+using GenomeNode.Htsget.Tickets;
+using GenomeNode.Storage;
 
 namespace GenomeNode.Htsget.Registration;
 
@@ -22,30 +25,38 @@ public sealed record ObjectLayout(
     long? UnplacedOffset);
 
 /// <summary>
-/// Registered htsget objects and the ticket core: which chunks and byte ranges of a file can hold records of a
-/// region, answered by range queries on the <c>htsget</c> tables; no index file is read.
+/// Registered htsget objects, and what a ticket needs of one: <see cref="LoadSnapshot"/> reads its registration
+/// tables into an <see cref="ObjectSnapshot"/> once; the range queries (<see cref="RegionChunks"/>,
+/// <see cref="ByteRanges"/>, <see cref="CramContainerRanges"/>) answer the same questions from the tables directly. No
+/// index file is read. With the node's <see cref="HtsgetObjectCache"/>, a removal it commits itself is announced there.
 /// </summary>
-public sealed class HtsgetObjectStore(DuckDBConnection connection)
+public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectCache? cache)
 {
     private const string ObjectColumns = """
         o.object_id, o.dataset_id, o.kind, o.format, o.path, o.size, o.sha256, o.index_format, o.reference_count, o.block_count,
-        epoch_us(o.modified_at)
+        epoch_us(o.modified_at), epoch_us(o.registered_at)
         """;
 
     private static readonly string[] Tables = ["objects", "references", "index_references", "blocks", "bins", "lower_bounds", "crai"];
 
+    /// <summary>A store whose removals no cache hears of (for tools and tests without a serving node).</summary>
+    public HtsgetObjectStore(DuckDBConnection connection)
+        : this(connection, null)
+    {
+    }
+
     public RegisteredObject? Find(string objectId) =>
-        Read($"SELECT {ObjectColumns} FROM htsget.objects o WHERE o.object_id = $1", ReadObject, objectId).FirstOrDefault();
+        connection.Read($"SELECT {ObjectColumns} FROM htsget.objects o WHERE o.object_id = $1", ReadObject, objectId).FirstOrDefault();
 
     /// <summary>Every registered object, or those of one dataset, ordered by object id.</summary>
     public IReadOnlyList<RegisteredObject> List(string? datasetId = null) =>
         datasetId is null
-            ? Read($"SELECT {ObjectColumns} FROM htsget.objects o ORDER BY o.object_id", ReadObject)
-            : Read($"SELECT {ObjectColumns} FROM htsget.objects o WHERE o.dataset_id = $1 ORDER BY o.object_id", ReadObject, datasetId);
+            ? connection.Read($"SELECT {ObjectColumns} FROM htsget.objects o ORDER BY o.object_id", ReadObject)
+            : connection.Read($"SELECT {ObjectColumns} FROM htsget.objects o WHERE o.dataset_id = $1 ORDER BY o.object_id", ReadObject, datasetId);
 
     /// <summary>Header location and layout facts a ticket needs, or null for an unknown object.</summary>
     public ObjectLayout? Layout(string objectId) =>
-        Read("""
+        connection.Read("""
             SELECT object_id, format, path, size, index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset
             FROM htsget.objects WHERE object_id = $1
             """,
@@ -56,7 +67,14 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
             objectId).FirstOrDefault();
 
     /// <summary>Removes the object and all its rows in one transaction; false when no object has this id.</summary>
-    public bool Remove(string objectId) => RemoveWhere("object_id = $1", objectId) > 0;
+    public bool Remove(string objectId)
+    {
+        using var transaction = connection.BeginTransaction();
+        var removed = DeleteWhere("object_id = $1", objectId);
+        transaction.Commit();
+        cache?.ObjectChanged(objectId);
+        return removed > 0;
+    }
 
     /// <summary>Removes every object of the dataset and all their rows in one transaction; returns how many objects.</summary>
     public int RemoveDataset(string datasetId)
@@ -64,6 +82,7 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
         using var transaction = connection.BeginTransaction();
         var removed = DeleteDatasetRows(datasetId);
         transaction.Commit();
+        cache?.DatasetChanged(datasetId);
         return removed;
     }
 
@@ -74,9 +93,76 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
     public int DeleteDatasetRows(string datasetId) =>
         DeleteWhere("object_id IN (SELECT object_id FROM htsget.objects WHERE dataset_id = $1)", datasetId);
 
+    /// <summary>
+    /// The object's current registration and its <see cref="ObjectSnapshot"/>, both read in one transaction (so from
+    /// one registration even while the object is registered again); null for an unknown object.
+    /// </summary>
+    public (RegisteredObject Registered, ObjectSnapshot Snapshot)? LoadSnapshot(string objectId)
+    {
+        using var transaction = connection.BeginTransaction();
+        var registered = Find(objectId);
+        var layout = Layout(objectId);
+        if (registered is null || layout is null)
+        {
+            return null;
+        }
+
+        var references = References(objectId).Select(reference => reference.Name);
+        var indexNames = connection.Read("SELECT name FROM htsget.index_references WHERE object_id = $1 ORDER BY ref_index",
+            reader => reader.GetString(0), objectId);
+        BinnedIndex? binned = null;
+        CraiIndex? crai = null;
+        if (layout.Format == "CRAM")
+        {
+            var slices = connection.Read("""
+                SELECT c.ref_index, c."start", c.span, c.container_offset, b."offset" + b.compressed_size
+                FROM htsget.crai c JOIN htsget.blocks b ON b.object_id = c.object_id AND b."offset" = c.container_offset
+                WHERE c.object_id = $1
+                ORDER BY c.ref_index, c."start"
+                """,
+                reader => new CraiSlice(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)),
+                objectId);
+            crai = new CraiIndex(indexNames, slices);
+        }
+        else if (layout.MinShift is { } minShift && layout.Depth is { } depth)
+        {
+            var chunks = connection.Read("""
+                SELECT ref_index, bin_start, bin_end, chunk_start, chunk_end FROM htsget.bins WHERE object_id = $1
+                """,
+                reader => (Reference: reader.GetInt32(0), Chunk: new BinChunk(reader.GetInt64(1), reader.GetInt64(2),
+                    new VirtualOffset((ulong)reader.GetInt64(3)), new VirtualOffset((ulong)reader.GetInt64(4)))),
+                objectId).ToLookup(row => row.Reference, row => row.Chunk);
+            var bounds = connection.Read("""
+                SELECT ref_index, window_start, window_end, "offset" FROM htsget.lower_bounds WHERE object_id = $1
+                """,
+                reader => (Reference: reader.GetInt32(0), Bound: new LowerBound(reader.GetInt64(1), reader.GetInt64(2), new VirtualOffset((ulong)reader.GetInt64(3)))),
+                objectId).ToLookup(row => row.Reference, row => row.Bound);
+            var byName = new Dictionary<string, BinnedReference>(StringComparer.Ordinal);
+            for (var index = 0; index < indexNames.Count; index++)
+            {
+                // As the range query: a name the index repeats stands for its first reference.
+                if (!byName.ContainsKey(indexNames[index]))
+                {
+                    byName[indexNames[index]] = new BinnedReference(chunks[index], bounds[index]);
+                }
+            }
+
+            binned = new BinnedIndex(minShift, depth, byName);
+        }
+        else
+        {
+            throw new InvalidOperationException($"Object '{objectId}' is {layout.Format} without a binning scheme.");
+        }
+
+        var snapshot = new ObjectSnapshot(objectId, registered.Kind, layout.Format, layout.Size, layout.HeaderEnd, layout.EndsWithEof,
+            layout.UnplacedOffset, references, binned, crai);
+        transaction.Commit();
+        return (registered, snapshot);
+    }
+
     /// <summary>The file header's references in header order (length -1 when the header gives none); empty for an unknown object.</summary>
     public IReadOnlyList<(string Name, long Length)> References(string objectId) =>
-        Read("SELECT name, coalesce(length, -1) FROM htsget.references WHERE object_id = $1 ORDER BY ref_index",
+        connection.Read("SELECT name, coalesce(length, -1) FROM htsget.references WHERE object_id = $1 ORDER BY ref_index",
             reader => (reader.GetString(0), reader.GetInt64(1)), objectId);
 
     /// <summary>
@@ -106,7 +192,7 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
         // The file is sorted by position, so every record overlapping the region comes before any record of a bin
         // that lies wholly right of the region's last finest window: the earliest such chunk caps the chunks' ends.
         var rightOfRegion = (((end - 1) >> minShift) + 1) << minShift;
-        var chunks = Read("""
+        var chunks = connection.Read("""
             WITH reference AS (
                 SELECT ref_index FROM htsget.index_references WHERE object_id = $1 AND name = $2 LIMIT 1),
             bound AS (
@@ -136,7 +222,7 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
         var ranges = new List<(long Start, long End)>();
         foreach (var chunk in chunks.Where(chunk => chunk.End > chunk.Start))
         {
-            var end = Read("""
+            var end = connection.Read("""
                 SELECT max("offset" + compressed_size) FROM htsget.blocks
                 WHERE object_id = $1 AND "offset" >= $2 AND ("offset" < $3 OR ($4 AND "offset" = $3))
                 """,
@@ -148,7 +234,7 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
             }
         }
 
-        return Merge(ranges);
+        return Planning.ByteRanges.Merge(ranges);
     }
 
     /// <summary>
@@ -159,7 +245,7 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
     public IReadOnlyList<(long Offset, long Length)> CramContainerRanges(string objectId, string referenceName, long start, long end)
     {
         ArgumentNullException.ThrowIfNull(referenceName);
-        var ranges = Read("""
+        var ranges = connection.Read("""
             WITH reference AS (
                 SELECT -1 AS ref_index WHERE $2 = '*'
                 UNION ALL
@@ -172,25 +258,7 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
             ORDER BY 1
             """,
             reader => (reader.GetInt64(0), reader.GetInt64(1)), objectId, referenceName, start, end);
-        return Merge(ranges);
-    }
-
-    private static List<(long Offset, long Length)> Merge(IEnumerable<(long Start, long End)> ranges)
-    {
-        var merged = new List<(long Start, long End)>();
-        foreach (var (rangeStart, rangeEnd) in ranges.OrderBy(range => range.Start))
-        {
-            if (merged.Count > 0 && rangeStart <= merged[^1].End)
-            {
-                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, rangeEnd));
-            }
-            else
-            {
-                merged.Add((rangeStart, rangeEnd));
-            }
-        }
-
-        return merged.Select(range => (range.Start, range.End - range.Start)).ToList();
+        return Planning.ByteRanges.Merge(ranges);
     }
 
     private static RegisteredObject ReadObject(DbDataReader reader) => new(
@@ -204,47 +272,22 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection)
         reader.GetString(7),
         reader.GetInt32(8),
         (int)reader.GetInt64(9),
-        DateTime.UnixEpoch.AddTicks(reader.GetInt64(10) * TimeSpan.TicksPerMicrosecond));
-
-    private int RemoveWhere(string condition, string key)
+        FromMicroseconds(reader.GetInt64(10)))
     {
-        using var transaction = connection.BeginTransaction();
-        var objects = DeleteWhere(condition, key);
-        transaction.Commit();
-        return objects;
-    }
+        RegisteredUtc = FromMicroseconds(reader.GetInt64(11)),
+    };
+
+    private static DateTime FromMicroseconds(long microseconds) => DateTime.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);
 
     private int DeleteWhere(string condition, string key)
     {
-        var objects = Read($"SELECT count(*) FROM htsget.objects WHERE {condition}", reader => reader.GetInt64(0), key).Single();
+        var objects = connection.Read($"SELECT count(*) FROM htsget.objects WHERE {condition}", reader => reader.GetInt64(0), key).Single();
         // objects last: the other tables' conditions may select through it.
         foreach (var table in Enumerable.Reverse(Tables))
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"DELETE FROM htsget.{table} WHERE {condition}";
-            command.Parameters.Add(new DuckDBParameter(key));
-            command.ExecuteNonQuery();
+            connection.Execute($"DELETE FROM htsget.{table} WHERE {condition}", key);
         }
 
         return (int)objects;
-    }
-
-    private List<T> Read<T>(string sql, Func<DbDataReader, T> map, params object[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new DuckDBParameter(parameter));
-        }
-
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
     }
 }

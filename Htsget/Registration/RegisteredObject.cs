@@ -1,3 +1,5 @@
+using GenomeNode.Htsget.Planning;
+
 namespace GenomeNode.Htsget.Registration;
 
 /// <summary>What an htsget object holds: aligned reads (BAM, CRAM) or variants (VCF.gz, BCF).</summary>
@@ -37,6 +39,48 @@ public sealed class ReadRegistration
     public DateTime ModifiedAt { get; }
 
     internal ParsedObject Parsed { get; }
+
+    /// <summary>
+    /// The ticket snapshot of this registration, built from what was parsed (the rows registration stores, without a
+    /// database): what <see cref="HtsgetObjectStore.LoadSnapshot"/> reads back once it is stored.
+    /// </summary>
+    public ObjectSnapshot Snapshot()
+    {
+        var parsed = Parsed;
+        BinnedIndex? binned = null;
+        CraiIndex? crai = null;
+        if (parsed.Index is { } index)
+        {
+            var byName = new Dictionary<string, BinnedReference>(StringComparer.Ordinal);
+            for (var r = 0; r < parsed.IndexReferences.Count; r++)
+            {
+                // As the tables' range query: a name the index repeats stands for its first reference.
+                if (byName.ContainsKey(parsed.IndexReferences[r]))
+                {
+                    continue;
+                }
+
+                var reference = r < index.References.Count ? index.References[r] : null;
+                byName[parsed.IndexReferences[r]] = reference is null
+                    ? new BinnedReference([], [])
+                    : new BinnedReference(
+                        IndexRows.Bins(index, reference).Select(row => new BinChunk(row.Start, row.End, row.Chunk.Start, row.Chunk.End)),
+                        IndexRows.LowerBounds(index, reference).Select(window => new LowerBound(window.Start, window.End, window.Offset)));
+            }
+
+            binned = new BinnedIndex(index.MinShift, index.Depth, byName);
+        }
+        else
+        {
+            var containerEnds = parsed.Blocks.ToDictionary(block => block.Offset, block => block.Offset + block.CompressedSize);
+            crai = new CraiIndex(parsed.IndexReferences, parsed.Crai
+                .Where(entry => containerEnds.ContainsKey(entry.ContainerOffset))
+                .Select(entry => new CraiSlice(entry.ReferenceSequenceId, entry.AlignmentStart, entry.AlignmentSpan, entry.ContainerOffset, containerEnds[entry.ContainerOffset])));
+        }
+
+        return new ObjectSnapshot(Request.ObjectId, Request.Kind, parsed.Format, Size, parsed.HeaderEnd, parsed.EndsWithEof, parsed.UnplacedOffset,
+            parsed.References.Select(reference => reference.Name), binned, crai);
+    }
 }
 
 /// <summary>
@@ -57,6 +101,12 @@ public sealed record RegisteredObject(
     int Blocks,
     DateTime ModifiedUtc)
 {
+    /// <summary>When this registration was stored (UTC, to the microsecond); unset on the object a registration hands back.</summary>
+    public DateTime RegisteredUtc { get; init; }
+
+    /// <summary>Which registration of the object this is: a new registration has a new one even for the same file.</summary>
+    public ObjectVersion Version => new(ObjectId, Sha256, RegisteredUtc);
+
     /// <summary>
     /// True when the file on disk still has the size and last write time it had when registered (to the microsecond
     /// the database keeps). Tickets and data URLs are cut from the registered layout: a file rewritten since would
@@ -70,6 +120,12 @@ public sealed record RegisteredObject(
 
     private static long ToMicroseconds(DateTime time) => time.Ticks / TimeSpan.TicksPerMicrosecond;
 }
+
+/// <summary>
+/// One registration of an object: its id, the SHA-256 of the file registered and when. Tickets are planned from, and
+/// cached per, a version; data URLs are signed for the file's SHA-256.
+/// </summary>
+public readonly record struct ObjectVersion(string ObjectId, string Sha256, DateTime RegisteredUtc);
 
 /// <summary>A registration was refused; the message is for the operator and names the file at fault.</summary>
 public class HtsgetRegistrationException : Exception

@@ -10,6 +10,9 @@ public enum HtsgetErrorType
     UnsupportedFormat,
     InvalidInput,
     InvalidRange,
+
+    /// <summary>Not in htsget 1.3's list: the object's file cannot be served right now, or the audit cannot record the request (503).</summary>
+    Unavailable,
 }
 
 public static class HtsgetErrorTypes
@@ -20,6 +23,7 @@ public static class HtsgetErrorTypes
         HtsgetErrorType.PermissionDenied => 403,
         HtsgetErrorType.NotFound => 404,
         HtsgetErrorType.PayloadTooLarge => 413,
+        HtsgetErrorType.Unavailable => 503,
         _ => 400,
     };
 }

@@ -25,6 +25,7 @@ public sealed class DependencyRulesTests
     public static TheoryData<string, string> PureCores => new()
     {
         { "GenomeNode.Htsget", "GenomeNode.Htsget.Formats" },
+        { "GenomeNode.Htsget", "GenomeNode.Htsget.Planning" },
         { "GenomeNode.DataUseOntology", "GenomeNode.DataUseOntology.Matching" },
         { "GenomeNode.Passport", "GenomeNode.Passport.Visas" },
         { "GenomeNode.Beacon", "GenomeNode.Beacon.Requests" },

@@ -1,0 +1,162 @@
+using GenomeNode.Htsget.Access;
+using GenomeNode.Htsget.Data;
+using GenomeNode.Htsget.Formats;
+using GenomeNode.Htsget.Planning;
+using GenomeNode.Htsget.Registration;
+using GenomeNode.Htsget.Tickets;
+using GenomeNode.Passport.Access;
+using GenomeNode.Passport.Clearinghouse;
+using GenomeNode.Passport.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GenomeNode.Htsget.Api;
+
+/// <summary>
+/// What the htsget endpoints do once a request is read: issue a ticket (find the object, decide and audit access, check
+/// that the file is as registered, plan on its snapshot, sign the data URLs) and admit a data URL. Objects and their
+/// snapshots come from <see cref="HtsgetObjectCache"/>, so neither reads a table unless something changed. Refusals are
+/// <see cref="HtsgetException"/>s (and <see cref="AuditUnavailableException"/> when the audit cannot record them).
+/// </summary>
+public sealed class HtsgetService(
+    HtsgetObjectCache objects,
+    IHtsgetAccessPolicy policy,
+    DataUrls dataUrls,
+    PublicBaseUrl publicBaseUrl,
+    IOptions<HtsgetOptions> options,
+    ILogger<HtsgetService> logger)
+{
+    /// <summary>The ticket for <paramref name="query"/> on object <paramref name="id"/>, with data URLs under <paramref name="dataBaseUrl"/>.</summary>
+    public async Task<HtsgetTicketResponse> TicketAsync(HtsgetKind kind, string id, HtsgetQuery query, RequestAccess access, string dataBaseUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(access);
+        var current = HtsgetObjectRegistrar.IsValidObjectId(id) ? await objects.FindAsync(id, cancellationToken) : null;
+        var unknown = new HtsgetException(HtsgetErrorType.NotFound, $"No {HtsgetEndpoints.KindName(kind)} object has the id '{HtsgetRequests.Shorten(id)}'.");
+        if (current is not { Registered: var registered } || registered.Kind != kind)
+        {
+            throw unknown;
+        }
+
+        var ticketId = DataUrls.NewTicketId();
+        var decision = await policy.DecideAsync(registered, current.Dataset, access, ticketId, cancellationToken);
+        if (decision.Decision == HtsgetAccessDecision.Hidden)
+        {
+            throw unknown;
+        }
+
+        if (decision.Decision != HtsgetAccessDecision.Granted)
+        {
+            Log.AccessRefused(logger, registered.ObjectId, registered.DatasetId, decision.Decision.ToString());
+            throw decision.Decision == HtsgetAccessDecision.Forbidden
+                ? new HtsgetException(HtsgetErrorType.PermissionDenied, decision.Message)
+                : new HtsgetException(HtsgetErrorType.InvalidAuthentication, decision.Message) { Challenge = decision.Challenge };
+        }
+
+        CheckUnchangedOnDisk(registered);
+        var snapshot = objects.Snapshot(registered)
+            ?? throw new HtsgetException(HtsgetErrorType.Unavailable,
+                $"Object '{registered.ObjectId}' was registered again while this ticket was made; ask again.");
+        TicketPlan plan;
+        try
+        {
+            using var edges = objects.Edges(registered);
+            plan = TicketPlanning.Plan(snapshot, query, edges);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or HtsFormatException)
+        {
+            Log.DataFileUnreadable(logger, registered.ObjectId, error);
+            throw Unreadable(registered.ObjectId);
+        }
+
+        // The edges were cut from the file while planning: a file rewritten meanwhile may have given bytes the
+        // snapshot's index does not describe, so such a plan is never handed out.
+        CheckUnchangedOnDisk(registered);
+        var ticket = HtsgetEndpoints.Render(plan, registered, dataBaseUrl, dataUrls, ticketId);
+        Log.TicketIssued(logger, registered.ObjectId, ticket.Htsget.Urls.Count, plan.FileBytes);
+        return ticket;
+    }
+
+    /// <summary>
+    /// Admits a data URL's token (its object, signature and expiry; the fetch audited with the HTTP
+    /// <paramref name="range"/> asked, if any) and opens the bytes it grants of the file, which must still be as
+    /// registered: a seekable stream of just those bytes.
+    /// </summary>
+    public async Task<FileSliceStream> FetchAsync(string token, string range, RequestAccess access, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        if (!DataToken.TryParse(token, out var parsed))
+        {
+            Log.DataUrlRefused(logger, "malformed token");
+            throw new HtsgetException(HtsgetErrorType.PermissionDenied, "This is not a valid data URL; request a new ticket.");
+        }
+
+        var registered = (await objects.FindAsync(parsed.Range.ObjectId, cancellationToken))?.Registered
+            ?? throw new HtsgetException(HtsgetErrorType.NotFound, "The object of this data URL is no longer registered.");
+        switch (dataUrls.Check(parsed, registered.Sha256))
+        {
+            case DataTokenStatus.Invalid:
+                Log.DataUrlRefused(logger, "bad signature");
+                throw new HtsgetException(HtsgetErrorType.PermissionDenied, "This data URL is not valid (altered, or for a file registered since); request a new ticket.");
+            case DataTokenStatus.Expired:
+                Log.DataUrlRefused(logger, "expired");
+                await AuditFetchAsync(access, registered, parsed, range, allowed: false, "expired");
+                throw new HtsgetException(HtsgetErrorType.PermissionDenied, "This data URL has expired; request a new ticket.");
+        }
+
+        await AuditFetchAsync(access, registered, parsed, range, allowed: true, "signed data URL");
+        CheckUnchangedOnDisk(registered);
+        var bytes = parsed.Range;
+        try
+        {
+            var file = new FileStream(registered.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
+            if (file.Length < bytes.End || bytes.End > registered.Size)
+            {
+                file.Dispose();
+                throw new IOException($"{registered.Path} is shorter than registered.");
+            }
+
+            return new FileSliceStream(file, bytes.Offset, bytes.Length);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            Log.DataFileUnreadable(logger, registered.ObjectId, error);
+            throw Unreadable(registered.ObjectId);
+        }
+    }
+
+    /// <summary>The base URL data URLs start with: <c>Htsget:PublicBaseUrl</c> when set, else the node's public base URL rule.</summary>
+    public string DataBaseUrl(HttpRequest request)
+    {
+        var configured = options.Value.PublicBaseUrl;
+        var root = string.IsNullOrEmpty(configured) ? publicBaseUrl.For(request) : configured.TrimEnd('/');
+        return $"{root}{HtsgetEndpoints.Prefix}/data";
+    }
+
+    private static HtsgetException Unreadable(string objectId) =>
+        new(HtsgetErrorType.Unavailable, $"The data of object '{objectId}' cannot be read right now; try again later.");
+
+    // Tickets and data URLs are cut from the registered layout: a file rewritten since is not served.
+    private void CheckUnchangedOnDisk(RegisteredObject registered)
+    {
+        if (!registered.IsUnchangedOnDisk())
+        {
+            Log.DataFileChanged(logger, registered.ObjectId, registered.Path);
+            throw new HtsgetException(HtsgetErrorType.Unavailable,
+                $"The file of object '{registered.ObjectId}' changed since it was registered; it is served again once the node's operator registers it anew.");
+        }
+    }
+
+    /// <summary>
+    /// Records a fetch of an authentic data URL: which bytes (and the Range asked, if any) of which object, under which
+    /// ticket (the ticket's own audit row names the caller it was issued to; data URLs carry no credentials).
+    /// </summary>
+    private static Task AuditFetchAsync(RequestAccess access, RegisteredObject registered, DataToken token, string range, bool allowed, string why)
+    {
+        var bytes = $"bytes {token.Range.Offset}-{token.Range.End - 1}" + (range.Length == 0 ? "" : $" ({HtsgetRequests.Shorten(range)})");
+        var reason = token.Ticket is { } ticket ? $"{why} of ticket {ticket}" : why;
+        return access.AuditAsync(Caller.Anonymous, $"htsget:data/{registered.ObjectId}",
+            new AccessDecision(registered.DatasetId, allowed ? AccessGrant.Controlled : AccessGrant.None, reason), allowed, bytes, token.Ticket);
+    }
+}
