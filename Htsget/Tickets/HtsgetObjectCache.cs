@@ -46,13 +46,18 @@ public sealed class HtsgetObjectCache : IDisposable
     private long uses;
 
     public HtsgetObjectCache(IServiceScopeFactory scopes, IOptions<HtsgetOptions> options, TimeProvider time, ILogger<HtsgetObjectCache> logger)
+        : this(scopes, (options ?? throw new ArgumentNullException(nameof(options))).Value.IndexCacheMegabytes * 1024L * 1024L,
+            options.Value.EdgeCacheMegabytes * 1024L * 1024L, time, logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
+    }
+
+    /// <summary>A cache with budgets in bytes (tests use budgets smaller than the settings' megabytes).</summary>
+    internal HtsgetObjectCache(IServiceScopeFactory scopes, long indexBudget, long edgeBudget, TimeProvider time, ILogger<HtsgetObjectCache> logger)
+    {
         this.scopes = scopes;
         this.time = time;
         this.logger = logger;
-        indexBudget = options.Value.IndexCacheMegabytes * 1024L * 1024L;
-        var edgeBudget = options.Value.EdgeCacheMegabytes * 1024L * 1024L;
+        this.indexBudget = indexBudget;
         edges = edgeBudget > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = edgeBudget, CompactionPercentage = 0.25 }) : null;
     }
 
