@@ -20,13 +20,17 @@ internal static class CarrierBitmap
 
     public static int Length(int sampleSpace) => (sampleSpace + 7) / 8;
 
-    /// <summary>Sets the bits of <paramref name="indexes"/> in <paramref name="bitmap"/> (cleared first).</summary>
+    /// <summary>
+    /// Sets the bits of the sample indexes that <paramref name="map"/> gives <paramref name="columns"/> in
+    /// <paramref name="bitmap"/> (cleared first).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Write(List<int> indexes, Span<byte> bitmap)
+    public static void Write(ReadOnlySpan<int> columns, ReadOnlySpan<int> map, Span<byte> bitmap)
     {
         bitmap.Clear();
-        foreach (var index in indexes)
+        foreach (var column in columns)
         {
+            var index = map[column];
             bitmap[index >> 3] |= (byte)(1 << (index & 7));
         }
     }

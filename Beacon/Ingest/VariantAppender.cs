@@ -2,16 +2,17 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
-using GenomeNode.Beacon.Variants;
+using GenomeNode.Beacon.Vcf;
 using static DuckDB.NET.Native.NativeMethods;
 
 namespace GenomeNode.Beacon.Ingest;
 
 /// <summary>
-/// Appends rows to <c>beacon.variants</c> in the connection's transaction through DuckDB's appender, a data chunk at
-/// a time: the parser writes each row into a chunk's vectors (<see cref="VariantChunk"/>), and a thread of its own
-/// hands full chunks to DuckDB while the parser fills the next, so parsing and DuckDB's appending overlap on two
-/// cores. Rows reach the table in the order they were written.
+/// The row writer: appends the rows of <see cref="VcfRecord"/>s to <c>beacon.variants</c> in the connection's
+/// transaction through DuckDB's appender, a data chunk at a time. Each record is copied straight into a chunk's vectors
+/// (<see cref="VariantChunk"/>) before the reader reads the next one, and a thread of its own hands full chunks to
+/// DuckDB while reading goes on, so reading and DuckDB's appending overlap on two cores. Rows reach the table in the
+/// order they were written.
 /// </summary>
 internal sealed class VariantAppender : IDisposable
 {
@@ -99,52 +100,76 @@ internal sealed class VariantAppender : IDisposable
         thread.Start();
     }
 
-    /// <summary>Writes one row (one ALT allele of a record).</summary>
+    /// <summary>
+    /// Writes a record's rows, one per stored ALT allele, its carriers' sample columns mapped to the dataset's sample
+    /// indexes by <paramref name="sampleIndexes"/> (<paramref name="sampleSpace"/>: how many the dataset numbers, which
+    /// sizes a carrier bitmap). Returns the rows written; <paramref name="maxSpan"/> grows to the longest allele.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Row(byte[] chrom, in CanonicalAllele allele, ReadOnlySpan<byte> vcfId, int alleleCount, int alleleNumber,
-        List<int> het, List<int> hom, List<int> hemi, AlleleAnnotation? annotation, int sampleSpace)
+    public int Write(VcfRecord record, ReadOnlySpan<int> sampleIndexes, int sampleSpace, ref int maxSpan)
+    {
+        var rows = 0;
+        foreach (var allele in record.Alleles)
+        {
+            if (!allele.Stored)
+            {
+                continue;
+            }
+
+            Row(record, allele, sampleIndexes, sampleSpace);
+            maxSpan = Math.Max(maxSpan, allele.End - allele.Start);
+            rows++;
+        }
+
+        return rows;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Row(VcfRecord record, VcfAllele allele, ReadOnlySpan<int> sampleIndexes, int sampleSpace)
     {
         var chunk = current;
         var row = chunk.Count;
         chunk.Integer(FileId, row, fileId);
-        chunk.String(Chrom, row, chrom);
+        chunk.String(Chrom, row, record.ChromosomeUtf8);
         chunk.Integer(Start, row, allele.Start);
         chunk.Integer(End, row, allele.End);
         chunk.String(Ref, row, allele.Ref);
         chunk.String(Alt, row, allele.Alt);
         chunk.String(VariantType, row, allele.VariantType);
-        if (vcfId.IsEmpty)
+        if (record.Id.IsEmpty)
         {
             chunk.Null(VcfId, row);
         }
         else
         {
-            chunk.String(VcfId, row, vcfId);
+            chunk.String(VcfId, row, record.Id);
         }
 
-        chunk.Integer(AlleleCount, row, alleleCount);
-        chunk.Integer(AlleleNumber, row, alleleNumber);
-        if (CarrierBitmap.IsSmaller(het.Count, sampleSpace))
+        chunk.Integer(AlleleCount, row, allele.Count);
+        chunk.Integer(AlleleNumber, row, record.AlleleNumber);
+        var het = allele.Heterozygous.Span;
+        if (CarrierBitmap.IsSmaller(het.Length, sampleSpace))
         {
             chunk.Null(Het, row);
             var length = CarrierBitmap.Length(sampleSpace);
             Span<byte> bitmap = length <= 1024 ? stackalloc byte[length] : new byte[length];
-            CarrierBitmap.Write(het, bitmap);
+            CarrierBitmap.Write(het, sampleIndexes, bitmap);
             chunk.String(HetBitmap, row, bitmap);
         }
         else
         {
-            chunk.Integers(Het, row, het);
+            chunk.Integers(Het, row, het, sampleIndexes);
             chunk.Null(HetBitmap, row);
         }
 
-        chunk.Integers(Hom, row, hom);
-        chunk.Integers(Hemi, row, hemi);
-        chunk.Strings(Genes, row, annotation?.Genes);
-        chunk.Strings(Effects, row, annotation?.Effects);
-        chunk.Strings(AminoacidChanges, row, annotation?.AminoacidChanges);
-        chunk.Strings(TranscriptHgvs, row, annotation?.TranscriptHgvs);
-        chunk.Strings(ProteinHgvs, row, annotation?.ProteinHgvs);
+        chunk.Integers(Hom, row, allele.Homozygous.Span, sampleIndexes);
+        chunk.Integers(Hemi, row, allele.Hemizygous.Span, sampleIndexes);
+        var annotation = allele.Annotation;
+        chunk.Strings(Genes, row, annotation.Genes);
+        chunk.Strings(Effects, row, annotation.Effects);
+        chunk.Strings(AminoacidChanges, row, annotation.AminoacidChanges);
+        chunk.Strings(TranscriptHgvs, row, annotation.TranscriptHgvs);
+        chunk.Strings(ProteinHgvs, row, annotation.ProteinHgvs);
         if (++chunk.Count >= rowsPerChunk)
         {
             HandOver();

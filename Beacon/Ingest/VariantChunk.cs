@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using GenomeNode.Beacon.Vcf;
 using DuckDB.NET.Native;
 using static DuckDB.NET.Native.NativeMethods;
 
@@ -84,26 +85,34 @@ internal sealed unsafe class VariantChunk : IDisposable
         }
     }
 
-    /// <summary>A list of integers; an empty list is stored as NULL.</summary>
+    /// <summary>
+    /// A list of integers, each <paramref name="values"/>' entry looked up in <paramref name="map"/>; an empty list is
+    /// stored as NULL.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Integers(int column, int row, List<int> values)
+    public void Integers(int column, int row, ReadOnlySpan<int> values, ReadOnlySpan<int> map)
     {
-        if (values.Count == 0)
+        if (values.IsEmpty)
         {
             Null(column, row);
             return;
         }
 
-        var offset = Reserve(column, values.Count);
-        CollectionsMarshal.AsSpan(values).CopyTo(new Span<int>((int*)childData[column] + offset, values.Count));
-        ((DuckDBListEntry*)data[column])[row] = new DuckDBListEntry((ulong)offset, (ulong)values.Count);
+        var offset = Reserve(column, values.Length);
+        var target = new Span<int>((int*)childData[column] + offset, values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            target[i] = map[values[i]];
+        }
+
+        ((DuckDBListEntry*)data[column])[row] = new DuckDBListEntry((ulong)offset, (ulong)values.Length);
     }
 
-    /// <summary>A list of strings; none (or an empty list) is stored as NULL.</summary>
+    /// <summary>A list of UTF-8 strings; an empty list is stored as NULL.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Strings(int column, int row, List<string>? values)
+    public void Strings(int column, int row, Utf8List values)
     {
-        if (values is null || values.Count == 0)
+        if (values.Count == 0)
         {
             Null(column, row);
             return;
