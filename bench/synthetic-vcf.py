@@ -4,9 +4,11 @@
 Used by bench/beacon.sh (200,000 variants x 100 samples) and by the Beacon tests (small files). Nothing in it is real:
 random bases, random genotypes with a skewed allele-frequency spectrum (most variants rare, as in population data),
 SNVs, MNVs, insertions and deletions with their VCF padding base, some multi-allelic records, some missing and phased
-genotypes, and with --ann a SnpEff-style ANN field naming made-up genes so that gene queries have something to find.
+genotypes, and with --ann a SnpEff-style ANN field on every record naming made-up genes so that gene queries have
+something to find. With --phased every record is phased ("0|1", "1|0"), as from a phasing pipeline; otherwise one record
+in ten is. The other random choices do not depend on --phased: the same seed gives the same variants and carriers.
 
-usage: synthetic-vcf.py VARIANTS SAMPLES [--seed N] [--ann] [--chromosomes 1,2,...]
+usage: synthetic-vcf.py VARIANTS SAMPLES [--seed N] [--ann] [--phased] [--chromosomes 1,2,...]
 """
 import argparse
 import random
@@ -24,6 +26,7 @@ def main():
     parser.add_argument("samples", type=int)
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--ann", action="store_true")
+    parser.add_argument("--phased", action="store_true")
     parser.add_argument("--chromosomes", default="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -74,7 +77,7 @@ def main():
                 extra = rng.choice([b for b in BASES if b != ref and b not in alts])
                 alts.append(extra)
             frequencies = [min(0.5, 10 ** rng.uniform(-2.3, -0.3)) for _ in alts]
-            phased = rng.random() < 0.1
+            phased = rng.random() < 0.1 or args.phased
             separator = "|" if phased else "/"
             genotypes = ["0" + separator + "0"] * n
             counts = [0] * len(alts)
