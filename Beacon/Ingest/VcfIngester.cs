@@ -5,6 +5,7 @@ using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
 using GenomeNode.Beacon.Vcf;
 using GenomeNode.Passport.Datasets;
+using GenomeNode.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -92,7 +93,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         // By default DuckDB buffers five full row groups of a transaction before compressing and writing them, and
         // writes the rest at commit. One at a time, as each fills, puts that work on the appending thread while
         // reading goes on. (A database-wide setting; it only changes when rows are written, not what.)
-        Execute("SET write_buffer_row_group_count = 1");
+        connection.Execute("SET write_buffer_row_group_count = 1");
         var fileId = NextFileId();
         var individuals = DatasetIndividuals.Load(connection, request.DatasetId);
         IngestLog.Started(log, request.DatasetId, path, fileId, assembly);
@@ -144,20 +145,12 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         }
 
         var replaced = RemoveSameFile(request.DatasetId, sha256, fileId);
-        using (var insert = connection.CreateCommand())
-        {
-            insert.CommandText = """
-                INSERT INTO beacon.variant_files (dataset_id, file_id, path, sha256, assembly, samples, records, variants, max_span)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                """;
-            object[] values = [request.DatasetId, fileId, path, sha256, assembly, samples, reader.Records, variants, maxSpan];
-            foreach (var value in values)
-            {
-                insert.Parameters.Add(new DuckDBParameter(value));
-            }
-
-            insert.ExecuteNonQuery();
-        }
+        connection.Execute(
+            """
+            INSERT INTO beacon.variant_files (dataset_id, file_id, path, sha256, assembly, samples, records, variants, max_span)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            request.DatasetId, fileId, path, sha256, assembly, samples, reader.Records, variants, maxSpan);
 
         cancellationToken.ThrowIfCancellationRequested();
         return new VcfIngestResult(request.DatasetId, path, sha256, assembly, samples, reader.Records, variants, replaced, clock.Elapsed);
@@ -182,23 +175,16 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         ];
         foreach (var sql in deletes)
         {
-            using var delete = connection.CreateCommand();
-            delete.CommandText = sql;
-            delete.Parameters.Add(new DuckDBParameter(datasetId));
-            delete.ExecuteNonQuery();
+            connection.Execute(sql, datasetId);
         }
     }
 
-    private int NextFileId()
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT nextval('beacon.variant_file_ids')";
-        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
+    private int NextFileId() =>
+        Convert.ToInt32(connection.Scalar("SELECT nextval('beacon.variant_file_ids')"), CultureInfo.InvariantCulture);
 
     private void Reorder(int fileId)
     {
-        Execute($"""
+        connection.Execute($"""
             CREATE TEMP TABLE beacon_reorder AS
                 SELECT * FROM beacon.variants WHERE file_id = {fileId} ORDER BY chrom, start, "end", ref, alt;
             DELETE FROM beacon.variants WHERE file_id = {fileId};
@@ -209,31 +195,14 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
 
     private bool RemoveSameFile(string datasetId, string sha256, int newFileId)
     {
-        var previous = new List<int>();
-        using (var find = connection.CreateCommand())
-        {
-            find.CommandText = "SELECT file_id FROM beacon.variant_files WHERE dataset_id = $1 AND sha256 = $2";
-            find.Parameters.Add(new DuckDBParameter(datasetId));
-            find.Parameters.Add(new DuckDBParameter(sha256));
-            using var reader = find.ExecuteReader();
-            while (reader.Read())
-            {
-                previous.Add(reader.GetInt32(0));
-            }
-        }
-
+        var previous = connection.Read(
+            "SELECT file_id FROM beacon.variant_files WHERE dataset_id = $1 AND sha256 = $2", row => row.GetInt32(0), datasetId, sha256);
         foreach (var id in previous.Where(id => id != newFileId))
         {
-            Execute($"DELETE FROM beacon.variants WHERE file_id = {id}; DELETE FROM beacon.variant_files WHERE file_id = {id};");
+            connection.Execute("DELETE FROM beacon.variants WHERE file_id = $1", id);
+            connection.Execute("DELETE FROM beacon.variant_files WHERE file_id = $1", id);
         }
 
         return previous.Count > 0;
-    }
-
-    private void Execute(string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }
