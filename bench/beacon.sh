@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Beacon VCF ingest and g_variants queries, on one synthetic VCF (200,000 variants x 100 samples, fixed seed), against
+# Beacon VCF ingest and g_variants queries, on a synthetic VCF (200,000 variants x 100 samples, fixed seed), against
 # peers measured in the same run:
 #   ingest        genome-node ingest vcf (whole command, wall clock) / bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n'
 #   db-size       growth of node.duckdb from the ingest / the bgzipped VCF (the whole file, with the shipped DUO, as detail)
+#   ingest-annotated, db-size-annotated
+#                 the same for the same variants phased (0|1, 1|0) with SnpEff's ANN on every record (--annotated)
 #   g_variants    wrk throughput of sequence queries (random stored variants, Lua) / a bare endpoint of the same Kestrel
 #                 answering a fixed response of the same size; p50/p99 latencies of both
-# Each figure is the median of RUNS runs (default 3). Needs bcftools, bgzip, python3, wrk (apt-get install wrk).
+# Each figure is the median of RUNS runs (default 3). BENCH_INGEST_ONLY=1 stops after the ingest figures. Needs bcftools, bgzip, python3, wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -25,43 +27,58 @@ dotnet publish Node.Host -c Release -r linux-x64 --self-contained false -nologo 
 node=$work/bin/genome-node
 
 vcf=$work/synthetic-200k-100.vcf.gz
-if [[ ! -s $vcf ]]; then
-  echo "generating $vcf" >&2
-  python3 bench/synthetic-vcf.py 200000 100 --seed 20261123 | bgzip -@2 > "$vcf.tmp"
-  mv "$vcf.tmp" "$vcf"
-fi
+# The same variants and genotypes, every record phased and annotated as SnpEff writes it (2-3 transcripts a gene).
+annotated=$work/synthetic-200k-100-annotated-phased.vcf.gz
+generate() { # file, extra generator options
+  [[ -s $1 ]] && return
+  echo "generating $1" >&2
+  python3 bench/synthetic-vcf.py 200000 100 --seed 20261123 "${@:2}" | bgzip -@2 > "$1.tmp"
+  mv "$1.tmp" "$1"
+}
+generate "$vcf"
+generate "$annotated" --annotated --phased
 
 seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
 
 # --- ingest vs bcftools query, alternating so both see the same machine load ---
-ingest_times=() inner_times=() query_times=() growths=() totals=()
-for ((run = 1; run <= runs; run++)); do
-  data=$work/data-$run
-  rm -rf "$data"
-  "$node" dataset add --data "$data" --id bench --name "bench (synthetic)" --tier public >/dev/null 2>&1
-  before=$(stat -c %s "$data/node.duckdb")
-  start=$(date +%s.%N)
-  "$node" ingest vcf --data "$data" --dataset bench "$vcf" >"$work/ingest.out" 2>/dev/null
-  ingest_times+=("$(echo "$(date +%s.%N) - $start" | bc -l)")
-  # The command reports the ingest itself (without process start-up and opening the database).
-  inner_times+=("$(sed -n 's/.* in \([0-9.]*\) s.*/\1/p' "$work/ingest.out")")
-  after=$(stat -c %s "$data/node.duckdb")
-  growths+=("$((after - before))")
-  totals+=("$after")
-  query_times+=("$(seconds bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n' "$vcf")")
-done
-ingest=$(printf '%s\n' "${ingest_times[@]}" | median)
-inner=$(printf '%s\n' "${inner_times[@]}" | median)
-query=$(printf '%s\n' "${query_times[@]}" | median)
-growth=$(printf '%s\n' "${growths[@]}" | median)
-total=$(printf '%s\n' "${totals[@]}" | median)
-vcf_size=$(stat -c %s "$vcf")
-printf 'ingest: %.2f (genome-node ingest vcf %.2f s / bcftools query %.2f s; the ingest alone, without start-up: %.2f s = %.2f; median of %d; target <= 1.0)\n' \
-  "$(echo "$ingest / $query" | bc -l)" "$ingest" "$query" "$inner" "$(echo "$inner / $query" | bc -l)" "$runs"
-printf 'db-size: %.2f (node.duckdb grew %.1f MB / VCF.gz %.1f MB; whole file %.1f MB = %.2f incl. the shipped ontologies; target <= 1.0)\n' \
-  "$(echo "$growth / $vcf_size" | bc -l)" "$(echo "$growth / 1000000" | bc -l)" "$(echo "$vcf_size / 1000000" | bc -l)" \
-  "$(echo "$total / 1000000" | bc -l)" "$(echo "$total / $vcf_size" | bc -l)"
-for ((run = 2; run <= runs; run++)); do rm -rf "$work/data-$run"; done
+measure_ingest() { # figure suffix, VCF
+  local suffix=$1 file=$2 run data before after start
+  local ingest_times=() inner_times=() query_times=() growths=() totals=()
+  for ((run = 1; run <= runs; run++)); do
+    data=$work/data$suffix-$run
+    rm -rf "$data"
+    "$node" dataset add --data "$data" --id bench --name "bench (synthetic)" --tier public >/dev/null 2>&1
+    before=$(stat -c %s "$data/node.duckdb")
+    start=$(date +%s.%N)
+    "$node" ingest vcf --data "$data" --dataset bench "$file" >"$work/ingest$suffix.out" 2>/dev/null
+    ingest_times+=("$(echo "$(date +%s.%N) - $start" | bc -l)")
+    # The command reports the ingest itself (without process start-up and opening the database).
+    inner_times+=("$(sed -n 's/.* in \([0-9.]*\) s.*/\1/p' "$work/ingest$suffix.out")")
+    # The command has closed the database: DuckDB's checkpoint has folded the WAL into the file.
+    [[ ! -s $data/node.duckdb.wal ]] || { echo "$data/node.duckdb.wal is left after the ingest" >&2; exit 1; }
+    after=$(stat -c %s "$data/node.duckdb")
+    growths+=("$((after - before))")
+    totals+=("$after")
+    query_times+=("$(seconds bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n' "$file")")
+  done
+  local ingest inner query growth total vcf_size records
+  ingest=$(printf '%s\n' "${ingest_times[@]}" | median)
+  inner=$(printf '%s\n' "${inner_times[@]}" | median)
+  query=$(printf '%s\n' "${query_times[@]}" | median)
+  growth=$(printf '%s\n' "${growths[@]}" | median)
+  total=$(printf '%s\n' "${totals[@]}" | median)
+  vcf_size=$(stat -c %s "$file")
+  records=$(sed -n 's/.*: \([0-9]*\) records.*/\1/p' "$work/ingest$suffix.out")
+  printf 'ingest%s: %.2f (genome-node ingest vcf %.2f s / bcftools query %.2f s; the ingest alone, without start-up: %.2f s = %.2f; %s records of %s; median of %d; target <= 1.0)\n' \
+    "$suffix" "$(echo "$ingest / $query" | bc -l)" "$ingest" "$query" "$inner" "$(echo "$inner / $query" | bc -l)" "$records" "${file##*/}" "$runs"
+  printf 'db-size%s: %.2f (node.duckdb grew %.1f MB / VCF.gz %.1f MB; whole file %.1f MB = %.2f incl. the shipped ontologies; target <= 1.0)\n' \
+    "$suffix" "$(echo "$growth / $vcf_size" | bc -l)" "$(echo "$growth / 1000000" | bc -l)" "$(echo "$vcf_size / 1000000" | bc -l)" \
+    "$(echo "$total / 1000000" | bc -l)" "$(echo "$total / $vcf_size" | bc -l)"
+  for ((run = 2; run <= runs; run++)); do rm -rf "$work/data$suffix-$run"; done
+}
+measure_ingest "" "$vcf"
+measure_ingest -annotated "$annotated"
+[[ ${BENCH_INGEST_ONLY:-0} != 1 ]] || exit 0
 
 # --- g_variants throughput vs a bare endpoint of the same Kestrel ---
 data=$work/data-1
