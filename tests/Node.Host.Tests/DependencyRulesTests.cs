@@ -29,6 +29,7 @@ public sealed class DependencyRulesTests
         { "GenomeNode.DataUseOntology", "GenomeNode.DataUseOntology.Matching" },
         { "GenomeNode.Passport", "GenomeNode.Passport.Visas" },
         { "GenomeNode.Beacon", "GenomeNode.Beacon.Requests" },
+        { "GenomeNode.Beacon", "GenomeNode.Beacon.Vcf" },
     };
 
     private static readonly string[] ForbiddenInPureCores = ["DuckDB.NET", "Microsoft.AspNetCore"];
