@@ -19,7 +19,7 @@ port=${BENCH_PORT:-18931}
 mkdir -p "$work"
 
 source bench/lib.sh
-bench_require bench/beacon.sh bcftools bgzip python3 wrk bc
+bench_require bench/beacon.sh bcftools bgzip python3 wrk bc time
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # As a node is deployed: published for the platform, precompiled (ReadyToRun).
@@ -29,8 +29,8 @@ node=$work/bin/genome-node
 vcf=$work/synthetic-200k-100.vcf.gz
 # The same variants and genotypes, every record phased and annotated as SnpEff writes it (2-3 transcripts a gene).
 annotated=$work/synthetic-200k-100-annotated-phased.vcf.gz
-generate() { # file, extra generator options
-  [[ -s $1 ]] && return
+generate() { # file, extra generator options; made again when the generator changed
+  [[ -s $1 && $1 -nt bench/synthetic-vcf.py ]] && return
   echo "generating $1" >&2
   python3 bench/synthetic-vcf.py 200000 100 --seed 20261123 "${@:2}" | bgzip -@2 > "$1.tmp"
   mv "$1.tmp" "$1"
@@ -39,19 +39,22 @@ generate "$vcf"
 generate "$annotated" --annotated --phased
 
 seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
+# CPU seconds (user + system) of a command: on a loaded machine a steadier measure than wall time.
+cpu_seconds() { /usr/bin/time -f '%U + %S' -o "$work/cpu.time" "$@" >/dev/null 2>&1; bc -l <"$work/cpu.time"; }
 
 # --- ingest vs bcftools query, alternating so both see the same machine load ---
 measure_ingest() { # figure suffix, VCF
   local suffix=$1 file=$2 run data before after start
-  local ingest_times=() inner_times=() query_times=() growths=() totals=()
+  local ingest_times=() inner_times=() query_times=() growths=() totals=() ingest_cpus=() query_cpus=()
   for ((run = 1; run <= runs; run++)); do
     data=$work/data$suffix-$run
     rm -rf "$data"
     "$node" dataset add --data "$data" --id bench --name "bench (synthetic)" --tier public >/dev/null 2>&1
     before=$(stat -c %s "$data/node.duckdb")
     start=$(date +%s.%N)
-    "$node" ingest vcf --data "$data" --dataset bench "$file" >"$work/ingest$suffix.out" 2>/dev/null
+    /usr/bin/time -f '%U + %S' -o "$work/cpu.time" "$node" ingest vcf --data "$data" --dataset bench "$file" >"$work/ingest$suffix.out" 2>/dev/null
     ingest_times+=("$(echo "$(date +%s.%N) - $start" | bc -l)")
+    ingest_cpus+=("$(bc -l <"$work/cpu.time")")
     # The command reports the ingest itself (without process start-up and opening the database).
     inner_times+=("$(sed -n 's/.* in \([0-9.]*\) s.*/\1/p' "$work/ingest$suffix.out")")
     # The command has closed the database: DuckDB's checkpoint has folded the WAL into the file.
@@ -60,17 +63,21 @@ measure_ingest() { # figure suffix, VCF
     growths+=("$((after - before))")
     totals+=("$after")
     query_times+=("$(seconds bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n' "$file")")
+    query_cpus+=("$(cpu_seconds bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n' "$file")")
   done
-  local ingest inner query growth total vcf_size records
+  local ingest inner query growth total vcf_size records ingest_cpu query_cpu
   ingest=$(printf '%s\n' "${ingest_times[@]}" | median)
   inner=$(printf '%s\n' "${inner_times[@]}" | median)
   query=$(printf '%s\n' "${query_times[@]}" | median)
   growth=$(printf '%s\n' "${growths[@]}" | median)
   total=$(printf '%s\n' "${totals[@]}" | median)
+  ingest_cpu=$(printf '%s\n' "${ingest_cpus[@]}" | median)
+  query_cpu=$(printf '%s\n' "${query_cpus[@]}" | median)
   vcf_size=$(stat -c %s "$file")
   records=$(sed -n 's/.*: \([0-9]*\) records.*/\1/p' "$work/ingest$suffix.out")
-  printf 'ingest%s: %.2f (genome-node ingest vcf %.2f s / bcftools query %.2f s; the ingest alone, without start-up: %.2f s = %.2f; %s records of %s; median of %d; target <= 1.0)\n' \
-    "$suffix" "$(echo "$ingest / $query" | bc -l)" "$ingest" "$query" "$inner" "$(echo "$inner / $query" | bc -l)" "$records" "${file##*/}" "$runs"
+  printf 'ingest%s: %.2f (genome-node ingest vcf %.2f s / bcftools query %.2f s; the ingest alone, without start-up: %.2f s = %.2f; CPU user+system %.2f s / %.2f s = %.2f; %s records of %s; median of %d; target <= 1.0)\n' \
+    "$suffix" "$(echo "$ingest / $query" | bc -l)" "$ingest" "$query" "$inner" "$(echo "$inner / $query" | bc -l)" \
+    "$ingest_cpu" "$query_cpu" "$(echo "$ingest_cpu / $query_cpu" | bc -l)" "$records" "${file##*/}" "$runs"
   printf 'db-size%s: %.2f (node.duckdb grew %.1f MB / VCF.gz %.1f MB; whole file %.1f MB = %.2f incl. the shipped ontologies; target <= 1.0)\n' \
     "$suffix" "$(echo "$growth / $vcf_size" | bc -l)" "$(echo "$growth / 1000000" | bc -l)" "$(echo "$vcf_size / 1000000" | bc -l)" \
     "$(echo "$total / 1000000" | bc -l)" "$(echo "$total / $vcf_size" | bc -l)"
