@@ -168,7 +168,7 @@ public sealed class GVariantService(
 
     private List<GenomicVariation> Documents(string datasetId, IReadOnlyList<StoredVariant> variants)
     {
-        var individuals = store.Value.IndividualIds(datasetId);
+        var individuals = index.IndividualIds(datasetId, store.Value.IndividualIds);
         return variants.Select(variant => Document(datasetId, variant, individuals)).ToList();
     }
 

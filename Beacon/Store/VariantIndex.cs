@@ -12,8 +12,9 @@ namespace GenomeNode.Beacon.Store;
 /// it is; this answers in microseconds. Per allele it holds the start (4 bytes), a 64-bit hash of (end, ref, alt) and
 /// the dataset (2 bytes): about 140 MB for 10 million alleles. It is built in the background on first use from
 /// <c>beacon.variants</c> (queries go to DuckDB meanwhile, so a rebuild never stalls them) and dropped when an ingest or
-/// a dataset change commits in this process (the only writer while a node serves). The dataset catalog is cached
-/// beside it for at most <see cref="CatalogLifetime"/>.
+/// a dataset change commits in this process (the only writer while a node serves). Beside it: the dataset catalog (for
+/// at most <see cref="CatalogLifetime"/>), and until the next change each dataset's individual ids and the longest
+/// stored span, which record and range queries would otherwise read on every request.
 /// </summary>
 public sealed class VariantIndex(IServiceScopeFactory scopes)
 {
@@ -24,8 +25,10 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
     private (IReadOnlyList<Dataset> Datasets, long Stamp)? catalog;
     private long generation;
     private Task? building;
+    private Dictionary<string, IReadOnlyDictionary<int, string>> individualIds = new(StringComparer.Ordinal);
+    private long? maxSpan;
 
-    /// <summary>Drops the snapshot and the cached catalog; the next query rebuilds them.</summary>
+    /// <summary>Drops the snapshot and every cached value; the next query reads them again.</summary>
     public void Invalidate()
     {
         lock (gate)
@@ -33,7 +36,67 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
             generation++;
             snapshot = null;
             catalog = null;
+            individualIds = new(StringComparer.Ordinal);
+            maxSpan = null;
         }
+    }
+
+    /// <summary>
+    /// A dataset's individual ids by sample index, read once per data change (they change only with an ingest or a
+    /// dataset change, each of which invalidates this index).
+    /// </summary>
+    public IReadOnlyDictionary<int, string> IndividualIds(string datasetId, Func<string, IReadOnlyDictionary<int, string>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        long seen;
+        lock (gate)
+        {
+            if (individualIds.TryGetValue(datasetId, out var cached))
+            {
+                return cached;
+            }
+
+            seen = generation;
+        }
+
+        var ids = read(datasetId);
+        lock (gate)
+        {
+            // Kept only if no change committed while it was read.
+            if (seen == generation)
+            {
+                individualIds[datasetId] = ids;
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>The longest span of a stored variant, read once per data change.</summary>
+    public long MaxSpan(Func<long> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        long seen;
+        lock (gate)
+        {
+            if (maxSpan is { } cached)
+            {
+                return cached;
+            }
+
+            seen = generation;
+        }
+
+        var span = read();
+        lock (gate)
+        {
+            if (seen == generation)
+            {
+                maxSpan = span;
+            }
+        }
+
+        return span;
     }
 
     /// <summary>The catalog's datasets, cached for <see cref="CatalogLifetime"/>.</summary>

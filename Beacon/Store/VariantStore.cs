@@ -10,7 +10,8 @@ namespace GenomeNode.Beacon.Store;
 /// Queries over <c>beacon.variants</c>. Every predicate bounds <c>chrom</c> and <c>start</c> where the query allows,
 /// so DuckDB's zone maps skip row groups outside the region.
 /// </summary>
-public sealed class VariantStore(DuckDBConnection connection)
+/// <param name="index">when given, the longest span is read once per data change instead of per range query</param>
+public sealed class VariantStore(DuckDBConnection connection, VariantIndex? index = null)
 {
     // A row's dataset and assembly are its file's (migration 0003). The join's file ids reach the scan of variants as a
     // filter, so the zone maps of file_id prune as well as those of chrom and start.
@@ -60,7 +61,7 @@ public sealed class VariantStore(DuckDBConnection connection)
     }
 
     /// <summary>Individual ids of a dataset by sample index.</summary>
-    public Dictionary<int, string> IndividualIds(string datasetId)
+    public IReadOnlyDictionary<int, string> IndividualIds(string datasetId)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT sample_index, id FROM beacon.individuals WHERE dataset_id = $1";
@@ -126,7 +127,7 @@ public sealed class VariantStore(DuckDBConnection connection)
             case RangeQuery range:
                 // Overlap of [start, end) with the window; a pure insertion (end = start) counts as the point at start.
                 sql.Append(" AND chrom = ").Append(Parameter(command, range.Chromosome));
-                var span = MaxSpan();
+                var span = index is null ? MaxSpan() : index.MaxSpan(MaxSpan);
                 sql.Append(inv, $" AND start < {range.End} AND start >= {Math.Max(0, range.Start - span)} AND greatest(\"end\", start + 1) > {range.Start}");
                 Narrowed(sql, command, range.GeneId, range.Narrowing);
                 break;

@@ -56,3 +56,43 @@ public sealed class VariantIndexTests(BeaconNode node) : IClassFixture<BeaconNod
         Assert.Empty(index.TryCount("GRCh37", "22", 123456, 123457, "T", "", datasets)!);
     }
 }
+
+/// <summary>What the index holds beside the alleles (individual ids, the longest span) follows every data change.</summary>
+public sealed class VariantIndexCacheTests(BeaconNode node) : IClassFixture<BeaconNode>
+{
+    private const string Header = "##fileformat=VCFv4.2\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT";
+
+    [Fact]
+    public async Task Record_answers_name_individuals_and_find_long_variants_added_after_an_earlier_answer()
+    {
+        var first = node.Data.Combine("cache-first.vcf");
+        File.WriteAllText(first, $"{Header}\tALICE\n22\t1000\t.\tA\tG\t.\t.\t.\tGT\t0|1\n");
+        await node.AddDatasetAsync("cached", AccessTier.Public, first);
+        Assert.Equal(["ALICE"], await CarriersAsync("referenceName=22&start=999&referenceBases=A&alternateBases=G"));
+        Assert.Equal(["22:999:A:G"], await RangeIdsAsync());
+
+        // A second file brings a new individual and a deletion spanning into the window from far to its left.
+        var second = node.Data.Combine("cache-second.vcf");
+        File.WriteAllText(second, $"{Header}\tBOB\n22\t500\t.\t{new string('C', 600)}\tC\t.\t.\t.\tGT\t1|0\n22\t2000\t.\tT\tC\t.\t.\t.\tGT\t0|1\n");
+        await node.AddDatasetAsync("cached", AccessTier.Public, second);
+
+        Assert.Equal(["BOB"], await CarriersAsync("referenceName=22&start=1999&referenceBases=T&alternateBases=C"));
+        Assert.Equal([$"22:499:{new string('C', 599)}:-", "22:999:A:G"], await RangeIdsAsync());
+    }
+
+    private async Task<List<string?>> CarriersAsync(string query)
+    {
+        var (status, json) = await node.GetAsync($"/api/g_variants?{query}&datasetIds=cached&requestedGranularity=record");
+        Assert.Equal(200, status);
+        var variant = System.Text.Json.Nodes.JsonNode.Parse(json)!["response"]!["resultSets"]![0]!["results"]![0]!;
+        return variant["caseLevelData"]!.AsArray().Select(c => (string?)c!["individualId"]).ToList();
+    }
+
+    private async Task<List<string?>> RangeIdsAsync()
+    {
+        var (status, json) = await node.GetAsync("/api/g_variants?referenceName=22&start=990&end=1010&datasetIds=cached&requestedGranularity=record");
+        Assert.Equal(200, status);
+        return System.Text.Json.Nodes.JsonNode.Parse(json)!["response"]!["resultSets"]![0]!["results"]!.AsArray()
+            .Select(v => (string?)v!["variantInternalId"]).ToList();
+    }
+}
