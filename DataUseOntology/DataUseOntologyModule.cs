@@ -22,8 +22,11 @@ public static class DataUseOntologyModule
     public static IHostApplicationBuilder AddDataUseOntology(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<DataUseViews>();
         builder.Services.AddScoped<OntologyStore>();
         builder.Services.AddScoped<DatasetDataUse>();
+        builder.Services.AddScoped(services => new Lazy<DatasetDataUse>(services.GetRequiredService<DatasetDataUse>));
+        builder.Services.AddScoped(services => new Lazy<OntologyStore>(services.GetRequiredService<OntologyStore>));
         builder.Services.AddSingleton<GenomeNode.Storage.IDatasetData, DataUseDatasetData>();
         return builder;
     }

@@ -4,7 +4,7 @@ using GenomeNode.Storage;
 namespace GenomeNode.DataUseOntology.DataUse;
 
 /// <summary>The data use module's part of the dataset lifecycle: a dataset's DUO conditions.</summary>
-internal sealed class DataUseDatasetData : IDatasetData
+internal sealed class DataUseDatasetData(DataUseViews views) : IDatasetData
 {
     public void Apply(DatasetChange change, DuckDBConnection connection)
     {
@@ -15,7 +15,5 @@ internal sealed class DataUseDatasetData : IDatasetData
         }
     }
 
-    public void Committed(DatasetChange change)
-    {
-    }
+    public void Committed(DatasetChange change) => views.Invalidate();
 }

@@ -65,15 +65,23 @@ public static partial class DataUseEndpoints
             .ToList());
 
     private static async Task<Results<Ok<DatasetDataUseView>, NotFound<HttpValidationProblemDetails>>> GetDatasetConditions(
-        string datasetId, DatasetDataUse dataUse, OntologyStore ontologies, IDatasetScope datasets, HttpContext context, CancellationToken cancellationToken)
+        string datasetId, DataUseViews views, Lazy<DatasetDataUse> dataUse, Lazy<OntologyStore> ontologies, IDatasetScope datasets, HttpContext context,
+        CancellationToken cancellationToken)
     {
-        if (!await datasets.IsVisibleAsync(context, datasetId, cancellationToken) || dataUse.Find(datasetId) is not { } conditions)
+        // The database is opened only to build a view that is not held.
+        if (!await datasets.IsVisibleAsync(context, datasetId, cancellationToken)
+            || views.Get(datasetId, () => Build(datasetId, dataUse.Value, ontologies.Value)) is not { } view)
         {
             return NoConditions(datasetId);
         }
 
-        return TypedResults.Ok(new DatasetDataUseView(datasetId, ToDuoDataUse(conditions, ontologies), DatasetDataUse.Describe(conditions)));
+        return TypedResults.Ok(view);
     }
+
+    private static DatasetDataUseView? Build(string datasetId, DatasetDataUse dataUse, OntologyStore ontologies) =>
+        dataUse.Find(datasetId) is { } conditions
+            ? new DatasetDataUseView(datasetId, ToDuoDataUse(conditions, ontologies), DatasetDataUse.Describe(conditions))
+            : null;
 
     /// <summary>
     /// Reads the body under the node's rule for caller JSON (StrictJson: no repeated member, only well-formed Unicode),

@@ -11,7 +11,7 @@ public sealed class DataUseException(string message) : Exception(message);
 /// Data-use conditions per dataset, in DUO terms (table <c>ontology.dataset_conditions</c>), checked against the
 /// loaded DUO: a known, current permission, known current modifiers, and disease terms exactly when DS asks for them.
 /// </summary>
-public sealed class DatasetDataUse(DuckDBConnection connection, OntologyStore ontologies)
+public sealed class DatasetDataUse(DuckDBConnection connection, OntologyStore ontologies, DataUseViews? views = null)
 {
     /// <summary>
     /// Turns the DUO terms an operator gives (one permission and any modifiers, in any order) and disease terms into
@@ -88,6 +88,7 @@ public sealed class DatasetDataUse(DuckDBConnection connection, OntologyStore on
         using var transaction = connection.BeginTransaction();
         ReplaceInTransaction(datasetId, conditions);
         transaction.Commit();
+        views?.Invalidate(); // within the dataset lifecycle, DataUseDatasetData drops them on commit
     }
 
     /// <summary>Sets a dataset's conditions, replacing what it had, inside the caller's open transaction.</summary>

@@ -16,7 +16,8 @@ public sealed record StoredTerm(
     string Ontology, string Id, string? Label, string? Definition, string? Shorthand, bool IsObsolete, string? ReplacedBy);
 
 /// <summary>Ontology graphs in DuckDB (schema <c>ontology</c>), with the is_a closure for descendant queries.</summary>
-public sealed partial class OntologyStore(DuckDBConnection connection, ILogger<OntologyStore>? logger = null)
+/// <param name="views">dropped when an ontology load commits (term labels and the DUO version are part of them)</param>
+public sealed partial class OntologyStore(DuckDBConnection connection, ILogger<OntologyStore>? logger = null, DataUse.DataUseViews? views = null)
 {
     private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
 
@@ -97,6 +98,7 @@ public sealed partial class OntologyStore(DuckDBConnection connection, ILogger<O
         }
 
         transaction.Commit();
+        views?.Invalidate();
         var loaded = Find(graph.Prefix)!;
         Log.Loaded(logger, loaded.Prefix, source, loaded.TermCount, graph.Edges.Count, closure.Count, clock.ElapsedMilliseconds);
         return loaded;

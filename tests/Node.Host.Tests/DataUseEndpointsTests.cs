@@ -46,6 +46,41 @@ public sealed class DataUseEndpointsTests(NodeFactory factory) : IClassFixture<N
     }
 
     [Fact]
+    public async Task A_dataset_view_follows_dataset_use_after_it_was_answered()
+    {
+        using var client = factory.CreateClient();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DatasetCatalog>().AddAsync(new NewDataset("reused", "Reused", AccessTier.Public));
+        }
+
+        await UseAsync("reused", "DUO:0000004");
+        Assert.Equal("NRES", await SummaryAsync(client, "reused"));
+
+        await UseAsync("reused", "DUO:0000042");
+        Assert.Equal("GRU", await SummaryAsync(client, "reused"));
+    }
+
+    /// <summary>As <c>dataset use</c> does: the dataset's conditions replaced through the dataset lifecycle.</summary>
+    private async Task UseAsync(string datasetId, string term)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var dataUse = scope.ServiceProvider.GetRequiredService<DatasetDataUse>();
+        var conditions = dataUse.Interpret([term], []);
+        scope.ServiceProvider.GetRequiredService<DatasetCatalog>().WriteData(datasetId, () =>
+        {
+            dataUse.ReplaceInTransaction(datasetId, conditions);
+            return conditions;
+        });
+    }
+
+    private static async Task<string?> SummaryAsync(HttpClient client, string datasetId)
+    {
+        using var view = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/dataUse/datasets/{datasetId}", UriKind.Relative)));
+        return view.RootElement.GetProperty("summary").GetString();
+    }
+
+    [Fact]
     public async Task Dataset_conditions_are_shown_in_beacon_duoDataUse_form()
     {
         using var client = factory.CreateClient();
