@@ -112,26 +112,12 @@ public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnly
             return false;
         }
 
-        foreach (var c in text)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-            {
-                return false;
-            }
-        }
-
-        if (!Base64Url.IsValid(text, out var decodedLength))
+        if (GenomeNode.Shared.StrictBase64Url.Decode(text) is not { } decoded)
         {
             return false;
         }
 
-        var buffer = new byte[decodedLength];
-        if (!Base64Url.TryDecodeFromChars(text, buffer, out var written))
-        {
-            return false;
-        }
-
-        bytes = buffer[..written];
+        bytes = decoded;
         // Only the canonical encoding is a token: no two texts stand for the same claims.
         return Base64Url.EncodeToString(bytes).AsSpan().SequenceEqual(text);
     }
