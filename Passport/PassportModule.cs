@@ -33,6 +33,9 @@ public static class PassportModule
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddScoped<DatasetCatalog>();
+        services.TryAddScoped(services => new Lazy<DatasetCatalog>(services.GetRequiredService<DatasetCatalog>));
+        services.AddSingleton<CatalogSnapshot>();
+        services.AddSingleton<IDatasetData>(services => services.GetRequiredService<CatalogSnapshot>());
 
         services.AddOptions<PassportOptions>().Bind(builder.Configuration.GetSection(PassportOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PassportOptions>, PassportOptionsValidator>();

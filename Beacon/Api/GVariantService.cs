@@ -14,9 +14,10 @@ namespace GenomeNode.Beacon.Api;
 /// actually returned. Every dataset's decision goes to the audit table.
 /// </summary>
 /// <param name="store">opened only when DuckDB answers: the in-memory index answers the hottest queries without a connection</param>
-/// <param name="catalog">read only when the index's cached catalog is out of date</param>
+/// <param name="catalog">read only when the catalog held in memory (<paramref name="datasets"/>) was dropped by a change</param>
 public sealed class GVariantService(
-    VariantIndex index, Lazy<VariantStore> store, Lazy<DatasetCatalog> catalog, DatasetVisibility visibility, IOptions<BeaconOptions> options)
+    VariantIndex index, Lazy<VariantStore> store, CatalogSnapshot datasets, Lazy<DatasetCatalog> catalog, DatasetVisibility visibility,
+    IOptions<BeaconOptions> options)
 {
     public const string EntityType = "genomicVariant";
     public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
@@ -101,7 +102,7 @@ public sealed class GVariantService(
     {
         var beacon = options.Value;
         var considered = new List<(Dataset Dataset, AccessDecision Decision, Granularity? Ceiling)>();
-        foreach (var dataset in await index.DatasetsAsync(() => catalog.Value, cancellationToken))
+        foreach (var dataset in await datasets.ListAsync(() => catalog.Value, cancellationToken))
         {
             if (request.InTestMode && !dataset.IsDemo)
             {

@@ -12,17 +12,14 @@ namespace GenomeNode.Beacon.Store;
 /// it is; this answers in microseconds. Per allele it holds the start (4 bytes), a 64-bit hash of (end, ref, alt) and
 /// the dataset (2 bytes): about 140 MB for 10 million alleles. It is built in the background on first use from
 /// <c>beacon.variants</c> (queries go to DuckDB meanwhile, so a rebuild never stalls them) and dropped when an ingest or
-/// a dataset change commits in this process (the only writer while a node serves). Beside it: the dataset catalog (for
-/// at most <see cref="CatalogLifetime"/>), and until the next change each dataset's individual ids and the longest
-/// stored span, which record and range queries would otherwise read on every request.
+/// a dataset change commits in this process (the only writer while a node serves). Beside it, until the next change:
+/// each dataset's individual ids and the longest stored span, which record and range queries would otherwise read on
+/// every request.
 /// </summary>
 public sealed class VariantIndex(IServiceScopeFactory scopes)
 {
-    public static readonly TimeSpan CatalogLifetime = TimeSpan.FromSeconds(2);
-
     private readonly Lock gate = new();
     private Snapshot? snapshot;
-    private (IReadOnlyList<Dataset> Datasets, long Stamp)? catalog;
     private long generation;
     private Task? building;
     private Dictionary<string, IReadOnlyDictionary<int, string>> individualIds = new(StringComparer.Ordinal);
@@ -35,7 +32,6 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
         {
             generation++;
             snapshot = null;
-            catalog = null;
             individualIds = new(StringComparer.Ordinal);
             maxSpan = null;
         }
@@ -99,34 +95,6 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
         return span;
     }
 
-    /// <summary>The catalog's datasets, cached for <see cref="CatalogLifetime"/>.</summary>
-    public async Task<IReadOnlyList<Dataset>> DatasetsAsync(Func<DatasetCatalog> open, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(open);
-        var cached = catalog;
-        var now = Environment.TickCount64;
-        if (cached is { } value && now - value.Stamp < CatalogLifetime.TotalMilliseconds)
-        {
-            return value.Datasets;
-        }
-
-        long seen;
-        lock (gate)
-        {
-            seen = generation;
-        }
-
-        var datasets = await open().ListAsync(cancellationToken);
-        lock (gate)
-        {
-            if (seen == generation)
-            {
-                catalog = (datasets, now);
-            }
-        }
-
-        return datasets;
-    }
 
     /// <summary>
     /// Matching alleles per dataset for a query the index answers (a sequence query naming one exact allele); null for

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace GenomeNode.Passport.Access;
 
 /// <summary>The data use endpoints' view of datasets: those <see cref="DatasetVisibility"/> lets the caller see.</summary>
-internal sealed class DataUseDatasetScope(DatasetVisibility visibility, DatasetCatalog catalog) : IDatasetScope
+internal sealed class DataUseDatasetScope(DatasetVisibility visibility, Lazy<DatasetCatalog> catalog) : IDatasetScope
 {
     public async Task<bool> IsVisibleAsync(HttpContext context, string datasetId, CancellationToken cancellationToken) =>
-        await visibility.FindVisibleAsync(RequestAccess.For(context), catalog, datasetId, cancellationToken) is not null;
+        await visibility.FindVisibleAsync(RequestAccess.For(context), () => catalog.Value, datasetId, cancellationToken) is not null;
 }

@@ -18,7 +18,8 @@ public interface IDatasetDisclosure
 /// dataset is visible unless a disclosure policy hides it from this caller (from callers without its grant, usually).
 /// A hidden dataset is answered exactly as an unknown id, so that the answer does not tell them apart.
 /// </summary>
-public sealed class DatasetVisibility(IEnumerable<IDatasetDisclosure> disclosures)
+/// <param name="catalog">the catalog held in memory; without it every lookup reads the database</param>
+public sealed class DatasetVisibility(IEnumerable<IDatasetDisclosure> disclosures, CatalogSnapshot? catalog = null)
 {
     private readonly IDatasetDisclosure[] disclosures = [.. disclosures];
 
@@ -42,11 +43,12 @@ public sealed class DatasetVisibility(IEnumerable<IDatasetDisclosure> disclosure
     /// the id or it is hidden from this caller (a refused token counts as no grant).
     /// </summary>
     public async Task<(Dataset Dataset, AccessDecision Decision)?> FindVisibleAsync(
-        RequestAccess access, DatasetCatalog catalog, string datasetId, CancellationToken cancellationToken)
+        RequestAccess access, Func<DatasetCatalog> open, string datasetId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
-        ArgumentNullException.ThrowIfNull(catalog);
-        if (await catalog.FindAsync(datasetId, cancellationToken) is not { } dataset)
+        ArgumentNullException.ThrowIfNull(open);
+        var found = catalog is null ? await open().FindAsync(datasetId, cancellationToken) : await catalog.FindAsync(open, datasetId, cancellationToken);
+        if (found is not { } dataset)
         {
             return null;
         }

@@ -96,3 +96,23 @@ public sealed class VariantIndexCacheTests(BeaconNode node) : IClassFixture<Beac
             .Select(v => (string?)v!["variantInternalId"]).ToList();
     }
 }
+
+/// <summary>The catalog held in memory follows every change at once (it was once cached for two seconds).</summary>
+public sealed class CatalogSnapshotTests(BeaconNode node) : IClassFixture<BeaconNode>
+{
+    [Fact]
+    public async Task A_dataset_added_after_an_answer_is_queried_by_the_next_request()
+    {
+        const string Query = "/api/g_variants?referenceName=22&start=4999&referenceBases=A&alternateBases=G&datasetIds=late&requestedGranularity=count";
+        var (before, _) = await node.GetAsync(Query);
+        Assert.Equal(400, before);
+
+        var vcf = node.Data.Combine("late.vcf");
+        File.WriteAllText(vcf, "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n22\t5000\t.\tA\tG\t.\t.\t.\n");
+        await node.AddDatasetAsync("late", AccessTier.Public, vcf);
+
+        var (status, json) = await node.GetAsync(Query);
+        Assert.Equal(200, status);
+        Assert.Equal(1, (long)System.Text.Json.Nodes.JsonNode.Parse(json)!["responseSummary"]!["numTotalResults"]!);
+    }
+}
