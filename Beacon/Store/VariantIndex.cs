@@ -7,10 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GenomeNode.Beacon.Store;
 
 /// <summary>
-/// An in-memory lookup of every stored allele by (assembly, chromosome, start) for the hottest query: an exact
-/// sequence query answered at boolean or count granularity. A DuckDB query costs about a millisecond however selective
-/// it is; this answers in microseconds. Per allele it holds the start (4 bytes), a 64-bit hash of (end, ref, alt) and
-/// the dataset (2 bytes): about 140 MB for 10 million alleles. It is built in the background on first use from
+/// An in-memory lookup of every stored allele by (assembly, chromosome, start) for the matches of an exact sequence
+/// query and of range and bracket queries without narrowing (the boolean and count answers, and the counts beside
+/// records). A DuckDB query costs about a millisecond however selective it is; this answers in microseconds. Per allele
+/// it holds the start and end (4 bytes each), a 64-bit hash of (end, ref, alt) and the dataset (2 bytes): about 180 MB
+/// for 10 million alleles. It is built in the background on first use from
 /// <c>beacon.variants</c> (queries go to DuckDB meanwhile, so a rebuild never stalls them) and dropped when an ingest or
 /// a dataset change commits in this process (the only writer while a node serves). Beside it, until the next change:
 /// each dataset's individual ids and the longest stored span, which record and range queries would otherwise read on
@@ -97,13 +98,69 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
 
 
     /// <summary>
-    /// Matching alleles per dataset for a query the index answers (a sequence query naming one exact allele); null for
-    /// any other query, or while the index is being built (the caller asks DuckDB).
+    /// Matching alleles per dataset for a query the index answers (a sequence query naming one exact allele, a range or
+    /// bracket query without narrowing); null for any other query, or while the index is being built (the caller asks
+    /// DuckDB).
     /// </summary>
-    public Dictionary<string, long>? TryCount(VariantQuery query, IReadOnlyCollection<string> datasetIds) =>
-        query is SequenceQuery { IsExactAllele: true } allele
-            ? TryCount(allele.Assembly, allele.Chromosome, (int)allele.Start, (int)allele.End, allele.Reference!, allele.Alternate!, datasetIds)
-            : null;
+    public Dictionary<string, long>? TryCount(VariantQuery query, IReadOnlyCollection<string> datasetIds) => query switch
+    {
+        SequenceQuery { IsExactAllele: true } allele =>
+            TryCount(allele.Assembly, allele.Chromosome, (int)allele.Start, (int)allele.End, allele.Reference!, allele.Alternate!, datasetIds),
+        RangeQuery { GeneId: null } range when IsNone(range.Narrowing) =>
+            TryCountWhere(range.Assembly, range.Chromosome, datasetIds, range.Start, range.End,
+                (start, end, lowerBound) => start >= lowerBound && start < range.End && Math.Max(end, start + 1L) > range.Start),
+        BracketQuery { GeneId: null } bracket when IsNone(bracket.Narrowing) =>
+            TryCountWhere(bracket.Assembly, bracket.Chromosome, datasetIds, bracket.StartMin, bracket.StartMax + 1,
+                (start, end, _) => start >= bracket.StartMin && start <= bracket.StartMax && end >= bracket.EndMin && end <= bracket.EndMax,
+                spanBack: false),
+        _ => null,
+    };
+
+    private static bool IsNone(VariantNarrowing narrowing) =>
+        narrowing is { VariantTypes: null, AlternateBases: null, AminoacidChange: null, MinLength: null, MaxLength: null };
+
+    /// <summary>
+    /// Alleles per dataset on one chromosome whose start lies in [<paramref name="from"/>, <paramref name="before"/>)
+    /// (extended left by the chromosome's longest span when <paramref name="spanBack"/>, for overlaps) and that
+    /// <paramref name="matches"/> (start, end, the search's lower bound); null while the index is being built.
+    /// </summary>
+    private Dictionary<string, long>? TryCountWhere(
+        string? assembly, string chromosome, IReadOnlyCollection<string> datasetIds, long from, long before, Func<long, long, long, bool> matches,
+        bool spanBack = true)
+    {
+        var index = snapshot;
+        if (index is null)
+        {
+            StartBuilding();
+            return null;
+        }
+
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var ((chromAssembly, chrom), alleles) in index.Chromosomes)
+        {
+            if (chrom != chromosome || (assembly is not null && chromAssembly != assembly))
+            {
+                continue;
+            }
+
+            var lowerBound = spanBack ? Math.Max(0, from - alleles.MaxSpan) : from;
+            for (var i = LowerBound(alleles.Starts, (int)Math.Min(lowerBound, int.MaxValue)); i < alleles.Starts.Length && alleles.Starts[i] < before; i++)
+            {
+                if (!matches(alleles.Starts[i], alleles.Ends[i], lowerBound))
+                {
+                    continue;
+                }
+
+                var dataset = index.DatasetIds[alleles.Datasets[i]];
+                if (datasetIds.Contains(dataset))
+                {
+                    counts[dataset] = counts.GetValueOrDefault(dataset) + 1;
+                }
+            }
+        }
+
+        return counts;
+    }
 
     /// <summary>
     /// Matching alleles per dataset for an exact allele (canonical start, end, ref, alt), or null while the index is
@@ -215,6 +272,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
             }
 
             builder.Starts.Add(reader.GetInt32(3));
+            builder.Ends.Add(reader.GetInt32(4));
             builder.Keys.Add(Key(reader.GetInt32(4), reader.GetString(5), reader.GetString(6)));
             builder.Datasets.Add(ordinal);
         }
@@ -227,8 +285,11 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
             var datasets = builder.Datasets.ToArray();
             var order = Enumerable.Range(0, starts.Length).ToArray();
             Array.Sort(starts.ToArray(), order);
+            var ends = builder.Ends.ToArray();
+            var maxSpan = starts.Length == 0 ? 0 : Enumerable.Range(0, starts.Length).Max(i => ends[i] - starts[i]);
             chromosomes[place] = new Alleles(
-                order.Select(i => starts[i]).ToArray(), order.Select(i => keys[i]).ToArray(), order.Select(i => datasets[i]).ToArray());
+                order.Select(i => starts[i]).ToArray(), order.Select(i => ends[i]).ToArray(), order.Select(i => keys[i]).ToArray(),
+                order.Select(i => datasets[i]).ToArray(), maxSpan);
         }
 
         return new Snapshot(datasetIds.ToArray(), chromosomes);
@@ -281,11 +342,12 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
     private sealed class Builder
     {
         public List<int> Starts { get; } = [];
+        public List<int> Ends { get; } = [];
         public List<long> Keys { get; } = [];
         public List<ushort> Datasets { get; } = [];
     }
 
-    private sealed record Alleles(int[] Starts, long[] Keys, ushort[] Datasets);
+    private sealed record Alleles(int[] Starts, int[] Ends, long[] Keys, ushort[] Datasets, int MaxSpan);
 
     private sealed record Snapshot(string[] DatasetIds, Dictionary<(string Assembly, string Chromosome), Alleles> Chromosomes);
 }

@@ -57,6 +57,66 @@ public sealed class VariantIndexTests(BeaconNode node) : IClassFixture<BeaconNod
     }
 }
 
+/// <summary>Range and bracket counts from the index equal DuckDB's, long variants reaching into a window included.</summary>
+public sealed class VariantIndexRangeTests(BeaconNode node) : IClassFixture<BeaconNode>
+{
+    [Fact]
+    public async Task Index_range_and_bracket_counts_equal_DuckDB_counts()
+    {
+        var vcf = Tools.SyntheticVcf(node.Data.Combine("ranges.vcf.gz"), 3000, 8, seed: 33, annotated: false);
+        await node.AddDatasetAsync("ranged", AccessTier.Public, vcf);
+        var deletion = node.Data.Combine("long-deletion.vcf");
+        File.WriteAllText(deletion, "##fileformat=VCFv4.2\n##INFO=<ID=END,Number=1,Type=Integer,Description=\"End\">\n" +
+            "##INFO=<ID=SVTYPE,Number=1,Type=String,Description=\"Type\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n" +
+            "1\t1000\t.\tN\t<DEL>\t.\t.\tSVTYPE=DEL;END=9000000\n");
+        await node.AddDatasetAsync("ranged", AccessTier.Public, deletion);
+        var index = node.Services.GetRequiredService<VariantIndex>();
+        index.Build();
+        string[] datasets = ["ranged", "demo"];
+        var positions = Tools.Shell($"bcftools query -f '%CHROM\\t%POS\\n' {Tools.Quote(vcf)}")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t'))
+            .Select(f => (Chromosome: ReferenceNames.Canonical(f[0]), Position: long.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var random = new Random(8);
+        var compared = 0;
+        using var scope = node.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<VariantStore>();
+        for (var i = 0; i < 300; i++)
+        {
+            var (chromosome, position) = positions[random.Next(positions.Count)];
+            var start = Math.Max(0, position - random.Next(0, 3000));
+            var end = start + random.Next(1, 20000);
+            string? assembly = (i % 3) switch { 0 => null, 1 => "GRCh38", _ => "GRCh37" };
+            VariantQuery query = i % 2 == 0
+                ? new RangeQuery(assembly, chromosome, start, end, null, VariantNarrowing.None)
+                : new BracketQuery(assembly, chromosome, start, end, start, end + random.Next(0, 5000), null, VariantNarrowing.None);
+            var fromIndex = index.TryCount(query, datasets);
+            Assert.NotNull(fromIndex);
+            Assert.Equal(store.Count(query, datasets).OrderBy(p => p.Key), fromIndex.OrderBy(p => p.Key));
+            compared += fromIndex.Values.Count(count => count > 0);
+        }
+
+        // Windows that begin exactly where stored variants end (no overlap) or one base before (overlap).
+        foreach (var (chromosome, position) in positions.Take(100))
+        {
+            foreach (var query in new VariantQuery[]
+                     {
+                         new RangeQuery(null, chromosome, position, position + 10, null, VariantNarrowing.None),
+                         new RangeQuery(null, chromosome, position - 1, position, null, VariantNarrowing.None),
+                         new BracketQuery(null, chromosome, position - 1, position - 1, position, position, null, VariantNarrowing.None),
+                     })
+            {
+                Assert.Equal(store.Count(query, datasets).OrderBy(p => p.Key), index.TryCount(query, datasets)!.OrderBy(p => p.Key));
+            }
+        }
+
+        // The deletion from 1,000 to 9,000,000 overlaps a window far to its right.
+        var window = new RangeQuery(null, "1", 8_000_000, 8_000_010, null, VariantNarrowing.None);
+        Assert.Equal(store.Count(window, datasets).OrderBy(p => p.Key), index.TryCount(window, datasets)!.OrderBy(p => p.Key));
+        Assert.True(index.TryCount(window, datasets)!.GetValueOrDefault("ranged") >= 1);
+        Assert.True(compared >= 100, $"only {compared} windows matched anything");
+    }
+}
+
 /// <summary>What the index holds beside the alleles (individual ids, the longest span) follows every data change.</summary>
 public sealed class VariantIndexCacheTests(BeaconNode node) : IClassFixture<BeaconNode>
 {
