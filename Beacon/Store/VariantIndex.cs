@@ -8,8 +8,8 @@ namespace GenomeNode.Beacon.Store;
 
 /// <summary>
 /// An in-memory lookup of every stored allele by (assembly, chromosome, start) for the matches of an exact sequence
-/// query and of range and bracket queries without narrowing (the boolean and count answers, and the counts beside
-/// records). A DuckDB query costs about a millisecond however selective it is; this answers in microseconds. Per allele
+/// query, of range and bracket queries without narrowing and of gene queries narrowed at most by type (the boolean
+/// and count answers, and the counts beside records); per gene, a posting of each annotated allele. A DuckDB query costs about a millisecond however selective it is; this answers in microseconds. Per allele
 /// it holds the start and end (4 bytes each), a 64-bit hash of (end, ref, alt) and the dataset (2 bytes): about 180 MB
 /// for 10 million alleles. It is built in the background on first use from
 /// <c>beacon.variants</c> (queries go to DuckDB meanwhile, so a rebuild never stalls them) and dropped when an ingest or
@@ -99,7 +99,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
 
     /// <summary>
     /// Matching alleles per dataset for a query the index answers (a sequence query naming one exact allele, a range or
-    /// bracket query without narrowing); null for any other query, or while the index is being built (the caller asks
+    /// bracket query without narrowing, a gene query narrowed at most by type); null for any other query, or while the index is being built (the caller asks
     /// DuckDB).
     /// </summary>
     public Dictionary<string, long>? TryCount(VariantQuery query, IReadOnlyCollection<string> datasetIds) => query switch
@@ -113,8 +113,38 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
             TryCountWhere(bracket.Assembly, bracket.Chromosome, datasetIds, bracket.StartMin, bracket.StartMax + 1,
                 (start, end, _) => start >= bracket.StartMin && start <= bracket.StartMax && end >= bracket.EndMin && end <= bracket.EndMax,
                 spanBack: false),
+        GeneQuery gene when gene.Narrowing is { AlternateBases: null, AminoacidChange: null, MinLength: null, MaxLength: null } =>
+            TryCountGene(gene.Assembly, gene.GeneId, gene.Narrowing.VariantTypes, datasetIds),
         _ => null,
     };
+
+    /// <summary>Alleles per dataset annotated with the gene (of the given types, if any); null while the index is being built.</summary>
+    private Dictionary<string, long>? TryCountGene(string? assembly, string geneId, IReadOnlyList<string>? variantTypes, IReadOnlyCollection<string> datasetIds)
+    {
+        var index = snapshot;
+        if (index is null)
+        {
+            StartBuilding();
+            return null;
+        }
+
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var posting in index.Genes.GetValueOrDefault(geneId) ?? [])
+        {
+            if ((assembly is not null && posting.Assembly != assembly) || (variantTypes is not null && !variantTypes.Contains(posting.VariantType)))
+            {
+                continue;
+            }
+
+            var dataset = index.DatasetIds[posting.Dataset];
+            if (datasetIds.Contains(dataset))
+            {
+                counts[dataset] = counts.GetValueOrDefault(dataset) + 1;
+            }
+        }
+
+        return counts;
+    }
 
     private static bool IsNone(VariantNarrowing narrowing) =>
         narrowing is { VariantTypes: null, AlternateBases: null, AminoacidChange: null, MinLength: null, MaxLength: null };
@@ -252,7 +282,10 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
         var byDataset = new Dictionary<string, ushort>(StringComparer.Ordinal);
         var builders = new Dictionary<(string, string), Builder>();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT dataset_id, assembly, chrom, start, \"end\", ref, alt FROM beacon.variants JOIN beacon.variant_files USING (file_id)";
+        var genes = new Dictionary<string, List<GenePosting>>(StringComparer.Ordinal);
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        command.CommandText =
+            "SELECT dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, list_distinct(genes) FROM beacon.variants JOIN beacon.variant_files USING (file_id)";
         using DbDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -269,6 +302,21 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
             {
                 builder = new Builder();
                 builders[place] = builder;
+            }
+
+            if (!reader.IsDBNull(8))
+            {
+                var type = reader.GetString(7);
+                type = types.TryGetValue(type, out var interned) ? interned : types[type] = type;
+                foreach (var gene in reader.GetFieldValue<List<string>>(8))
+                {
+                    if (!genes.TryGetValue(gene, out var postings))
+                    {
+                        genes[gene] = postings = [];
+                    }
+
+                    postings.Add(new GenePosting(ordinal, place.Item1, type));
+                }
             }
 
             builder.Starts.Add(reader.GetInt32(3));
@@ -292,7 +340,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
                 order.Select(i => datasets[i]).ToArray(), maxSpan);
         }
 
-        return new Snapshot(datasetIds.ToArray(), chromosomes);
+        return new Snapshot(datasetIds.ToArray(), chromosomes, genes.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal));
     }
 
     private static int LowerBound(int[] starts, int start)
@@ -349,5 +397,9 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
 
     private sealed record Alleles(int[] Starts, int[] Ends, long[] Keys, ushort[] Datasets, int MaxSpan);
 
-    private sealed record Snapshot(string[] DatasetIds, Dictionary<(string Assembly, string Chromosome), Alleles> Chromosomes);
+    /// <summary>One allele carrying a gene: its dataset, assembly and type (the strings shared between postings).</summary>
+    private readonly record struct GenePosting(ushort Dataset, string Assembly, string VariantType);
+
+    private sealed record Snapshot(
+        string[] DatasetIds, Dictionary<(string Assembly, string Chromosome), Alleles> Chromosomes, Dictionary<string, GenePosting[]> Genes);
 }

@@ -117,6 +117,54 @@ public sealed class VariantIndexRangeTests(BeaconNode node) : IClassFixture<Beac
     }
 }
 
+/// <summary>Gene counts from the index equal DuckDB's, by type and assembly.</summary>
+public sealed class VariantIndexGeneTests(BeaconNode node) : IClassFixture<BeaconNode>
+{
+    [Fact]
+    public async Task Index_gene_counts_equal_DuckDB_counts()
+    {
+        var vcf = Tools.SyntheticVcf(node.Data.Combine("genes.vcf.gz"), 2000, 6, seed: 44, annotated: true);
+        await node.AddDatasetAsync("annotated", AccessTier.Public, vcf);
+        await node.AddDatasetAsync("annotated37", AccessTier.Public, vcf, assembly: "GRCh37");
+        var index = node.Services.GetRequiredService<VariantIndex>();
+        index.Build();
+        string[] datasets = ["annotated", "annotated37", "demo"];
+        using var scope = node.Services.CreateScope();
+        var connection = scope.ServiceProvider.GetRequiredService<DuckDB.NET.Data.DuckDBConnection>();
+        var genes = new List<string>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT DISTINCT unnest(genes) AS gene FROM beacon.variants ORDER BY gene LIMIT 60";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                genes.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.True(genes.Count >= 10, $"only {genes.Count} genes");
+        genes.Add("NO_SUCH_GENE");
+        var store = scope.ServiceProvider.GetRequiredService<VariantStore>();
+        var compared = 0;
+        foreach (var gene in genes)
+        {
+            foreach (var types in new IReadOnlyList<string>?[] { null, ["SNP"], ["DEL", "INS"] })
+            {
+                foreach (var assembly in new[] { null, "GRCh38", "GRCh37" })
+                {
+                    var query = new GeneQuery(assembly, gene, VariantNarrowing.None with { VariantTypes = types });
+                    var fromIndex = index.TryCount(query, datasets);
+                    Assert.NotNull(fromIndex);
+                    Assert.Equal(store.Count(query, datasets).OrderBy(p => p.Key), fromIndex.OrderBy(p => p.Key));
+                    compared += fromIndex.Count;
+                }
+            }
+        }
+
+        Assert.True(compared >= 100, $"only {compared} answers had a match");
+    }
+}
+
 /// <summary>What the index holds beside the alleles (individual ids, the longest span) follows every data change.</summary>
 public sealed class VariantIndexCacheTests(BeaconNode node) : IClassFixture<BeaconNode>
 {
