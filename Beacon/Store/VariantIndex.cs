@@ -306,8 +306,9 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
 
             if (!reader.IsDBNull(8))
             {
-                var type = reader.GetString(7);
-                type = types.TryGetValue(type, out var interned) ? interned : types[type] = type;
+                // Interned: a posting per annotated allele shares its few distinct type and assembly strings.
+                var type = Intern(types, reader.GetString(7));
+                var assembly = Intern(types, place.Item1);
                 foreach (var gene in reader.GetFieldValue<List<string>>(8))
                 {
                     if (!genes.TryGetValue(gene, out var postings))
@@ -315,7 +316,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
                         genes[gene] = postings = [];
                     }
 
-                    postings.Add(new GenePosting(ordinal, place.Item1, type));
+                    postings.Add(new GenePosting(ordinal, assembly, type));
                 }
             }
 
@@ -342,6 +343,9 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
 
         return new Snapshot(datasetIds.ToArray(), chromosomes, genes.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal));
     }
+
+    private static string Intern(Dictionary<string, string> strings, string value) =>
+        strings.TryGetValue(value, out var interned) ? interned : strings[value] = value;
 
     private static int LowerBound(int[] starts, int start)
     {
