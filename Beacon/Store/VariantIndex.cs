@@ -2,6 +2,7 @@ using System.Data.Common;
 using DuckDB.NET.Data;
 using GenomeNode.Beacon.Requests;
 using GenomeNode.Passport.Datasets;
+using GenomeNode.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GenomeNode.Beacon.Store;
@@ -23,8 +24,8 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
     private Snapshot? snapshot;
     private long generation;
     private Task? building;
-    private Dictionary<string, IReadOnlyDictionary<int, string>> individualIds = new(StringComparer.Ordinal);
-    private long? maxSpan;
+    private readonly HeldUntilChange<string, IReadOnlyDictionary<int, string>> individualIds = new(StringComparer.Ordinal);
+    private readonly HeldUntilChange<long> maxSpan = new();
 
     /// <summary>Drops the snapshot and every cached value; the next query reads them again.</summary>
     public void Invalidate()
@@ -33,135 +34,69 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
         {
             generation++;
             snapshot = null;
-            individualIds = new(StringComparer.Ordinal);
-            maxSpan = null;
         }
+
+        individualIds.Invalidate();
+        maxSpan.Invalidate();
     }
 
     /// <summary>
     /// A dataset's individual ids by sample index, read once per data change (they change only with an ingest or a
     /// dataset change, each of which invalidates this index).
     /// </summary>
-    public IReadOnlyDictionary<int, string> IndividualIds(string datasetId, Func<string, IReadOnlyDictionary<int, string>> read)
-    {
-        ArgumentNullException.ThrowIfNull(read);
-        long seen;
-        lock (gate)
-        {
-            if (individualIds.TryGetValue(datasetId, out var cached))
-            {
-                return cached;
-            }
-
-            seen = generation;
-        }
-
-        var ids = read(datasetId);
-        lock (gate)
-        {
-            // Kept only if no change committed while it was read.
-            if (seen == generation)
-            {
-                individualIds[datasetId] = ids;
-            }
-        }
-
-        return ids;
-    }
+    public IReadOnlyDictionary<int, string> IndividualIds(string datasetId, Func<string, IReadOnlyDictionary<int, string>> read) =>
+        individualIds.Get(datasetId, read);
 
     /// <summary>The longest span of a stored variant, read once per data change.</summary>
-    public long MaxSpan(Func<long> read)
-    {
-        ArgumentNullException.ThrowIfNull(read);
-        long seen;
-        lock (gate)
-        {
-            if (maxSpan is { } cached)
-            {
-                return cached;
-            }
-
-            seen = generation;
-        }
-
-        var span = read();
-        lock (gate)
-        {
-            if (seen == generation)
-            {
-                maxSpan = span;
-            }
-        }
-
-        return span;
-    }
-
+    public long MaxSpan(Func<long> read) => maxSpan.Get(read);
 
     /// <summary>
     /// Matching alleles per dataset for a query the index answers (a sequence query naming one exact allele, a range or
-    /// bracket query without narrowing, a gene query narrowed at most by type); null for any other query, or while the index is being built (the caller asks
-    /// DuckDB).
+    /// bracket query without narrowing, a gene query narrowed at most by type); null for any other query, or while the
+    /// index is being built (the caller asks DuckDB).
     /// </summary>
     public Dictionary<string, long>? TryCount(VariantQuery query, IReadOnlyCollection<string> datasetIds) => query switch
     {
         SequenceQuery { IsExactAllele: true } allele =>
             TryCount(allele.Assembly, allele.Chromosome, (int)allele.Start, (int)allele.End, allele.Reference!, allele.Alternate!, datasetIds),
+        // Overlap of [start, end) with the window; a pure insertion (end = start) counts as the point at start.
         RangeQuery { GeneId: null } range when IsNone(range.Narrowing) =>
-            TryCountWhere(range.Assembly, range.Chromosome, datasetIds, range.Start, range.End,
-                (start, end, lowerBound) => start >= lowerBound && start < range.End && Math.Max(end, start + 1L) > range.Start),
+            TryCountStarting(range.Assembly, range.Chromosome, datasetIds, range.Start, range.End, spanBack: true,
+                (alleles, i) => Math.Max(alleles.Ends[i], alleles.Starts[i] + 1L) > range.Start),
         BracketQuery { GeneId: null } bracket when IsNone(bracket.Narrowing) =>
-            TryCountWhere(bracket.Assembly, bracket.Chromosome, datasetIds, bracket.StartMin, bracket.StartMax + 1,
-                (start, end, _) => start >= bracket.StartMin && start <= bracket.StartMax && end >= bracket.EndMin && end <= bracket.EndMax,
-                spanBack: false),
+            TryCountStarting(bracket.Assembly, bracket.Chromosome, datasetIds, bracket.StartMin, bracket.StartMax + 1, spanBack: false,
+                (alleles, i) => alleles.Ends[i] >= bracket.EndMin && alleles.Ends[i] <= bracket.EndMax),
         GeneQuery gene when gene.Narrowing is { AlternateBases: null, AminoacidChange: null, MinLength: null, MaxLength: null } =>
             TryCountGene(gene.Assembly, gene.GeneId, gene.Narrowing.VariantTypes, datasetIds),
         _ => null,
     };
 
-    /// <summary>Alleles per dataset annotated with the gene (of the given types, if any); null while the index is being built.</summary>
-    private Dictionary<string, long>? TryCountGene(string? assembly, string geneId, IReadOnlyList<string>? variantTypes, IReadOnlyCollection<string> datasetIds)
+    /// <summary>
+    /// Matching alleles per dataset for an exact allele (canonical start, end, ref, alt), or null while the index is
+    /// being built (the caller asks DuckDB).
+    /// </summary>
+    public Dictionary<string, long>? TryCount(
+        string? assembly, string chromosome, int start, int end, string reference, string alternate, IReadOnlyCollection<string> datasetIds)
     {
-        var index = snapshot;
-        if (index is null)
-        {
-            StartBuilding();
-            return null;
-        }
-
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var posting in index.Genes.GetValueOrDefault(geneId) ?? [])
-        {
-            if ((assembly is not null && posting.Assembly != assembly) || (variantTypes is not null && !variantTypes.Contains(posting.VariantType)))
-            {
-                continue;
-            }
-
-            var dataset = index.DatasetIds[posting.Dataset];
-            if (datasetIds.Contains(dataset))
-            {
-                counts[dataset] = counts.GetValueOrDefault(dataset) + 1;
-            }
-        }
-
-        return counts;
+        var key = Key(end, reference, alternate);
+        return TryCountStarting(assembly, chromosome, datasetIds, start, start + 1L, spanBack: false, (alleles, i) => alleles.Keys[i] == key);
     }
 
     private static bool IsNone(VariantNarrowing narrowing) =>
         narrowing is { VariantTypes: null, AlternateBases: null, AminoacidChange: null, MinLength: null, MaxLength: null };
 
     /// <summary>
-    /// Alleles per dataset on one chromosome whose start lies in [<paramref name="from"/>, <paramref name="before"/>)
-    /// (extended left by the chromosome's longest span when <paramref name="spanBack"/>, for overlaps) and that
-    /// <paramref name="matches"/> (start, end, the search's lower bound); null while the index is being built.
+    /// Alleles per dataset on one chromosome that start in [<paramref name="from"/>, <paramref name="before"/>) (from
+    /// the chromosome's longest span further left when <paramref name="spanBack"/>, for overlaps) and that
+    /// <paramref name="matches"/>; null while the index is being built.
     /// </summary>
-    private Dictionary<string, long>? TryCountWhere(
-        string? assembly, string chromosome, IReadOnlyCollection<string> datasetIds, long from, long before, Func<long, long, long, bool> matches,
-        bool spanBack = true)
+    private Dictionary<string, long>? TryCountStarting(
+        string? assembly, string chromosome, IReadOnlyCollection<string> datasetIds, long from, long before, bool spanBack,
+        Func<Alleles, int, bool> matches)
     {
-        var index = snapshot;
-        if (index is null)
+        ArgumentNullException.ThrowIfNull(datasetIds);
+        if (CurrentOrStartBuilding() is not { } index)
         {
-            StartBuilding();
             return null;
         }
 
@@ -176,15 +111,9 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
             var lowerBound = spanBack ? Math.Max(0, from - alleles.MaxSpan) : from;
             for (var i = LowerBound(alleles.Starts, (int)Math.Min(lowerBound, int.MaxValue)); i < alleles.Starts.Length && alleles.Starts[i] < before; i++)
             {
-                if (!matches(alleles.Starts[i], alleles.Ends[i], lowerBound))
+                if (matches(alleles, i))
                 {
-                    continue;
-                }
-
-                var dataset = index.DatasetIds[alleles.Datasets[i]];
-                if (datasetIds.Contains(dataset))
-                {
-                    counts[dataset] = counts.GetValueOrDefault(dataset) + 1;
+                    index.Count(counts, alleles.Datasets[i], datasetIds);
                 }
             }
         }
@@ -192,46 +121,36 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
         return counts;
     }
 
-    /// <summary>
-    /// Matching alleles per dataset for an exact allele (canonical start, end, ref, alt), or null while the index is
-    /// being built (the caller asks DuckDB).
-    /// </summary>
-    public Dictionary<string, long>? TryCount(
-        string? assembly, string chromosome, int start, int end, string reference, string alternate, IReadOnlyCollection<string> datasetIds)
+    /// <summary>Alleles per dataset annotated with the gene (of the given types, if any); null while the index is being built.</summary>
+    private Dictionary<string, long>? TryCountGene(string? assembly, string geneId, IReadOnlyList<string>? variantTypes, IReadOnlyCollection<string> datasetIds)
     {
-        ArgumentNullException.ThrowIfNull(datasetIds);
-        var index = snapshot;
-        if (index is null)
+        if (CurrentOrStartBuilding() is not { } index)
         {
-            StartBuilding();
             return null;
         }
 
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var key = Key(end, reference, alternate);
-        foreach (var ((chromAssembly, chrom), alleles) in index.Chromosomes)
+        foreach (var posting in index.Genes.GetValueOrDefault(geneId) ?? [])
         {
-            if (chrom != chromosome || (assembly is not null && chromAssembly != assembly))
+            if ((assembly is null || posting.Assembly == assembly) && (variantTypes is null || variantTypes.Contains(posting.VariantType)))
             {
-                continue;
-            }
-
-            for (var i = LowerBound(alleles.Starts, start); i < alleles.Starts.Length && alleles.Starts[i] == start; i++)
-            {
-                if (alleles.Keys[i] != key)
-                {
-                    continue;
-                }
-
-                var dataset = index.DatasetIds[alleles.Datasets[i]];
-                if (datasetIds.Contains(dataset))
-                {
-                    counts[dataset] = counts.GetValueOrDefault(dataset) + 1;
-                }
+                index.Count(counts, posting.Dataset, datasetIds);
             }
         }
 
         return counts;
+    }
+
+    /// <summary>The current snapshot, or null after starting to build one.</summary>
+    private Snapshot? CurrentOrStartBuilding()
+    {
+        var index = snapshot;
+        if (index is null)
+        {
+            StartBuilding();
+        }
+
+        return index;
     }
 
     /// <summary>Builds the index now, unless it is current (for tests and warm-up).</summary>
@@ -405,5 +324,16 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
     private readonly record struct GenePosting(ushort Dataset, string Assembly, string VariantType);
 
     private sealed record Snapshot(
-        string[] DatasetIds, Dictionary<(string Assembly, string Chromosome), Alleles> Chromosomes, Dictionary<string, GenePosting[]> Genes);
+        string[] DatasetIds, Dictionary<(string Assembly, string Chromosome), Alleles> Chromosomes, Dictionary<string, GenePosting[]> Genes)
+    {
+        /// <summary>Counts one matching allele of the dataset with this ordinal, when it is one of the queried datasets.</summary>
+        public void Count(Dictionary<string, long> counts, ushort dataset, IReadOnlyCollection<string> datasetIds)
+        {
+            var id = DatasetIds[dataset];
+            if (datasetIds.Contains(id))
+            {
+                counts[id] = counts.GetValueOrDefault(id) + 1;
+            }
+        }
+    }
 }

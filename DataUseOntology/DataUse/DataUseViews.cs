@@ -1,3 +1,5 @@
+using GenomeNode.Storage;
+
 namespace GenomeNode.DataUseOntology.DataUse;
 
 /// <summary>
@@ -7,45 +9,15 @@ namespace GenomeNode.DataUseOntology.DataUse;
 /// </summary>
 public sealed class DataUseViews
 {
-    private readonly Lock gate = new();
-    private Dictionary<string, DatasetDataUseView?> views = new(StringComparer.Ordinal);
-    private long generation;
+    private readonly HeldUntilChange<string, DatasetDataUseView?> views = new(StringComparer.Ordinal);
 
     /// <summary>The dataset's view (null: no conditions), built by <paramref name="build"/> when not held.</summary>
     public DatasetDataUseView? Get(string datasetId, Func<DatasetDataUseView?> build)
     {
         ArgumentNullException.ThrowIfNull(build);
-        long seen;
-        lock (gate)
-        {
-            if (views.TryGetValue(datasetId, out var held))
-            {
-                return held;
-            }
-
-            seen = generation;
-        }
-
-        var view = build();
-        lock (gate)
-        {
-            // Kept only if nothing changed while it was built.
-            if (seen == generation)
-            {
-                views[datasetId] = view;
-            }
-        }
-
-        return view;
+        return views.Get(datasetId, _ => build());
     }
 
     /// <summary>Drops every view; called after a change commits.</summary>
-    public void Invalidate()
-    {
-        lock (gate)
-        {
-            generation++;
-            views = new(StringComparer.Ordinal);
-        }
-    }
+    public void Invalidate() => views.Invalidate();
 }

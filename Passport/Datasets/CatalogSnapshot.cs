@@ -10,66 +10,31 @@ namespace GenomeNode.Passport.Datasets;
 /// </summary>
 public sealed class CatalogSnapshot : IDatasetData
 {
-    private readonly Lock gate = new();
-    private IReadOnlyList<Dataset>? datasets;
-    private Dictionary<string, Dataset>? byId;
-    private long generation;
+    private readonly HeldUntilChange<Catalog> held = new();
 
     /// <summary>Every dataset, ordered by id; <paramref name="open"/> is called only when the list is not held.</summary>
-    public async Task<IReadOnlyList<Dataset>> ListAsync(Func<DatasetCatalog> open, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(open);
-        long seen;
-        lock (gate)
-        {
-            if (datasets is { } held)
-            {
-                return held;
-            }
-
-            seen = generation;
-        }
-
-        var read = await open().ListAsync(cancellationToken);
-        lock (gate)
-        {
-            // Kept only if no change committed while it was read.
-            if (seen == generation)
-            {
-                datasets = read;
-                byId = read.ToDictionary(dataset => dataset.Id, StringComparer.Ordinal);
-            }
-        }
-
-        return read;
-    }
+    public async Task<IReadOnlyList<Dataset>> ListAsync(Func<DatasetCatalog> open, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(open, cancellationToken)).Datasets;
 
     /// <summary>The dataset with this id (exactly), or null.</summary>
-    public async Task<Dataset?> FindAsync(Func<DatasetCatalog> open, string id, CancellationToken cancellationToken = default)
-    {
-        lock (gate)
-        {
-            if (byId is { } held)
-            {
-                return held.GetValueOrDefault(id);
-            }
-        }
+    public async Task<Dataset?> FindAsync(Func<DatasetCatalog> open, string id, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(open, cancellationToken)).ById.GetValueOrDefault(id);
 
-        var list = await ListAsync(open, cancellationToken);
-        return list.FirstOrDefault(dataset => string.Equals(dataset.Id, id, StringComparison.Ordinal));
+    private Task<Catalog> ReadAsync(Func<DatasetCatalog> open, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        return held.GetAsync(async () =>
+        {
+            var datasets = await open().ListAsync(cancellationToken);
+            return new Catalog(datasets, datasets.ToDictionary(dataset => dataset.Id, StringComparer.Ordinal));
+        });
     }
 
     void IDatasetData.Apply(DatasetChange change, DuckDBConnection connection)
     {
     }
 
-    void IDatasetData.Committed(DatasetChange change)
-    {
-        lock (gate)
-        {
-            generation++;
-            datasets = null;
-            byId = null;
-        }
-    }
+    void IDatasetData.Committed(DatasetChange change) => held.Invalidate();
+
+    private sealed record Catalog(IReadOnlyList<Dataset> Datasets, Dictionary<string, Dataset> ById);
 }
