@@ -169,7 +169,7 @@ public sealed class GVariantService(
 
     private List<GenomicVariation> Documents(string datasetId, IReadOnlyList<StoredVariant> variants)
     {
-        var individuals = index.IndividualIds(datasetId, store.Value.IndividualIds);
+        var individuals = index.IndividualIds(datasetId, id => store.Value.IndividualIds(id));
         return variants.Select(variant => Document(datasetId, variant, individuals)).ToList();
     }
 
