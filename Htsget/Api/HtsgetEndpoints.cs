@@ -208,11 +208,13 @@ public static class HtsgetEndpoints
     }
 
     /// <summary>The ticket for a plan: file parts as signed data URLs under <paramref name="dataBaseUrl"/>, inline parts as data URIs.</summary>
-    public static HtsgetTicketResponse Render(TicketPlan plan, RegisteredObject registered, string dataBaseUrl, DataUrls dataUrls, string? ticketId = null)
+    public static HtsgetTicketResponse Render(
+        TicketPlan plan, RegisteredObject registered, string dataBaseUrl, DataUrls dataUrls, InlineDataUris inlineUris, string? ticketId = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(registered);
         ArgumentNullException.ThrowIfNull(dataUrls);
+        ArgumentNullException.ThrowIfNull(inlineUris);
         var expires = dataUrls.NewExpiry();
         var mediaType = $"application/vnd.ga4gh.{plan.Format.ToLowerInvariant()}";
         var urls = plan.Parts.Select(part => part switch
@@ -220,7 +222,7 @@ public static class HtsgetEndpoints
             FilePart file => new HtsgetUrl(
                 $"{dataBaseUrl}/{dataUrls.CreateToken(new DataRange(registered.ObjectId, file.Offset, file.Length), registered.Sha256, expires, ticketId)}",
                 ClassName(file.Class)),
-            InlinePart inline => new HtsgetUrl($"data:{mediaType};base64,{Convert.ToBase64String(inline.Data.Span)}", ClassName(inline.Class)),
+            InlinePart inline => new HtsgetUrl(new TicketUrl(inlineUris.For(mediaType, inline)), ClassName(inline.Class)),
             _ => throw new InvalidOperationException($"Unknown ticket part {part.GetType().Name}."),
         }).ToList();
         return new HtsgetTicketResponse(new HtsgetTicket(plan.Format, urls));

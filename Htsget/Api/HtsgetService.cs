@@ -23,6 +23,7 @@ public sealed class HtsgetService(
     HtsgetObjectCache objects,
     IHtsgetAccessPolicy policy,
     DataUrls dataUrls,
+    InlineDataUris inlineUris,
     PublicBaseUrl publicBaseUrl,
     IOptions<HtsgetOptions> options,
     ILogger<HtsgetService> logger)
@@ -73,7 +74,7 @@ public sealed class HtsgetService(
         // The edges were cut from the file while planning: a file rewritten meanwhile may have given bytes the
         // snapshot's index does not describe, so such a plan is never handed out.
         CheckUnchangedOnDisk(registered);
-        var ticket = HtsgetEndpoints.Render(plan, registered, dataBaseUrl, dataUrls, ticketId);
+        var ticket = HtsgetEndpoints.Render(plan, registered, dataBaseUrl, dataUrls, inlineUris, ticketId);
         Log.TicketIssued(logger, registered.ObjectId, ticket.Htsget.Urls.Count, plan.FileBytes);
         return ticket;
     }

@@ -23,6 +23,8 @@ public static class TicketPlanning
     /// <summary>Inline parts are joined while they stay under this size.</summary>
     public const int MaxInlinePartLength = 1 << 20;
 
+    private static readonly ReadOnlyMemory<byte> EofMarker = Bgzf.EofMarker.ToArray();
+
     private const int Cram3EofLength = 38;
     private const int Cram21EofLength = 30;
 
@@ -99,7 +101,7 @@ public static class TicketPlanning
             }
         }
 
-        parts.AddInline(DataClass.Body, Bgzf.EofMarker.ToArray());
+        parts.AddInline(DataClass.Body, EofMarker);
     }
 
     private static IReadOnlyList<Chunk> BodyChunks(ObjectSnapshot snapshot, BinnedIndex index, HtsgetQuery query, VirtualOffset header, VirtualOffset dataEnd)
@@ -231,9 +233,9 @@ public static class TicketPlanning
             }
 
             if (parts.Count > 0 && parts[^1] is InlinePart last && last.Class == dataClass
-                && last.Data.Length + data.Length <= MaxInlinePartLength)
+                && last.Length + data.Length <= MaxInlinePartLength)
             {
-                parts[^1] = last with { Data = (byte[])[.. last.Data.Span, .. data.Span] };
+                parts[^1] = new InlinePart(dataClass, [.. last.Segments, data]);
                 return;
             }
 

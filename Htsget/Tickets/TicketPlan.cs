@@ -16,8 +16,51 @@ public sealed record FilePart(DataClass Class, long Offset, long Length) : Ticke
     public long End => Offset + Length;
 }
 
-/// <summary>Bytes the ticket carries itself as a <c>data:</c> URI (re-compressed partial blocks, EOF markers).</summary>
-public sealed record InlinePart(DataClass Class, ReadOnlyMemory<byte> Data) : TicketPart(Class);
+/// <summary>
+/// Bytes the ticket carries itself as a <c>data:</c> URI (re-compressed partial blocks, EOF markers): the concatenation
+/// of its segments, kept apart so that joining cached edges costs a ticket no copy.
+/// </summary>
+public sealed record InlinePart : TicketPart
+{
+    public InlinePart(DataClass dataClass, ReadOnlyMemory<byte> data)
+        : this(dataClass, [data])
+    {
+    }
+
+    public InlinePart(DataClass dataClass, IReadOnlyList<ReadOnlyMemory<byte>> segments)
+        : base(dataClass)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        Segments = segments;
+        Length = segments.Sum(segment => segment.Length);
+    }
+
+    public IReadOnlyList<ReadOnlyMemory<byte>> Segments { get; }
+
+    public int Length { get; }
+
+    /// <summary>The bytes in one piece (a copy when there are several segments).</summary>
+    public ReadOnlyMemory<byte> Data
+    {
+        get
+        {
+            if (Segments.Count == 1)
+            {
+                return Segments[0];
+            }
+
+            var joined = new byte[Length];
+            var position = 0;
+            foreach (var segment in Segments)
+            {
+                segment.Span.CopyTo(joined.AsSpan(position));
+                position += segment.Length;
+            }
+
+            return joined;
+        }
+    }
+}
 
 /// <summary>What a ticket hands out: the format and the parts whose concatenation is the requested stream.</summary>
 public sealed record TicketPlan(string Format, IReadOnlyList<TicketPart> Parts)
@@ -26,5 +69,5 @@ public sealed record TicketPlan(string Format, IReadOnlyList<TicketPart> Parts)
     public long FileBytes => Parts.OfType<FilePart>().Sum(part => part.Length);
 
     /// <summary>Bytes given inline.</summary>
-    public long InlineBytes => Parts.OfType<InlinePart>().Sum(part => (long)part.Data.Length);
+    public long InlineBytes => Parts.OfType<InlinePart>().Sum(part => (long)part.Length);
 }

@@ -1,0 +1,66 @@
+using System.Text;
+using GenomeNode.Htsget.Api;
+using GenomeNode.Htsget.Tickets;
+
+namespace GenomeNode.Htsget.Tests.Tickets;
+
+/// <summary><see cref="InlineDataUris"/>: the same bytes give the same URI from memory; any other bytes never do.</summary>
+public sealed class InlineDataUrisTests
+{
+    private const string MediaType = "application/vnd.ga4gh.bam";
+
+    [Fact]
+    public void A_uri_is_the_base64_of_the_parts_bytes_however_they_are_segmented()
+    {
+        using var uris = new InlineDataUris(1 << 20);
+        var bytes = Bytes(5000, seed: 1);
+        var whole = Text(uris.For(MediaType, new InlinePart(DataClass.Body, bytes)));
+        var split = Text(uris.For(MediaType, new InlinePart(DataClass.Body, [bytes.AsMemory(0, 1234), bytes.AsMemory(1234, 2), bytes.AsMemory(1236)])));
+
+        Assert.Equal($"data:{MediaType};base64,{Convert.ToBase64String(bytes)}", whole);
+        Assert.Equal(whole, split);
+        Assert.Equal(1, uris.Hits);
+    }
+
+    [Fact]
+    public void Other_bytes_of_the_same_length_or_another_media_type_get_their_own_uri()
+    {
+        using var uris = new InlineDataUris(1 << 20);
+        var bytes = Bytes(4096, seed: 2);
+        var changed = (byte[])bytes.Clone();
+        changed[4000] ^= 1;
+
+        var first = Text(uris.For(MediaType, new InlinePart(DataClass.Body, bytes)));
+        var second = Text(uris.For(MediaType, new InlinePart(DataClass.Body, changed)));
+        var vcf = Text(uris.For("application/vnd.ga4gh.vcf", new InlinePart(DataClass.Body, bytes)));
+
+        Assert.Equal(Convert.ToBase64String(changed), second[(second.IndexOf(',', StringComparison.Ordinal) + 1)..]);
+        Assert.NotEqual(first, second);
+        Assert.StartsWith("data:application/vnd.ga4gh.vcf;base64,", vcf, StringComparison.Ordinal);
+        Assert.Equal(0, uris.Hits);
+    }
+
+    [Fact]
+    public void Without_a_budget_and_for_small_parts_every_uri_is_encoded_anew()
+    {
+        using var none = new InlineDataUris(0);
+        var bytes = Bytes(3000, seed: 3);
+        Assert.Equal(Text(none.For(MediaType, new InlinePart(DataClass.Body, bytes))), Text(none.For(MediaType, new InlinePart(DataClass.Body, bytes))));
+        Assert.Equal(0, none.Hits);
+
+        using var some = new InlineDataUris(1 << 20);
+        var eof = Bytes(28, seed: 4);
+        some.For(MediaType, new InlinePart(DataClass.Body, eof));
+        Assert.Equal($"data:{MediaType};base64,{Convert.ToBase64String(eof)}", Text(some.For(MediaType, new InlinePart(DataClass.Body, eof))));
+        Assert.Equal(0, some.Hits);
+    }
+
+    private static byte[] Bytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private static string Text(ReadOnlyMemory<byte> utf8) => Encoding.ASCII.GetString(utf8.Span);
+}
