@@ -38,6 +38,8 @@ public static class BeaconModule
         builder.Services.PostConfigure<BeaconOptions>(options =>
             options.Datasets = new Dictionary<string, BeaconDatasetOptions>(options.Datasets, StringComparer.OrdinalIgnoreCase));
         builder.Services.AddSingleton<IDatasetDisclosure, BeaconDisclosure>();
+        builder.Services.AddSingleton(services => new VariantRecords(
+            services.GetRequiredService<IOptions<BeaconOptions>>().Value.RecordCacheMegabytes * 1024L * 1024L));
         builder.Services.AddSingleton<VariantIndex>();
         builder.Services.AddSingleton<GenomeNode.Storage.IDatasetData, BeaconDatasetData>();
         builder.Services.AddScoped<VcfIngester>();

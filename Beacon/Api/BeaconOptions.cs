@@ -74,6 +74,9 @@ public sealed class BeaconOptions
     /// <summary>Largest <c>limit</c> accepted; a larger one is refused with 400 (a limit of 0 means this maximum).</summary>
     public int MaxLimit { get; set; } = 1000;
 
+    /// <summary>Memory for the variants record answers returned recently (dropped on every data change); 0 keeps none.</summary>
+    public int RecordCacheMegabytes { get; set; } = 64;
+
     /// <summary>The settings a request is read against (<see cref="DefaultGranularity"/> is validated at start).</summary>
     public RequestSettings RequestSettings =>
         new(Granularities.TryParse(DefaultGranularity, out var granularity) ? granularity : Granularity.Boolean, MaxLimit);
@@ -160,6 +163,11 @@ internal sealed class BeaconOptionsValidator : IValidateOptions<BeaconOptions>
         if (!Granularities.TryParse(options.DefaultGranularity, out _))
         {
             failures.Add($"Beacon:DefaultGranularity must be boolean, count or record, not '{options.DefaultGranularity}'");
+        }
+
+        if (options.RecordCacheMegabytes is < 0 or > 1024 * 1024)
+        {
+            failures.Add($"Beacon:RecordCacheMegabytes must be from 0 to {1024 * 1024} (got {options.RecordCacheMegabytes})");
         }
 
         if (options.MaxLimit is < 1 or > 100_000)

@@ -16,7 +16,7 @@ namespace GenomeNode.Beacon.Api;
 /// <param name="store">opened only when DuckDB answers: the in-memory index answers the hottest queries without a connection</param>
 /// <param name="catalog">read only when the catalog held in memory (<paramref name="datasets"/>) was dropped by a change</param>
 public sealed class GVariantService(
-    VariantIndex index, Lazy<VariantStore> store, CatalogSnapshot datasets, Lazy<DatasetCatalog> catalog, DatasetVisibility visibility,
+    VariantIndex index, VariantRecords records, Lazy<VariantStore> store, CatalogSnapshot datasets, Lazy<DatasetCatalog> catalog, DatasetVisibility visibility,
     IOptions<BeaconOptions> options)
 {
     public const string EntityType = "genomicVariant";
@@ -79,7 +79,7 @@ public sealed class GVariantService(
                 continue;
             }
 
-            var results = hit ? Documents(id, store.Value.Page(request.Query, id, request.Skip, request.Limit)) : [];
+            var results = hit ? Documents(id, Page(request, id)) : [];
             sets.Add(new ResultSet(id, "dataset", hit, hit ? count : 0, results));
         }
 
@@ -166,6 +166,12 @@ public sealed class GVariantService(
             null,
             received.TestMode);
     }
+
+    // From the index and the records read before when the index answers the query; from DuckDB otherwise.
+    private IReadOnlyList<StoredVariant> Page(GVariantRequest request, string datasetId) =>
+        index.TryPage(request.Query, datasetId, request.Skip, request.Limit) is { } alleles
+            ? records.Page(datasetId, alleles, (dataset, assembly, chromosome, first, last) => store.Value.Rows(dataset, assembly, chromosome, first, last))
+            : store.Value.Page(request.Query, datasetId, request.Skip, request.Limit);
 
     private List<GenomicVariation> Documents(string datasetId, IReadOnlyList<StoredVariant> variants)
     {

@@ -18,7 +18,7 @@ namespace GenomeNode.Beacon.Store;
 /// each dataset's individual ids and the longest stored span, which record and range queries would otherwise read on
 /// every request.
 /// </summary>
-public sealed class VariantIndex(IServiceScopeFactory scopes)
+public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? records = null)
 {
     private readonly Lock gate = new();
     private Snapshot? snapshot;
@@ -38,6 +38,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
 
         individualIds.Invalidate();
         maxSpan.Invalidate();
+        records?.Invalidate();
     }
 
     /// <summary>
@@ -51,59 +52,140 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
     public long MaxSpan(Func<long> read) => maxSpan.Get(read);
 
     /// <summary>
-    /// Matching alleles per dataset for a query the index answers (a sequence query naming one exact allele, a range or
-    /// bracket query without narrowing, a gene query narrowed at most by type); null for any other query, or while the
-    /// index is being built (the caller asks DuckDB).
+    /// Matching alleles per dataset for a query the index answers (see <see cref="Answers"/>); null for any other query,
+    /// or while the index is being built (the caller asks DuckDB).
     /// </summary>
-    public Dictionary<string, long>? TryCount(VariantQuery query, IReadOnlyCollection<string> datasetIds) => query switch
+    public Dictionary<string, long>? TryCount(VariantQuery query, IReadOnlyCollection<string> datasetIds)
     {
-        SequenceQuery { IsExactAllele: true } allele =>
-            TryCount(allele.Assembly, allele.Chromosome, (int)allele.Start, (int)allele.End, allele.Reference!, allele.Alternate!, datasetIds),
-        // Overlap of [start, end) with the window; a pure insertion (end = start) counts as the point at start.
-        RangeQuery { GeneId: null } range when IsNone(range.Narrowing) =>
-            TryCountStarting(range.Assembly, range.Chromosome, datasetIds, range.Start, range.End, spanBack: true,
-                (alleles, i) => Math.Max(alleles.Ends[i], alleles.Starts[i] + 1L) > range.Start),
-        BracketQuery { GeneId: null } bracket when IsNone(bracket.Narrowing) =>
-            TryCountStarting(bracket.Assembly, bracket.Chromosome, datasetIds, bracket.StartMin, bracket.StartMax + 1, spanBack: false,
-                (alleles, i) => alleles.Ends[i] >= bracket.EndMin && alleles.Ends[i] <= bracket.EndMax),
-        GeneQuery gene when gene.Narrowing is { AlternateBases: null, AminoacidChange: null, MinLength: null, MaxLength: null } =>
-            TryCountGene(gene.Assembly, gene.GeneId, gene.Narrowing.VariantTypes, datasetIds),
-        _ => null,
-    };
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(datasetIds);
+        if (!Answers(query) || CurrentOrStartBuilding() is not { } index)
+        {
+            return null;
+        }
+
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        Visit(index, query, (dataset, _, _) =>
+        {
+            index.Count(counts, dataset, datasetIds);
+            return true;
+        });
+        return counts;
+    }
 
     /// <summary>
     /// Matching alleles per dataset for an exact allele (canonical start, end, ref, alt), or null while the index is
     /// being built (the caller asks DuckDB).
     /// </summary>
     public Dictionary<string, long>? TryCount(
-        string? assembly, string chromosome, int start, int end, string reference, string alternate, IReadOnlyCollection<string> datasetIds)
-    {
-        var key = Key(end, reference, alternate);
-        return TryCountStarting(assembly, chromosome, datasetIds, start, start + 1L, spanBack: false, (alleles, i) => alleles.Keys[i] == key);
-    }
-
-    private static bool IsNone(VariantNarrowing narrowing) =>
-        narrowing is { VariantTypes: null, AlternateBases: null, AminoacidChange: null, MinLength: null, MaxLength: null };
+        string? assembly, string chromosome, int start, int end, string reference, string alternate, IReadOnlyCollection<string> datasetIds) =>
+        TryCount(new SequenceQuery(assembly, chromosome, start, end, reference, alternate, null), datasetIds);
 
     /// <summary>
-    /// Alleles per dataset on one chromosome that start in [<paramref name="from"/>, <paramref name="before"/>) (from
-    /// the chromosome's longest span further left when <paramref name="spanBack"/>, for overlaps) and that
-    /// <paramref name="matches"/>; null while the index is being built.
+    /// The alleles of one dataset on a page of a query's matches, in the order DuckDB's <c>ORDER BY chrom, start, "end",
+    /// ref, alt</c> gives them; null when the index does not answer the query or is being built.
     /// </summary>
-    private Dictionary<string, long>? TryCountStarting(
-        string? assembly, string chromosome, IReadOnlyCollection<string> datasetIds, long from, long before, bool spanBack,
-        Func<Alleles, int, bool> matches)
+    public IReadOnlyList<AlleleRef>? TryPage(VariantQuery query, string datasetId, long skip, long limit)
     {
-        ArgumentNullException.ThrowIfNull(datasetIds);
-        if (CurrentOrStartBuilding() is not { } index)
+        ArgumentNullException.ThrowIfNull(query);
+        if (!Answers(query) || CurrentOrStartBuilding() is not { } index)
         {
             return null;
         }
 
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var ((chromAssembly, chrom), alleles) in index.Chromosomes)
+        var page = new List<AlleleRef>();
+        var wanted = Array.IndexOf(index.DatasetIds, datasetId);
+        if (wanted < 0 || limit <= 0)
         {
-            if (chrom != chromosome || (assembly is not null && chromAssembly != assembly))
+            return page;
+        }
+
+        var seen = 0L;
+        Visit(index, query, (dataset, alleles, i) =>
+        {
+            if (dataset != wanted || seen++ < skip)
+            {
+                return true;
+            }
+
+            page.Add(new AlleleRef(alleles.Assembly, alleles.Chromosome, alleles.Starts[i], alleles.Ends[i], alleles.Keys[i]));
+            return page.Count < limit;
+        });
+        return page;
+    }
+
+    /// <summary>
+    /// Whether the index answers a query: a sequence query naming one exact allele, a variant id with a sequence ALT, a
+    /// range or bracket query without narrowing, a gene query narrowed at most by type and amino-acid change.
+    /// </summary>
+    public static bool Answers(VariantQuery query) => query switch
+    {
+        SequenceQuery sequence => sequence.IsExactAllele,
+        VariantIdQuery id => !Variants.Alleles.IsSymbolic(id.Alternate),
+        RangeQuery range => range.GeneId is null && IsNone(range.Narrowing),
+        BracketQuery bracket => bracket.GeneId is null && IsNone(bracket.Narrowing),
+        GeneQuery gene => gene.Narrowing is { AlternateBases: null, MinLength: null, MaxLength: null },
+        _ => false,
+    };
+
+    private static bool IsNone(VariantNarrowing narrowing) =>
+        narrowing is { VariantTypes: null, AlternateBases: null, AminoacidChange: null, MinLength: null, MaxLength: null };
+
+    /// <summary>Calls <paramref name="visit"/> (dataset ordinal, chromosome, position) for each match, in store order, while it returns true.</summary>
+    private static void Visit(Snapshot index, VariantQuery query, Func<ushort, Alleles, int, bool> visit)
+    {
+        switch (query)
+        {
+            case SequenceQuery allele:
+                var key = Key((int)allele.End, allele.Reference!, allele.Alternate!);
+                VisitStarting(index, allele.Assembly, allele.Chromosome, allele.Start, allele.Start + 1, spanBack: false,
+                    (alleles, i) => alleles.Keys[i] == key && alleles.Ends[i] == allele.End, visit);
+                break;
+            case VariantIdQuery id:
+                // A stored sequence allele spans its trimmed REF, so the id names one (start, end, ref, alt).
+                var end = id.Start + id.Reference.Length;
+                var idKey = Key((int)end, id.Reference, id.Alternate);
+                VisitStarting(index, id.Assembly, id.Chromosome, id.Start, id.Start + 1, spanBack: false,
+                    (alleles, i) => alleles.Keys[i] == idKey && alleles.Ends[i] == end, visit);
+                break;
+            case RangeQuery range:
+                // Overlap of [start, end) with the window; a pure insertion (end = start) counts as the point at start.
+                VisitStarting(index, range.Assembly, range.Chromosome, range.Start, range.End, spanBack: true,
+                    (alleles, i) => Math.Max(alleles.Ends[i], alleles.Starts[i] + 1L) > range.Start, visit);
+                break;
+            case BracketQuery bracket:
+                VisitStarting(index, bracket.Assembly, bracket.Chromosome, bracket.StartMin, bracket.StartMax + 1, spanBack: false,
+                    (alleles, i) => alleles.Ends[i] >= bracket.EndMin && alleles.Ends[i] <= bracket.EndMax, visit);
+                break;
+            case GeneQuery gene:
+                var (types, change) = (gene.Narrowing.VariantTypes, gene.Narrowing.AminoacidChange);
+                foreach (var posting in index.Genes.GetValueOrDefault(gene.GeneId) ?? [])
+                {
+                    if ((gene.Assembly is null || posting.Alleles.Assembly == gene.Assembly)
+                        && (types is null || types.Contains(posting.VariantType))
+                        && (change is null || posting.AminoacidChanges.Contains(change, StringComparer.Ordinal))
+                        && !visit(posting.Dataset, posting.Alleles, posting.Index))
+                    {
+                        return;
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Visits the alleles on one chromosome (of any assembly, or the given one) that start in [<paramref name="from"/>,
+    /// <paramref name="before"/>) (from the chromosome's longest span further left when <paramref name="spanBack"/>, for
+    /// overlaps) and that <paramref name="matches"/>.
+    /// </summary>
+    private static void VisitStarting(
+        Snapshot index, string? assembly, string chromosome, long from, long before, bool spanBack, Func<Alleles, int, bool> matches,
+        Func<ushort, Alleles, int, bool> visit)
+    {
+        foreach (var alleles in index.Chromosomes)
+        {
+            if (alleles.Chromosome != chromosome || (assembly is not null && alleles.Assembly != assembly))
             {
                 continue;
             }
@@ -111,34 +193,12 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
             var lowerBound = spanBack ? Math.Max(0, from - alleles.MaxSpan) : from;
             for (var i = LowerBound(alleles.Starts, (int)Math.Min(lowerBound, int.MaxValue)); i < alleles.Starts.Length && alleles.Starts[i] < before; i++)
             {
-                if (matches(alleles, i))
+                if (matches(alleles, i) && !visit(alleles.Datasets[i], alleles, i))
                 {
-                    index.Count(counts, alleles.Datasets[i], datasetIds);
+                    return;
                 }
             }
         }
-
-        return counts;
-    }
-
-    /// <summary>Alleles per dataset annotated with the gene (of the given types, if any); null while the index is being built.</summary>
-    private Dictionary<string, long>? TryCountGene(string? assembly, string geneId, IReadOnlyList<string>? variantTypes, IReadOnlyCollection<string> datasetIds)
-    {
-        if (CurrentOrStartBuilding() is not { } index)
-        {
-            return null;
-        }
-
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var posting in index.Genes.GetValueOrDefault(geneId) ?? [])
-        {
-            if ((assembly is null || posting.Assembly == assembly) && (variantTypes is null || variantTypes.Contains(posting.VariantType)))
-            {
-                index.Count(counts, posting.Dataset, datasetIds);
-            }
-        }
-
-        return counts;
     }
 
     /// <summary>The current snapshot, or null after starting to build one.</summary>
@@ -200,67 +260,73 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
         var datasetIds = new List<string>();
         var byDataset = new Dictionary<string, ushort>(StringComparer.Ordinal);
         var builders = new Dictionary<(string, string), Builder>();
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
-        var genes = new Dictionary<string, List<GenePosting>>(StringComparer.Ordinal);
-        var types = new Dictionary<string, string>(StringComparer.Ordinal);
         command.CommandText =
-            "SELECT dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, list_distinct(genes) FROM beacon.variants JOIN beacon.variant_files USING (file_id)";
-        using DbDataReader reader = command.ExecuteReader();
-        while (reader.Read())
+            "SELECT dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, list_distinct(genes), list_distinct(aa_changes) " +
+            "FROM beacon.variants JOIN beacon.variant_files USING (file_id)";
+        using (DbDataReader reader = command.ExecuteReader())
         {
-            var dataset = reader.GetString(0);
-            if (!byDataset.TryGetValue(dataset, out var ordinal))
+            while (reader.Read())
             {
-                ordinal = checked((ushort)datasetIds.Count);
-                byDataset[dataset] = ordinal;
-                datasetIds.Add(dataset);
-            }
-
-            var place = (reader.GetString(1), reader.GetString(2));
-            if (!builders.TryGetValue(place, out var builder))
-            {
-                builder = new Builder();
-                builders[place] = builder;
-            }
-
-            if (!reader.IsDBNull(8))
-            {
-                // Interned: a posting per annotated allele shares its few distinct type and assembly strings.
-                var type = Intern(types, reader.GetString(7));
-                var assembly = Intern(types, place.Item1);
-                foreach (var gene in reader.GetFieldValue<List<string>>(8))
+                var dataset = reader.GetString(0);
+                if (!byDataset.TryGetValue(dataset, out var ordinal))
                 {
-                    if (!genes.TryGetValue(gene, out var postings))
+                    ordinal = checked((ushort)datasetIds.Count);
+                    byDataset[dataset] = ordinal;
+                    datasetIds.Add(dataset);
+                }
+
+                var place = (Intern(strings, reader.GetString(1)), Intern(strings, reader.GetString(2)));
+                if (!builders.TryGetValue(place, out var builder))
+                {
+                    builder = new Builder();
+                    builders[place] = builder;
+                }
+
+                // Interned: annotations share their few distinct gene, type and change strings between alleles.
+                string[]? genes = reader.IsDBNull(8) ? null : [.. reader.GetFieldValue<List<string>>(8).Select(gene => Intern(strings, gene))];
+                string[] changes = reader.IsDBNull(9) ? [] : [.. reader.GetFieldValue<List<string>>(9).Select(change => Intern(strings, change))];
+                builder.Rows.Add(new BuiltAllele(reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(6), ordinal,
+                    genes is null ? null : new BuiltAnnotation(genes, Intern(strings, reader.GetString(7)), changes)));
+            }
+        }
+
+        // Chromosomes in name order, then alleles in (start, end, ref, alt) order: DuckDB's ORDER BY of a record page.
+        var chromosomes = new List<Alleles>();
+        var genePostings = new Dictionary<string, List<GenePosting>>(StringComparer.Ordinal);
+        foreach (var ((assembly, chromosome), builder) in builders.OrderBy(pair => pair.Key.Item2, StringComparer.Ordinal).ThenBy(pair => pair.Key.Item1, StringComparer.Ordinal))
+        {
+            var rows = builder.Rows;
+            rows.Sort(static (a, b) =>
+                a.Start != b.Start ? a.Start.CompareTo(b.Start)
+                : a.End != b.End ? a.End.CompareTo(b.End)
+                : string.CompareOrdinal(a.Ref, b.Ref) is var byRef and not 0 ? byRef
+                : string.CompareOrdinal(a.Alt, b.Alt));
+            var alleles = new Alleles(assembly, chromosome,
+                [.. rows.Select(row => row.Start)], [.. rows.Select(row => row.End)], [.. rows.Select(row => Key(row.End, row.Ref, row.Alt))],
+                [.. rows.Select(row => row.Dataset)], rows.Count == 0 ? 0 : rows.Max(row => row.End - row.Start));
+            chromosomes.Add(alleles);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].Annotation is not { } annotation)
+                {
+                    continue;
+                }
+
+                foreach (var gene in annotation.Genes)
+                {
+                    if (!genePostings.TryGetValue(gene, out var postings))
                     {
-                        genes[gene] = postings = [];
+                        genePostings[gene] = postings = [];
                     }
 
-                    postings.Add(new GenePosting(ordinal, assembly, type));
+                    postings.Add(new GenePosting(rows[i].Dataset, annotation.VariantType, annotation.AminoacidChanges, alleles, i));
                 }
             }
-
-            builder.Starts.Add(reader.GetInt32(3));
-            builder.Ends.Add(reader.GetInt32(4));
-            builder.Keys.Add(Key(reader.GetInt32(4), reader.GetString(5), reader.GetString(6)));
-            builder.Datasets.Add(ordinal);
         }
 
-        var chromosomes = new Dictionary<(string, string), Alleles>();
-        foreach (var (place, builder) in builders)
-        {
-            var starts = builder.Starts.ToArray();
-            var keys = builder.Keys.ToArray();
-            var datasets = builder.Datasets.ToArray();
-            var order = Enumerable.Range(0, starts.Length).ToArray();
-            Array.Sort(starts.ToArray(), order);
-            var ends = builder.Ends.ToArray();
-            var maxSpan = starts.Length == 0 ? 0 : Enumerable.Range(0, starts.Length).Max(i => ends[i] - starts[i]);
-            chromosomes[place] = new Alleles(
-                order.Select(i => starts[i]).ToArray(), order.Select(i => ends[i]).ToArray(), order.Select(i => keys[i]).ToArray(),
-                order.Select(i => datasets[i]).ToArray(), maxSpan);
-        }
-
-        return new Snapshot(datasetIds.ToArray(), chromosomes, genes.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal));
+        return new Snapshot(datasetIds.ToArray(), chromosomes, genePostings.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal));
     }
 
     private static string Intern(Dictionary<string, string> strings, string value) =>
@@ -286,7 +352,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
     }
 
     /// <summary>FNV-1a over the end and both alleles (a separator between them).</summary>
-    private static long Key(int end, string reference, string alternate)
+    internal static long Key(int end, string reference, string alternate)
     {
         var hash = 14695981039346656037UL;
         void Add(uint value)
@@ -312,19 +378,20 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
 
     private sealed class Builder
     {
-        public List<int> Starts { get; } = [];
-        public List<int> Ends { get; } = [];
-        public List<long> Keys { get; } = [];
-        public List<ushort> Datasets { get; } = [];
+        public List<BuiltAllele> Rows { get; } = [];
     }
 
-    private sealed record Alleles(int[] Starts, int[] Ends, long[] Keys, ushort[] Datasets, int MaxSpan);
+    private sealed record BuiltAllele(int Start, int End, string Ref, string Alt, ushort Dataset, BuiltAnnotation? Annotation);
 
-    /// <summary>One allele carrying a gene: its dataset, assembly and type (the strings shared between postings).</summary>
-    private readonly record struct GenePosting(ushort Dataset, string Assembly, string VariantType);
+    private sealed record BuiltAnnotation(string[] Genes, string VariantType, string[] AminoacidChanges);
 
-    private sealed record Snapshot(
-        string[] DatasetIds, Dictionary<(string Assembly, string Chromosome), Alleles> Chromosomes, Dictionary<string, GenePosting[]> Genes)
+    /// <summary>The alleles of one chromosome of one assembly, in store order: parallel arrays, one entry per allele.</summary>
+    private sealed record Alleles(string Assembly, string Chromosome, int[] Starts, int[] Ends, long[] Keys, ushort[] Datasets, int MaxSpan);
+
+    /// <summary>One allele carrying a gene: its dataset, type and amino-acid changes (strings shared between postings), and where it is.</summary>
+    private readonly record struct GenePosting(ushort Dataset, string VariantType, string[] AminoacidChanges, Alleles Alleles, int Index);
+
+    private sealed record Snapshot(string[] DatasetIds, List<Alleles> Chromosomes, Dictionary<string, GenePosting[]> Genes)
     {
         /// <summary>Counts one matching allele of the dataset with this ordinal, when it is one of the queried datasets.</summary>
         public void Count(Dictionary<string, long> counts, ushort dataset, IReadOnlyCollection<string> datasetIds)
@@ -337,3 +404,9 @@ public sealed class VariantIndex(IServiceScopeFactory scopes)
         }
     }
 }
+
+/// <summary>
+/// A stored allele as the index knows it: where it is, and a 64-bit hash of its end and alleles
+/// (<see cref="VariantIndex.Key"/>); what a record page fetches and caches by.
+/// </summary>
+public readonly record struct AlleleRef(string Assembly, string Chromosome, int Start, int End, long Key);

@@ -60,6 +60,26 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
         return variants;
     }
 
+    /// <summary>A dataset's rows on one chromosome of one assembly that start in [<paramref name="first"/>, <paramref name="last"/>].</summary>
+    public IReadOnlyList<StoredVariant> Rows(string datasetId, string assembly, string chromosome, int first, int last)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM {Variants} WHERE dataset_id = $1 AND assembly = $2 AND chrom = $3 AND start BETWEEN $4 AND $5";
+        command.Parameters.Add(new DuckDBParameter(datasetId));
+        command.Parameters.Add(new DuckDBParameter(assembly));
+        command.Parameters.Add(new DuckDBParameter(chromosome));
+        command.Parameters.Add(new DuckDBParameter(first));
+        command.Parameters.Add(new DuckDBParameter(last));
+        using var reader = command.ExecuteReader();
+        var variants = new List<StoredVariant>();
+        while (reader.Read())
+        {
+            variants.Add(Read(reader));
+        }
+
+        return variants;
+    }
+
     /// <summary>Individual ids of a dataset by sample index.</summary>
     public IReadOnlyDictionary<int, string> IndividualIds(string datasetId)
     {

@@ -224,3 +224,105 @@ public sealed class CatalogSnapshotTests(BeaconNode node) : IClassFixture<Beacon
         Assert.Equal(1, (long)System.Text.Json.Nodes.JsonNode.Parse(json)!["responseSummary"]!["numTotalResults"]!);
     }
 }
+
+/// <summary>Record pages from the index and the records held in memory equal DuckDB's pages, for every kind it answers.</summary>
+public sealed class VariantIndexRecordTests(BeaconNode node) : IClassFixture<BeaconNode>
+{
+    [Fact]
+    public async Task Index_record_pages_equal_DuckDB_pages_read_cold_and_from_memory()
+    {
+        var vcf = Tools.SyntheticVcf(node.Data.Combine("records.vcf.gz"), 2500, 10, seed: 55, annotated: true);
+        await node.AddDatasetAsync("paged", AccessTier.Public, vcf);
+        // The same alleles again in a second dataset, with other carriers: a page never mixes the two.
+        var other = Tools.SyntheticVcf(node.Data.Combine("records-other.vcf.gz"), 2500, 7, seed: 55, annotated: true);
+        await node.AddDatasetAsync("paged-other", AccessTier.Public, other);
+        var index = node.Services.GetRequiredService<VariantIndex>();
+        var records = node.Services.GetRequiredService<VariantRecords>();
+        index.Build();
+        using var scope = node.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<VariantStore>();
+        var rows = store.Page(new RangeQuery(null, "1", 0, int.MaxValue, null, VariantNarrowing.None), "paged", 0, 100_000)
+            .Concat(store.Page(new RangeQuery(null, "2", 0, int.MaxValue, null, VariantNarrowing.None), "paged", 0, 100_000)).ToList();
+        Assert.True(rows.Count > 500, $"only {rows.Count} rows");
+        var genes = rows.SelectMany(row => row.Genes).Distinct().Take(20).ToList();
+        var changes = rows.Where(row => row.AminoacidChanges.Count > 0).Take(20).ToList();
+        Assert.NotEmpty(changes);
+
+        var random = new Random(13);
+        var queries = new List<VariantQuery>();
+        foreach (var row in Enumerable.Range(0, 40).Select(_ => rows[random.Next(rows.Count)]))
+        {
+            queries.Add(new SequenceQuery(null, row.Chromosome, row.Start, row.End, row.Ref, row.Alt, null));
+            queries.Add(new VariantIdQuery("GRCh38", row.Chromosome, row.Start, row.Ref, row.Alt));
+            queries.Add(new RangeQuery(null, row.Chromosome, Math.Max(0, row.Start - 5000), row.Start + random.Next(1, 50_000), null, VariantNarrowing.None));
+            queries.Add(new BracketQuery(null, row.Chromosome, row.Start - 100, row.Start + 20_000, row.Start, row.Start + 30_000, null, VariantNarrowing.None));
+        }
+
+        foreach (var gene in genes)
+        {
+            queries.Add(new GeneQuery(null, gene, VariantNarrowing.None));
+            queries.Add(new GeneQuery("GRCh38", gene, VariantNarrowing.None with { VariantTypes = ["SNP"] }));
+        }
+
+        foreach (var row in changes)
+        {
+            queries.Add(new GeneQuery(null, row.Genes[0], VariantNarrowing.None with { AminoacidChange = row.AminoacidChanges[^1] }));
+        }
+
+        var compared = 0;
+        foreach (var query in queries)
+        {
+            Assert.True(VariantIndex.Answers(query), query.ToString());
+            foreach (var dataset in new[] { "paged", "paged-other", "demo" })
+            {
+                foreach (var (skip, limit) in new (long, long)[] { (0, 10), (3, 5), (0, 1000) })
+                {
+                    var expected = store.Page(query, dataset, skip, limit).Select(Describe).ToList();
+                    for (var pass = 0; pass < 2; pass++) // cold, then from the records held
+                    {
+                        var alleles = index.TryPage(query, dataset, skip, limit);
+                        Assert.NotNull(alleles);
+                        var actual = records.Page(dataset, alleles, store.Rows).Select(Describe).ToList();
+                        Assert.Equal(expected, actual);
+                    }
+
+                    compared += expected.Count;
+                }
+            }
+        }
+
+        Assert.True(compared >= 1000, $"only {compared} records compared");
+    }
+
+    [Fact]
+    public async Task Records_held_in_memory_follow_a_new_ingest_of_the_dataset()
+    {
+        const string Header = "##fileformat=VCFv4.2\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT";
+        var first = node.Data.Combine("held-first.vcf");
+        File.WriteAllText(first, $"{Header}\tCAROL\n22\t7000\t.\tA\tG\t.\t.\t.\tGT\t0|1\n");
+        await node.AddDatasetAsync("held", AccessTier.Public, first);
+        node.Services.GetRequiredService<VariantIndex>().Build();
+        Assert.Equal(["CAROL"], await CarriersAsync());
+
+        // The same allele again in another file, carried by someone else: the next answer lists both rows' carriers.
+        var second = node.Data.Combine("held-second.vcf");
+        File.WriteAllText(second, $"{Header}\tDAVE\n22\t7000\t.\tA\tG\t.\t.\t.\tGT\t1|1\n");
+        await node.AddDatasetAsync("held", AccessTier.Public, second);
+        node.Services.GetRequiredService<VariantIndex>().Build();
+        Assert.Equal(["CAROL", "DAVE"], (await CarriersAsync()).Order(StringComparer.Ordinal));
+    }
+
+    private async Task<List<string?>> CarriersAsync()
+    {
+        var (status, json) = await node.GetAsync("/api/g_variants/22:6999:A:G?datasetIds=held&requestedGranularity=record");
+        Assert.Equal(200, status);
+        return System.Text.Json.Nodes.JsonNode.Parse(json)!["response"]!["resultSets"]![0]!["results"]!.AsArray()
+            .SelectMany(variant => variant!["caseLevelData"]!.AsArray()).Select(c => (string?)c!["individualId"]).ToList();
+    }
+
+    private static string Describe(StoredVariant variant) =>
+        $"{variant.DatasetId} {variant.Assembly} {variant.VariantInternalId} {variant.End} {variant.VariantType} {variant.AlleleCount}/{variant.AlleleNumber} " +
+        $"het {string.Join(',', variant.Heterozygous)} hom {string.Join(',', variant.Homozygous)} hemi {string.Join(',', variant.Hemizygous)} " +
+        $"{string.Join(',', variant.Genes)} {string.Join(',', variant.Effects)} {string.Join(',', variant.AminoacidChanges)} " +
+        $"{string.Join(',', variant.TranscriptHgvs)} {string.Join(',', variant.ProteinHgvs)}";
+}
