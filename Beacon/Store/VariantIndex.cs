@@ -8,15 +8,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GenomeNode.Beacon.Store;
 
 /// <summary>
-/// An in-memory lookup of every stored allele by (assembly, chromosome, start) for the matches of an exact sequence
-/// query, of range and bracket queries without narrowing and of gene queries narrowed at most by type (the boolean
-/// and count answers, and the counts beside records); per gene, a posting of each annotated allele. A DuckDB query costs about a millisecond however selective it is; this answers in microseconds. Per allele
-/// it holds the start and end (4 bytes each), a 64-bit hash of (end, ref, alt) and the dataset (2 bytes): about 180 MB
-/// for 10 million alleles. It is built in the background on first use from
-/// <c>beacon.variants</c> (queries go to DuckDB meanwhile, so a rebuild never stalls them) and dropped when an ingest or
-/// a dataset change commits in this process (the only writer while a node serves). Beside it, until the next change:
-/// each dataset's individual ids and the longest stored span, which record and range queries would otherwise read on
-/// every request.
+/// An in-memory lookup of every stored allele by (assembly, chromosome, start), in the order of a record page (chromosome,
+/// start, end, ref, alt), for the kinds <see cref="Answers"/> names: their counts, and which alleles make up a record
+/// page (whose rows <see cref="VariantRecords"/> then gives); per gene, a posting of each annotated allele with its
+/// amino-acid changes. A DuckDB query costs about a millisecond however selective it is; this answers in microseconds.
+/// Per allele it holds the start and end (4 bytes each), a 64-bit hash of (end, ref, alt), the dataset (2 bytes), the
+/// type (1 byte) and the length (4 bytes): about 230 MB for 10 million alleles. It is built in the background on first
+/// use from <c>beacon.variants</c> (queries go to DuckDB meanwhile, so a rebuild never stalls them) and dropped, with the
+/// records held, when an ingest or a dataset change commits in this process (the only writer while a node serves).
+/// Beside it, until the next change: each dataset's individual ids and the longest stored span, which record and range
+/// queries would otherwise read on every request.
 /// </summary>
 public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? records = null)
 {
@@ -116,20 +117,24 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
 
     /// <summary>
     /// Whether the index answers a query: a sequence query naming one exact allele, a variant id with a sequence ALT, a
-    /// range or bracket query without narrowing, a gene query narrowed at most by type and amino-acid change.
+    /// range or bracket query narrowed at most by type and length, a gene query narrowed at most by type, length and
+    /// amino-acid change.
     /// </summary>
     public static bool Answers(VariantQuery query) => query switch
     {
         SequenceQuery sequence => sequence.IsExactAllele,
         VariantIdQuery id => !Variants.Alleles.IsSymbolic(id.Alternate),
-        RangeQuery range => range.GeneId is null && IsNone(range.Narrowing),
-        BracketQuery bracket => bracket.GeneId is null && IsNone(bracket.Narrowing),
-        GeneQuery gene => gene.Narrowing is { AlternateBases: null, MinLength: null, MaxLength: null },
+        RangeQuery range => range.GeneId is null && range.Narrowing is { AlternateBases: null, AminoacidChange: null },
+        BracketQuery bracket => bracket.GeneId is null && bracket.Narrowing is { AlternateBases: null, AminoacidChange: null },
+        GeneQuery gene => gene.Narrowing is { AlternateBases: null },
         _ => false,
     };
 
-    private static bool IsNone(VariantNarrowing narrowing) =>
-        narrowing is { VariantTypes: null, AlternateBases: null, AminoacidChange: null, MinLength: null, MaxLength: null };
+    /// <summary>Whether the allele is of one of the narrowing's types and within its lengths.</summary>
+    private static bool Narrowed(Snapshot index, VariantNarrowing narrowing, Alleles alleles, int i) =>
+        (narrowing.VariantTypes is not { } types || types.Contains(index.VariantTypes[alleles.TypeCodes[i]]))
+        && (narrowing.MinLength is not { } least || alleles.Lengths[i] >= least)
+        && (narrowing.MaxLength is not { } most || alleles.Lengths[i] <= most);
 
     /// <summary>Calls <paramref name="visit"/> (dataset ordinal, chromosome, position) for each match, in store order, while it returns true.</summary>
     private static void Visit(Snapshot index, VariantQuery query, Func<ushort, Alleles, int, bool> visit)
@@ -151,18 +156,18 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
             case RangeQuery range:
                 // Overlap of [start, end) with the window; a pure insertion (end = start) counts as the point at start.
                 VisitStarting(index, range.Assembly, range.Chromosome, range.Start, range.End, spanBack: true,
-                    (alleles, i) => Math.Max(alleles.Ends[i], alleles.Starts[i] + 1L) > range.Start, visit);
+                    (alleles, i) => Math.Max(alleles.Ends[i], alleles.Starts[i] + 1L) > range.Start && Narrowed(index, range.Narrowing, alleles, i), visit);
                 break;
             case BracketQuery bracket:
                 VisitStarting(index, bracket.Assembly, bracket.Chromosome, bracket.StartMin, bracket.StartMax + 1, spanBack: false,
-                    (alleles, i) => alleles.Ends[i] >= bracket.EndMin && alleles.Ends[i] <= bracket.EndMax, visit);
+                    (alleles, i) => alleles.Ends[i] >= bracket.EndMin && alleles.Ends[i] <= bracket.EndMax && Narrowed(index, bracket.Narrowing, alleles, i), visit);
                 break;
             case GeneQuery gene:
-                var (types, change) = (gene.Narrowing.VariantTypes, gene.Narrowing.AminoacidChange);
+                var change = gene.Narrowing.AminoacidChange;
                 foreach (var posting in index.Genes.GetValueOrDefault(gene.GeneId) ?? [])
                 {
                     if ((gene.Assembly is null || posting.Alleles.Assembly == gene.Assembly)
-                        && (types is null || types.Contains(posting.VariantType))
+                        && Narrowed(index, gene.Narrowing, posting.Alleles, posting.Index)
                         && (change is null || posting.AminoacidChanges.Contains(change, StringComparer.Ordinal))
                         && !visit(posting.Dataset, posting.Alleles, posting.Index))
                     {
@@ -261,6 +266,8 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
         var byDataset = new Dictionary<string, ushort>(StringComparer.Ordinal);
         var builders = new Dictionary<(string, string), Builder>();
         var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var variantTypes = new List<string>();
+        var typeCodes = new Dictionary<string, byte>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
         command.CommandText =
             "SELECT dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, list_distinct(genes), list_distinct(aa_changes) " +
@@ -287,8 +294,16 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
                 // Interned: annotations share their few distinct gene, type and change strings between alleles.
                 string[]? genes = reader.IsDBNull(8) ? null : [.. reader.GetFieldValue<List<string>>(8).Select(gene => Intern(strings, gene))];
                 string[] changes = reader.IsDBNull(9) ? [] : [.. reader.GetFieldValue<List<string>>(9).Select(change => Intern(strings, change))];
-                builder.Rows.Add(new BuiltAllele(reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(6), ordinal,
-                    genes is null ? null : new BuiltAnnotation(genes, Intern(strings, reader.GetString(7)), changes)));
+                var type = reader.GetString(7);
+                if (!typeCodes.TryGetValue(type, out var code))
+                {
+                    // More than 256 distinct types would fail the build: queries then go to DuckDB, as while building.
+                    typeCodes[type] = code = checked((byte)variantTypes.Count);
+                    variantTypes.Add(type);
+                }
+
+                builder.Rows.Add(new BuiltAllele(reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(6), ordinal, code,
+                    genes is null ? null : new BuiltAnnotation(genes, changes)));
             }
         }
 
@@ -305,7 +320,9 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
                 : string.CompareOrdinal(a.Alt, b.Alt));
             var alleles = new Alleles(assembly, chromosome,
                 [.. rows.Select(row => row.Start)], [.. rows.Select(row => row.End)], [.. rows.Select(row => Key(row.End, row.Ref, row.Alt))],
-                [.. rows.Select(row => row.Dataset)], rows.Count == 0 ? 0 : rows.Max(row => row.End - row.Start));
+                [.. rows.Select(row => row.Dataset)], [.. rows.Select(row => row.TypeCode)],
+                [.. rows.Select(row => Length(variantTypes[row.TypeCode], row.Start, row.End, row.Ref, row.Alt))],
+                rows.Count == 0 ? 0 : rows.Max(row => row.End - row.Start));
             chromosomes.Add(alleles);
             for (var i = 0; i < rows.Count; i++)
             {
@@ -321,13 +338,22 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
                         genePostings[gene] = postings = [];
                     }
 
-                    postings.Add(new GenePosting(rows[i].Dataset, annotation.VariantType, annotation.AminoacidChanges, alleles, i));
+                    postings.Add(new GenePosting(rows[i].Dataset, annotation.AminoacidChanges, alleles, i));
                 }
             }
         }
 
-        return new Snapshot(datasetIds.ToArray(), chromosomes, genePostings.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal));
+        return new Snapshot(datasetIds.ToArray(), variantTypes.ToArray(), chromosomes, genePostings.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal));
     }
+
+    /// <summary>
+    /// An allele's length as <c>variantMinLength</c>/<c>variantMaxLength</c> compare it (VariantStore's SQL says the same):
+    /// the longer trimmed sequence allele, else the span; a stored sequence ALT is upper-case bases only.
+    /// </summary>
+    private static int Length(string variantType, int start, int end, string reference, string alternate) =>
+        variantType == "SNP" ? 1
+        : variantType is "MNP" or "INS" or "DEL" or "INDEL" && alternate.All(char.IsAsciiLetterUpper) ? Math.Max(reference.Length, alternate.Length)
+        : Math.Max(end - start, 1);
 
     private static string Intern(Dictionary<string, string> strings, string value) =>
         strings.TryGetValue(value, out var interned) ? interned : strings[value] = value;
@@ -381,17 +407,18 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
         public List<BuiltAllele> Rows { get; } = [];
     }
 
-    private sealed record BuiltAllele(int Start, int End, string Ref, string Alt, ushort Dataset, BuiltAnnotation? Annotation);
+    private sealed record BuiltAllele(int Start, int End, string Ref, string Alt, ushort Dataset, byte TypeCode, BuiltAnnotation? Annotation);
 
-    private sealed record BuiltAnnotation(string[] Genes, string VariantType, string[] AminoacidChanges);
+    private sealed record BuiltAnnotation(string[] Genes, string[] AminoacidChanges);
 
     /// <summary>The alleles of one chromosome of one assembly, in store order: parallel arrays, one entry per allele.</summary>
-    private sealed record Alleles(string Assembly, string Chromosome, int[] Starts, int[] Ends, long[] Keys, ushort[] Datasets, int MaxSpan);
+    private sealed record Alleles(
+        string Assembly, string Chromosome, int[] Starts, int[] Ends, long[] Keys, ushort[] Datasets, byte[] TypeCodes, int[] Lengths, int MaxSpan);
 
-    /// <summary>One allele carrying a gene: its dataset, type and amino-acid changes (strings shared between postings), and where it is.</summary>
-    private readonly record struct GenePosting(ushort Dataset, string VariantType, string[] AminoacidChanges, Alleles Alleles, int Index);
+    /// <summary>One allele carrying a gene: its dataset and amino-acid changes (strings shared between postings), and where it is.</summary>
+    private readonly record struct GenePosting(ushort Dataset, string[] AminoacidChanges, Alleles Alleles, int Index);
 
-    private sealed record Snapshot(string[] DatasetIds, List<Alleles> Chromosomes, Dictionary<string, GenePosting[]> Genes)
+    private sealed record Snapshot(string[] DatasetIds, string[] VariantTypes, List<Alleles> Chromosomes, Dictionary<string, GenePosting[]> Genes)
     {
         /// <summary>Counts one matching allele of the dataset with this ordinal, when it is one of the queried datasets.</summary>
         public void Count(Dictionary<string, long> counts, ushort dataset, IReadOnlyCollection<string> datasetIds)
