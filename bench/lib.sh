@@ -36,4 +36,12 @@ wait_http() { # url seconds
   done
 }
 
+wait_beacon_index() { # base-url seconds: until /health says the Beacon's in-memory index is built (queries meet DuckDB before)
+  local deadline=$((SECONDS + $2))
+  until curl -fsS "$1/health" 2>/dev/null | grep -q '"name":"beacon-index","status":"Healthy","description":"in memory"'; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.5
+  done
+}
+
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -35,6 +35,7 @@ rm -rf "$data"
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 wait_http "$base/health" 120 || { echo "the node did not start; see $work/serve.log" >&2; exit 1; }
+wait_beacon_index "$base" 120 || { echo "the Beacon index was not built; see $work/serve.log" >&2; exit 1; }
 
 rss() { awk '/^VmRSS:/ {print $2 / 1024}' "/proc/$server/status"; }
 wrk_rps() { awk '/^Requests\/sec:/ {print $2}'; }
@@ -142,8 +143,8 @@ end
 math.randomseed(42)
 request = function() return wrk.format("GET", paths[math.random(#paths)]) end
 LUA
-wrk -t1 -c4 -d5s -s "$work/scale.lua" "$base" >/dev/null 2>&1 # warm-up: the in-memory index builds meanwhile
-sleep 5
+wait_beacon_index "$base" 600 || { echo "the Beacon index was not built within 10 minutes; see $work/serve-scale.log" >&2; exit 1; }
+wrk -t1 -c4 -d5s -s "$work/scale.lua" "$base" >/dev/null 2>&1 # warm-up (JIT, individual ids)
 static64=$(wrk -t2 -c64 -d"$duration" "$base$static_path" 2>&1 | wrk_rps)
 out=$(wrk -t2 -c64 -d"$mixed_duration" --latency -s "$work/scale.lua" "$base" 2>&1)
 printf 'scale-mixed: %.3f (%.0f req/s of sequence and 100 kb range count and record queries at random stored variants / static %.0f req/s at 64 connections; p50 %.2f ms, p99 %.2f ms; %d errors)\n' \

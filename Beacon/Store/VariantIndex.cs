@@ -247,6 +247,29 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
         }
     }
 
+    /// <summary>Starts building the index in the background unless it is current or being built (at start, so that the first queries find it).</summary>
+    public void Warm()
+    {
+        if (snapshot is null)
+        {
+            StartBuilding();
+        }
+    }
+
+    /// <summary>Whether the index is in memory, and why the last build failed if it did (for /health).</summary>
+    public (bool Ready, string? Failure) State()
+    {
+        if (snapshot is not null)
+        {
+            return (true, null);
+        }
+
+        lock (gate)
+        {
+            return (false, building is { IsFaulted: true } failed ? failed.Exception.GetBaseException().Message : null);
+        }
+    }
+
     private void StartBuilding()
     {
         lock (gate)

@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using GenomeNode.Beacon.Api;
+using GenomeNode.Beacon.Store;
 using GenomeNode.Host.Demo;
 using GenomeNode.Storage;
 using GenomeNode.Passport.Datasets;
@@ -67,7 +68,12 @@ internal sealed class NodeInitializer(
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        // Built in the background now rather than by the first query, which DuckDB answers meanwhile.
+        services.GetRequiredService<VariantIndex>().Warm();
+        return Task.CompletedTask;
+    }
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

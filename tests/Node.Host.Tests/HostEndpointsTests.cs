@@ -27,6 +27,23 @@ public sealed class HostEndpointsTests(NodeFactory factory) : IClassFixture<Node
     }
 
     [Fact]
+    public async Task Health_reports_the_beacon_index_built_at_start_without_any_query()
+    {
+        using var client = factory.CreateClient();
+        string? state = null;
+        for (var attempt = 0; attempt < 100 && state != "in memory"; attempt++)
+        {
+            await Task.Delay(attempt == 0 ? 0 : 100);
+            using var health = JsonDocument.Parse(await client.GetStringAsync(new Uri("/health", UriKind.Relative)));
+            var index = Assert.Single(health.RootElement.GetProperty("checks").EnumerateArray(), check => check.GetProperty("name").GetString() == "beacon-index");
+            Assert.Equal("Healthy", index.GetProperty("status").GetString());
+            state = index.GetProperty("description").GetString();
+        }
+
+        Assert.Equal("in memory", state);
+    }
+
+    [Fact]
     public async Task Service_info_is_valid_against_the_ga4gh_service_info_schema()
     {
         using var client = factory.CreateClient();
