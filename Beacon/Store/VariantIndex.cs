@@ -27,6 +27,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     private Task? building;
     private readonly HeldUntilChange<string, IReadOnlyDictionary<int, string>> individualIds = new(StringComparer.Ordinal);
     private readonly HeldUntilChange<long> maxSpan = new();
+    private readonly HeldUntilChange<string, IReadOnlyDictionary<string, int[]>> fileIds = new(StringComparer.Ordinal);
 
     /// <summary>Drops the snapshot and every cached value; the next query reads them again.</summary>
     public void Invalidate()
@@ -39,6 +40,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
 
         individualIds.Invalidate();
         maxSpan.Invalidate();
+        fileIds.Invalidate();
         records?.Invalidate();
     }
 
@@ -48,6 +50,10 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     /// </summary>
     public IReadOnlyDictionary<int, string> IndividualIds(string datasetId, Func<string, IReadOnlyDictionary<int, string>> read) =>
         individualIds.Get(datasetId, read);
+
+    /// <summary>A dataset's file ids per assembly, read once per data change.</summary>
+    public IReadOnlyDictionary<string, int[]> FileIds(string datasetId, Func<string, IReadOnlyDictionary<string, int[]>> read) =>
+        fileIds.Get(datasetId, read);
 
     /// <summary>The longest span of a stored variant, read once per data change.</summary>
     public long MaxSpan(Func<long> read) => maxSpan.Get(read);

@@ -17,10 +17,13 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
     // filter, so the zone maps of file_id prune as well as those of chrom and start.
     private const string Variants = "beacon.variants JOIN beacon.variant_files USING (file_id)";
 
-    private const string Columns =
-        "dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, " +
+    /// <summary>A row's columns after its dataset and assembly, as <see cref="Read"/> reads them from ordinal 2.</summary>
+    internal const string RowColumns =
+        "chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, " +
         "coalesce(het, []), hom, hemi, " +
         "genes, effects, aa_changes, transcript_hgvs, protein_hgvs, het_bitmap";
+
+    private const string Columns = "dataset_id, assembly, " + RowColumns;
 
     /// <summary>Number of matching variants per dataset (datasets without a match are absent).</summary>
     public Dictionary<string, long> Count(VariantQuery query, IReadOnlyCollection<string> datasetIds)
@@ -60,24 +63,20 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
         return variants;
     }
 
-    /// <summary>A dataset's rows on one chromosome of one assembly that start in [<paramref name="first"/>, <paramref name="last"/>].</summary>
-    public IReadOnlyList<StoredVariant> Rows(string datasetId, string assembly, string chromosome, int first, int last)
+    /// <summary>A dataset's file ids per assembly.</summary>
+    public IReadOnlyDictionary<string, int[]> FileIds(string datasetId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM {Variants} WHERE dataset_id = $1 AND assembly = $2 AND chrom = $3 AND start BETWEEN $4 AND $5";
+        command.CommandText = "SELECT assembly, list(file_id ORDER BY file_id) FROM beacon.variant_files WHERE dataset_id = $1 GROUP BY assembly";
         command.Parameters.Add(new DuckDBParameter(datasetId));
-        command.Parameters.Add(new DuckDBParameter(assembly));
-        command.Parameters.Add(new DuckDBParameter(chromosome));
-        command.Parameters.Add(new DuckDBParameter(first));
-        command.Parameters.Add(new DuckDBParameter(last));
         using var reader = command.ExecuteReader();
-        var variants = new List<StoredVariant>();
+        var ids = new Dictionary<string, int[]>(StringComparer.Ordinal);
         while (reader.Read())
         {
-            variants.Add(Read(reader));
+            ids[reader.GetString(0)] = [.. reader.GetFieldValue<List<int>>(1)];
         }
 
-        return variants;
+        return ids;
     }
 
     /// <summary>Individual ids of a dataset by sample index.</summary>
@@ -223,7 +222,7 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
         return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static StoredVariant Read(DbDataReader reader) => new(
+    internal static StoredVariant Read(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5),
         reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9), reader.GetInt32(10),
         reader.IsDBNull(19) ? Ints(reader, 11) : GenomeNode.Beacon.Ingest.CarrierBitmap.Indexes(Blob(reader, 19)), Ints(reader, 12), Ints(reader, 13), Strings(reader, 14), Strings(reader, 15), Strings(reader, 16),
