@@ -41,7 +41,6 @@ public static class BeaconModule
         builder.Services.AddSingleton(services => new VariantRecords(
             services.GetRequiredService<IOptions<BeaconOptions>>().Value.RecordCacheMegabytes * 1024L * 1024L));
         builder.Services.AddSingleton<VariantIndex>();
-        builder.Services.AddSingleton<VariantRowReader>();
         builder.Services.AddHealthChecks().AddCheck<VariantIndexHealthCheck>("beacon-index");
         builder.Services.AddSingleton<GenomeNode.Storage.IDatasetData, BeaconDatasetData>();
         builder.Services.AddScoped<VcfIngester>();

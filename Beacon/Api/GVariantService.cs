@@ -16,7 +16,7 @@ namespace GenomeNode.Beacon.Api;
 /// <param name="store">opened only when DuckDB answers: the in-memory index answers the hottest queries without a connection</param>
 /// <param name="catalog">read only when the catalog held in memory (<paramref name="datasets"/>) was dropped by a change</param>
 public sealed class GVariantService(
-    VariantIndex index, VariantRecords records, VariantRowReader rows, Lazy<VariantStore> store, CatalogSnapshot datasets, Lazy<DatasetCatalog> catalog, DatasetVisibility visibility,
+    VariantIndex index, VariantRecords records, Lazy<VariantStore> store, CatalogSnapshot datasets, Lazy<DatasetCatalog> catalog, DatasetVisibility visibility,
     IOptions<BeaconOptions> options)
 {
     public const string EntityType = "genomicVariant";
@@ -170,7 +170,7 @@ public sealed class GVariantService(
     // From the index and the records read before when the index answers the query; from DuckDB otherwise.
     private IReadOnlyList<StoredVariant> Page(GVariantRequest request, string datasetId) =>
         index.TryPage(request.Query, datasetId, request.Skip, request.Limit) is { } alleles
-            ? records.Page(datasetId, alleles, (dataset, assembly, chromosome, first, last) => rows.Rows(
+            ? records.Page(datasetId, alleles, (dataset, assembly, chromosome, first, last) => store.Value.Rows(
                 dataset, assembly, index.FileIds(dataset, id => store.Value.FileIds(id)).GetValueOrDefault(assembly) ?? [], chromosome, first, last))
             : store.Value.Page(request.Query, datasetId, request.Skip, request.Limit);
 

@@ -238,7 +238,6 @@ public sealed class VariantIndexRecordTests(BeaconNode node) : IClassFixture<Bea
         await node.AddDatasetAsync("paged-other", AccessTier.Public, other);
         var index = node.Services.GetRequiredService<VariantIndex>();
         var records = node.Services.GetRequiredService<VariantRecords>();
-        var rowReader = node.Services.GetRequiredService<VariantRowReader>();
         index.Build();
         using var scope = node.Services.CreateScope();
         var store = scope.ServiceProvider.GetRequiredService<VariantStore>();
@@ -298,7 +297,7 @@ public sealed class VariantIndexRecordTests(BeaconNode node) : IClassFixture<Bea
                         var alleles = index.TryPage(query, dataset, skip, limit);
                         Assert.NotNull(alleles);
                         var actual = records.Page(dataset, alleles, (id, assembly, chromosome, first, last) =>
-                            rowReader.Rows(id, assembly, store.FileIds(id).GetValueOrDefault(assembly) ?? [], chromosome, first, last)).Select(Describe).ToList();
+                            store.Rows(id, assembly, store.FileIds(id).GetValueOrDefault(assembly) ?? [], chromosome, first, last)).Select(Describe).ToList();
                         Assert.Equal(expected, actual);
                     }
 
