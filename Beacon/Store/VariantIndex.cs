@@ -71,12 +71,25 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
             return null;
         }
 
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        Visit(index, query, (dataset, _, _) =>
+        // Per dataset ordinal while scanning (a whole chromosome is a million alleles), by id after.
+        var perDataset = new long[index.DatasetIds.Length];
+        if (query is not (RangeQuery or BracketQuery) || !CountWindow(index, query, perDataset))
         {
-            index.Count(counts, dataset, datasetIds);
-            return true;
-        });
+            Visit(index, query, (dataset, _, _) =>
+            {
+                perDataset[dataset]++;
+                return true;
+            });
+        }
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var dataset = 0; dataset < perDataset.Length; dataset++)
+        {
+            if (perDataset[dataset] > 0 && datasetIds.Contains(index.DatasetIds[dataset]))
+            {
+                counts[index.DatasetIds[dataset]] = perDataset[dataset];
+            }
+        }
+
         return counts;
     }
 
@@ -136,11 +149,67 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
         _ => false,
     };
 
-    /// <summary>Whether the allele is of one of the narrowing's types and within its lengths.</summary>
-    private static bool Narrowed(Snapshot index, VariantNarrowing narrowing, Alleles alleles, int i) =>
-        (narrowing.VariantTypes is not { } types || types.Contains(index.VariantTypes[alleles.TypeCodes[i]]))
-        && (narrowing.MinLength is not { } least || alleles.Lengths[i] >= least)
-        && (narrowing.MaxLength is not { } most || alleles.Lengths[i] <= most);
+    /// <summary>
+    /// Counts a range or bracket query's matches per dataset ordinal in one loop over the chromosome's arrays, without a
+    /// call per allele: a whole chromosome narrowed by type and length is a million alleles (about 2 ms, against 10 ms
+    /// through <see cref="Visit"/>'s delegates). Paging goes through <see cref="Visit"/>, which says the same matches.
+    /// </summary>
+    private static bool CountWindow(Snapshot index, VariantQuery query, long[] perDataset)
+    {
+        var (assembly, chromosome, from, before, spanBack, narrowing) = query switch
+        {
+            RangeQuery range => (range.Assembly, range.Chromosome, range.Start, range.End, true, range.Narrowing),
+            BracketQuery bracket => (bracket.Assembly, bracket.Chromosome, bracket.StartMin, bracket.StartMax + 1, false, bracket.Narrowing),
+            _ => default,
+        };
+        if (chromosome is null)
+        {
+            return false;
+        }
+
+        // A range keeps alleles whose span (a pure insertion: its start) reaches past its start; a bracket, ends within bounds.
+        var (overlapFrom, endMin, endMax) = query is BracketQuery b ? (long.MinValue, b.EndMin, b.EndMax) : (from, long.MinValue, long.MaxValue);
+        var allowed = narrowing.VariantTypes is { } types ? index.VariantTypes.Select(type => types.Contains(type, StringComparer.Ordinal)).ToArray() : null;
+        var (least, most) = (narrowing.MinLength ?? int.MinValue, narrowing.MaxLength ?? int.MaxValue);
+        foreach (var alleles in index.Chromosomes)
+        {
+            if (alleles.Chromosome != chromosome || (assembly is not null && alleles.Assembly != assembly))
+            {
+                continue;
+            }
+
+            var (starts, ends, codes, lengths, datasets) = (alleles.Starts, alleles.Ends, alleles.TypeCodes, alleles.Lengths, alleles.Datasets);
+            var lowerBound = spanBack ? Math.Max(0, from - alleles.MaxSpan) : from;
+            for (var i = LowerBound(starts, (int)Math.Min(lowerBound, int.MaxValue)); i < starts.Length && starts[i] < before; i++)
+            {
+                long end = ends[i];
+                if (Math.Max(end, starts[i] + 1L) > overlapFrom && end >= endMin && end <= endMax
+                    && (allowed is null || allowed[codes[i]]) && lengths[i] >= least && lengths[i] <= most)
+                {
+                    perDataset[datasets[i]]++;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether an allele is of one of the narrowing's types and within its lengths; null when the narrowing asks neither.
+    /// Types become a mask by type code once per query, not a string comparison per allele.
+    /// </summary>
+    private static Func<Alleles, int, bool>? Narrowed(Snapshot index, VariantNarrowing narrowing)
+    {
+        var (least, most) = (narrowing.MinLength ?? int.MinValue, narrowing.MaxLength ?? int.MaxValue);
+        if (narrowing.VariantTypes is not { } types)
+        {
+            return narrowing.MinLength is null && narrowing.MaxLength is null ? null
+                : (alleles, i) => alleles.Lengths[i] >= least && alleles.Lengths[i] <= most;
+        }
+
+        var allowed = index.VariantTypes.Select(type => types.Contains(type, StringComparer.Ordinal)).ToArray();
+        return (alleles, i) => allowed[alleles.TypeCodes[i]] && alleles.Lengths[i] >= least && alleles.Lengths[i] <= most;
+    }
 
     /// <summary>Calls <paramref name="visit"/> (dataset ordinal, chromosome, position) for each match, in store order, while it returns true.</summary>
     private static void Visit(Snapshot index, VariantQuery query, Func<ushort, Alleles, int, bool> visit)
@@ -161,19 +230,22 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
                 break;
             case RangeQuery range:
                 // Overlap of [start, end) with the window; a pure insertion (end = start) counts as the point at start.
+                var inRange = Narrowed(index, range.Narrowing);
                 VisitStarting(index, range.Assembly, range.Chromosome, range.Start, range.End, spanBack: true,
-                    (alleles, i) => Math.Max(alleles.Ends[i], alleles.Starts[i] + 1L) > range.Start && Narrowed(index, range.Narrowing, alleles, i), visit);
+                    (alleles, i) => Math.Max(alleles.Ends[i], alleles.Starts[i] + 1L) > range.Start && (inRange is null || inRange(alleles, i)), visit);
                 break;
             case BracketQuery bracket:
+                var inBracket = Narrowed(index, bracket.Narrowing);
                 VisitStarting(index, bracket.Assembly, bracket.Chromosome, bracket.StartMin, bracket.StartMax + 1, spanBack: false,
-                    (alleles, i) => alleles.Ends[i] >= bracket.EndMin && alleles.Ends[i] <= bracket.EndMax && Narrowed(index, bracket.Narrowing, alleles, i), visit);
+                    (alleles, i) => alleles.Ends[i] >= bracket.EndMin && alleles.Ends[i] <= bracket.EndMax && (inBracket is null || inBracket(alleles, i)), visit);
                 break;
             case GeneQuery gene:
                 var change = gene.Narrowing.AminoacidChange;
+                var ofGene = Narrowed(index, gene.Narrowing);
                 foreach (var posting in index.Genes.GetValueOrDefault(gene.GeneId) ?? [])
                 {
                     if ((gene.Assembly is null || posting.Alleles.Assembly == gene.Assembly)
-                        && Narrowed(index, gene.Narrowing, posting.Alleles, posting.Index)
+                        && (ofGene is null || ofGene(posting.Alleles, posting.Index))
                         && (change is null || posting.AminoacidChanges.Contains(change, StringComparer.Ordinal))
                         && !visit(posting.Dataset, posting.Alleles, posting.Index))
                     {
@@ -447,18 +519,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     /// <summary>One allele carrying a gene: its dataset and amino-acid changes (strings shared between postings), and where it is.</summary>
     private readonly record struct GenePosting(ushort Dataset, string[] AminoacidChanges, Alleles Alleles, int Index);
 
-    private sealed record Snapshot(string[] DatasetIds, string[] VariantTypes, List<Alleles> Chromosomes, Dictionary<string, GenePosting[]> Genes)
-    {
-        /// <summary>Counts one matching allele of the dataset with this ordinal, when it is one of the queried datasets.</summary>
-        public void Count(Dictionary<string, long> counts, ushort dataset, IReadOnlyCollection<string> datasetIds)
-        {
-            var id = DatasetIds[dataset];
-            if (datasetIds.Contains(id))
-            {
-                counts[id] = counts.GetValueOrDefault(id) + 1;
-            }
-        }
-    }
+    private sealed record Snapshot(string[] DatasetIds, string[] VariantTypes, List<Alleles> Chromosomes, Dictionary<string, GenePosting[]> Genes);
 }
 
 /// <summary>
