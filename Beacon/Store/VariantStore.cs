@@ -20,7 +20,7 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
     private const string Columns =
         "dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, " +
         "coalesce(het, []), hom, hemi, " +
-        "genes, effects, aa_changes, transcript_hgvs, protein_hgvs, het_bitmap";
+        "genes, effects, aa_changes, transcript_ids, transcript_changes, protein_hgvs, het_bitmap";
 
     /// <summary>Number of matching variants per dataset (datasets without a match are absent).</summary>
     public Dictionary<string, long> Count(VariantQuery query, IReadOnlyCollection<string> datasetIds)
@@ -206,8 +206,10 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
     private static StoredVariant Read(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5),
         reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9), reader.GetInt32(10),
-        reader.IsDBNull(19) ? Ints(reader, 11) : GenomeNode.Beacon.Ingest.CarrierBitmap.Indexes(Blob(reader, 19)), Ints(reader, 12), Ints(reader, 13), Strings(reader, 14), Strings(reader, 15), Strings(reader, 16),
-        Strings(reader, 17), Strings(reader, 18));
+        reader.IsDBNull(20) ? Ints(reader, 11) : GenomeNode.Beacon.Ingest.CarrierBitmap.Indexes(Blob(reader, 20)), Ints(reader, 12), Ints(reader, 13), Strings(reader, 14), Strings(reader, 15), Strings(reader, 16),
+        AnnotationText.TranscriptHgvs(Text(reader, 17), Text(reader, 18)), AnnotationText.Split(Text(reader, 19)));
+
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static byte[] Blob(DbDataReader reader, int ordinal)
     {
