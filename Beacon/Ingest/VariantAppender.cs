@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
+using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Vcf;
 using static DuckDB.NET.Native.NativeMethods;
 
@@ -16,10 +17,10 @@ namespace GenomeNode.Beacon.Ingest;
 /// </summary>
 internal sealed class VariantAppender : IDisposable
 {
-    // The columns of beacon.variants (migrations 0002 and 0003), in table order.
+    // The columns of beacon.variants (migrations 0002, 0003 and 0007), in table order.
     private const int FileId = 0, Chrom = 1, Start = 2, End = 3, Ref = 4, Alt = 5, VariantType = 6, VcfId = 7, AlleleCount = 8,
         AlleleNumber = 9, Het = 10, HetBitmap = 11, Hom = 12, Hemi = 13, Genes = 14, Effects = 15, AminoacidChanges = 16,
-        TranscriptHgvs = 17, ProteinHgvs = 18, Columns = 19;
+        TranscriptIds = 17, TranscriptChanges = 18, ProteinHgvs = 19, Columns = 20;
 
     // When a row group (122,880 rows) fills, DuckDB compresses and writes it before taking the next chunk: the
     // parser goes on meanwhile into the chunks held here (1 to 2 MB each), instead of waiting for it. The parser
@@ -35,6 +36,10 @@ internal sealed class VariantAppender : IDisposable
     private readonly int fileId;
     private readonly int rowsPerChunk;
     private VariantChunk current;
+
+    // Where a row's joined annotation texts are built (reused; DuckDB copies them into the chunk).
+    private byte[] text = new byte[256];
+    private byte[] secondText = new byte[256];
     private volatile Exception? failure;
     private volatile bool discard;
 
@@ -69,7 +74,8 @@ internal sealed class VariantAppender : IDisposable
                 }
 
                 var handles = types.Select(type => type.DangerousGetHandle()).ToArray();
-                var isList = Enumerable.Range(0, Columns).Select(column => column is Het or Hom or Hemi || column >= Genes).ToArray();
+                var isList = Enumerable.Range(0, Columns)
+                    .Select(column => column is Het or Hom or Hemi or Genes or Effects or AminoacidChanges).ToArray();
                 for (var i = 0; i < Chunks; i++)
                 {
                     chunks.Add(new VariantChunk(handles, isList));
@@ -168,12 +174,55 @@ internal sealed class VariantAppender : IDisposable
         chunk.Strings(Genes, row, annotation.Genes);
         chunk.Strings(Effects, row, annotation.Effects);
         chunk.Strings(AminoacidChanges, row, annotation.AminoacidChanges);
-        chunk.Strings(TranscriptHgvs, row, annotation.TranscriptHgvs);
-        chunk.Strings(ProteinHgvs, row, annotation.ProteinHgvs);
+        Transcripts(chunk, row, annotation.TranscriptHgvs);
+        Joined(chunk, ProteinHgvs, row, annotation.ProteinHgvs);
         if (++chunk.Count >= rowsPerChunk)
         {
             HandOver();
         }
+    }
+
+    /// <summary>A list as one text (<see cref="AnnotationText"/>); NULL when empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Joined(VariantChunk chunk, int column, int row, Utf8List values)
+    {
+        if (values.Count == 0)
+        {
+            chunk.Null(column, row);
+            return;
+        }
+
+        var length = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            AnnotationText.Append(ref text, ref length, values[i], first: i == 0);
+        }
+
+        chunk.String(column, row, text.AsSpan(0, length));
+    }
+
+    /// <summary>Transcript HGVS values as their ids and changes (<see cref="AnnotationText"/>); NULL when none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Transcripts(VariantChunk chunk, int row, Utf8List values)
+    {
+        if (values.Count == 0)
+        {
+            chunk.Null(TranscriptIds, row);
+            chunk.Null(TranscriptChanges, row);
+            return;
+        }
+
+        int ids = 0, changes = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            var value = values[i];
+            var idLength = AnnotationText.TranscriptIdLength(value);
+            AnnotationText.Append(ref text, ref ids, idLength < 0 ? default : value[..idLength], first: i == 0);
+            AnnotationText.Append(ref secondText, ref changes, idLength < 0 ? value : value[(idLength + 1)..], first: i == 0);
+        }
+
+        chunk.String(TranscriptIds, row, text.AsSpan(0, ids));
+        chunk.String(TranscriptChanges, row, secondText.AsSpan(0, changes));
     }
 
     /// <summary>Appends what is left and flushes the appender: the rows are in the table (in the transaction).</summary>

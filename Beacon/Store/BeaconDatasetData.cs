@@ -10,7 +10,13 @@ internal sealed class BeaconDatasetData(VariantIndex index) : IDatasetData
     public void Apply(DatasetChange change, DuckDBConnection connection)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (change.Kind == DatasetChangeKind.Removed)
+        ArgumentNullException.ThrowIfNull(connection);
+        if (change.Kind == DatasetChangeKind.Added)
+        {
+            // The row every ingest into the dataset claims first (docs/architecture.md, "Concurrent writers").
+            DatasetIndividuals.CreateCounter(connection, change.DatasetId);
+        }
+        else if (change.Kind == DatasetChangeKind.Removed)
         {
             new VcfIngester(connection).DeleteDataset(change.DatasetId);
         }

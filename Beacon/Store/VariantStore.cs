@@ -21,7 +21,7 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
     private const string RowColumns =
         "chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, " +
         "coalesce(het, []), hom, hemi, " +
-        "genes, effects, aa_changes, transcript_hgvs, protein_hgvs, het_bitmap";
+        "genes, effects, aa_changes, transcript_ids, transcript_changes, protein_hgvs, het_bitmap";
 
     private const string Columns = "dataset_id, assembly, " + RowColumns;
 
@@ -259,8 +259,11 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
     private static StoredVariant Read(DbDataReader reader, string datasetId, string assembly, int o) => new(
         datasetId, assembly, reader.GetString(o), reader.GetInt32(o + 1), reader.GetInt32(o + 2), reader.GetString(o + 3),
         reader.GetString(o + 4), reader.GetString(o + 5), reader.IsDBNull(o + 6) ? null : reader.GetString(o + 6), reader.GetInt32(o + 7), reader.GetInt32(o + 8),
-        reader.IsDBNull(o + 17) ? Ints(reader, o + 9) : GenomeNode.Beacon.Ingest.CarrierBitmap.Indexes(Blob(reader, o + 17)), Ints(reader, o + 10), Ints(reader, o + 11),
-        Strings(reader, o + 12), Strings(reader, o + 13), Strings(reader, o + 14), Strings(reader, o + 15), Strings(reader, o + 16));
+        reader.IsDBNull(o + 18) ? Ints(reader, o + 9) : GenomeNode.Beacon.Ingest.CarrierBitmap.Indexes(Blob(reader, o + 18)), Ints(reader, o + 10), Ints(reader, o + 11),
+        Strings(reader, o + 12), Strings(reader, o + 13), Strings(reader, o + 14),
+        AnnotationText.TranscriptHgvs(Text(reader, o + 15), Text(reader, o + 16)), AnnotationText.Split(Text(reader, o + 17)));
+
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static byte[] Blob(DbDataReader reader, int ordinal)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenomeNode.Beacon.Ingest;
+using GenomeNode.Passport.Datasets;
 using GenomeNode.Tests;
 
 namespace GenomeNode.Beacon.Tests;
@@ -38,7 +39,7 @@ public sealed class VcfIngestTests : IDisposable
     /// <summary>Every stored column but the dataset's, with het_bitmap in hex.</summary>
     private List<string> AllColumns(string where) => Rows(
         "file_id, assembly, chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, het, hex(het_bitmap), " +
-        "hom, hemi, genes, effects, aa_changes, transcript_hgvs, protein_hgvs", where);
+        "hom, hemi, genes, effects, aa_changes, transcript_ids, transcript_changes, protein_hgvs", where);
 
     private List<string> Rows(string columns, string where) => StoredVariants.Rows(database.Connection, columns, where);
 
@@ -298,6 +299,28 @@ public sealed class VcfIngestTests : IDisposable
     }
 
     [Fact]
+    public void A_file_without_annotations_keeps_its_empty_annotation_texts_at_next_to_no_cost()
+    {
+        // Named FSST stores a row group without any value uncompressed, 4 bytes a row (migration 0007).
+        var body = new System.Text.StringBuilder(Header);
+        for (var position = 1; position <= 5000; position++)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"chr1\t{position}\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n");
+        }
+
+        Ingest(Write("plain.vcf", body.ToString()));
+        using var command = database.Connection.CreateCommand();
+        command.CommandText = "CHECKPOINT";
+        command.ExecuteNonQuery();
+        command.CommandText = """
+            SELECT count(*) FROM pragma_storage_info('beacon.variants')
+            WHERE column_name IN ('transcript_ids', 'transcript_changes', 'protein_hgvs') AND segment_type = 'VARCHAR' AND compression = 'Uncompressed'
+            """;
+
+        Assert.Equal(0L, Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Contig_names_with_colons_are_kept_and_their_variant_ids_read_back()
     {
         Ingest(Write("hla.vcf", Header.Replace("#CHROM", "##contig=<ID=HLA-A*01:01:01:01>\n#CHROM", StringComparison.Ordinal) +
@@ -307,6 +330,49 @@ public sealed class VcfIngestTests : IDisposable
         Assert.True(GenomeNode.Beacon.Store.VariantIds.TryParse(
             GenomeNode.Beacon.Store.VariantIds.Format("HLA-A*01:01:01:01", 99, "A", "G"), out var chromosome, out var start, out var reference, out var alternate));
         Assert.Equal(("HLA-A*01:01:01:01", 99, "A", "G"), (chromosome, start, reference, alternate));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Two_ingests_of_one_file_into_one_dataset_in_open_transactions_at_once_fail_loudly_and_leave_one_copy(bool datasetAddedFirst)
+    {
+        // Neither transaction sees the other's file row, so each would keep its own copy: the claim of the dataset's
+        // counter row (no key on the files' table since migration 0006) must make DuckDB refuse one of them.
+        if (datasetAddedFirst)
+        {
+            await BeaconLifecycle.Catalog(database.Connection).AddAsync(new NewDataset("d1", "D1", AccessTier.Public));
+        }
+
+        var same = Write("same.vcf", Header + "chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\n");
+        var failures = new List<Exception>();
+        using var other = database.OpenConnection();
+        using (var open = other.BeginTransaction())
+        {
+            new VcfIngester(other).IngestInTransaction(new VcfIngestRequest("d1", same, "GRCh38"));
+            try
+            {
+                Ingest(same);
+            }
+            catch (DuckDB.NET.Data.DuckDBException error)
+            {
+                failures.Add(error);
+            }
+
+            try
+            {
+                open.Commit();
+            }
+            catch (DuckDB.NET.Data.DuckDBException error)
+            {
+                failures.Add(error);
+            }
+        }
+
+        Assert.Single(failures);
+        Assert.Equal(1, Count("variant_files"));
+        Assert.Equal(["1 99 100 A G SNP 1 6 [0] [] []"], Rows());
+        Assert.Equal(3, Count("individuals"));
     }
 
     [Theory]
