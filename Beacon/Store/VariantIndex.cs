@@ -179,11 +179,14 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
             }
 
             var (starts, ends, codes, lengths, datasets) = (alleles.Starts, alleles.Ends, alleles.TypeCodes, alleles.Lengths, alleles.Datasets);
-            var lowerBound = spanBack ? Math.Max(0, from - alleles.MaxSpan) : from;
-            for (var i = LowerBound(starts, (int)Math.Min(lowerBound, int.MaxValue)); i < starts.Length && starts[i] < before; i++)
+            var first = LowerBound(starts, Clamp(spanBack ? Math.Max(0, from - alleles.MaxSpan) : from));
+            var stop = LowerBound(starts, Clamp(before));
+            // From the first allele starting at the window's start on, every allele of a range overlaps it.
+            var overlapping = spanBack ? LowerBound(starts, Clamp(from)) : first;
+            for (var i = first; i < stop; i++)
             {
                 long end = ends[i];
-                if (Math.Max(end, starts[i] + 1L) > overlapFrom && end >= endMin && end <= endMax
+                if ((i >= overlapping || Math.Max(end, starts[i] + 1L) > overlapFrom) && end >= endMin && end <= endMax
                     && (allowed is null || allowed[codes[i]]) && lengths[i] >= least && lengths[i] <= most)
                 {
                     perDataset[datasets[i]]++;
@@ -455,6 +458,8 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
         variantType == "SNP" ? 1
         : variantType is "MNP" or "INS" or "DEL" or "INDEL" && alternate.All(char.IsAsciiLetterUpper) ? Math.Max(reference.Length, alternate.Length)
         : Math.Max(end - start, 1);
+
+    private static int Clamp(long position) => (int)Math.Clamp(position, int.MinValue, int.MaxValue);
 
     private static string Intern(Dictionary<string, string> strings, string value) =>
         strings.TryGetValue(value, out var interned) ? interned : strings[value] = value;
