@@ -33,6 +33,17 @@ public static class NodeEndpoints
             document.Info.Description =
                 "GA4GH data-access node: node-level endpoints, and the Beacon v2, htsget, Passport and DUO APIs as they are enabled.";
             return Task.CompletedTask;
+        }).AddSchemaTransformer((schema, context, _) =>
+        {
+            // A ticket URL is written as a JSON string by its own converter; the generator cannot see that.
+            if (context.JsonTypeInfo.Type == typeof(GenomeNode.Htsget.Api.TicketUrl))
+            {
+                schema.Type = JsonSchemaType.String;
+                schema.Format = "uri";
+                schema.Properties?.Clear();
+            }
+
+            return Task.CompletedTask;
         }));
         return services;
     }

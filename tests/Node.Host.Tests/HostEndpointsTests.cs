@@ -83,6 +83,14 @@ public sealed class HostEndpointsTests(NodeFactory factory) : IClassFixture<Node
         Assert.True(paths.TryGetProperty("/service-info", out _));
         Assert.True(paths.TryGetProperty("/health", out _));
         Assert.Equal("Genome Node", openApi.RootElement.GetProperty("info").GetProperty("title").GetString());
+
+        // A ticket's URLs are strings (data URLs and inline data: URIs), whatever type carries them in the node.
+        var schemas = openApi.RootElement.GetProperty("components").GetProperty("schemas");
+        var url = schemas.GetProperty("HtsgetUrl").GetProperty("properties").GetProperty("url");
+        var described = url.TryGetProperty("$ref", out var reference)
+            ? schemas.GetProperty(reference.GetString()!.Split('/')[^1])
+            : url;
+        Assert.Equal("string", described.GetProperty("type").GetString());
     }
 
     [Fact]
