@@ -105,7 +105,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     /// The alleles of one dataset on a page of a query's matches, in the order DuckDB's <c>ORDER BY chrom, start, "end",
     /// ref, alt</c> gives them; null when the index does not answer the query or is being built.
     /// </summary>
-    public IReadOnlyList<AlleleRef>? TryPage(VariantQuery query, string datasetId, long skip, long limit)
+    public IReadOnlyList<PageAllele>? TryPage(VariantQuery query, string datasetId, long skip, long limit)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (!Answers(query) || CurrentOrStartBuilding() is not { } index)
@@ -113,22 +113,33 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
             return null;
         }
 
-        var page = new List<AlleleRef>();
+        var page = new List<PageAllele>();
         var wanted = Array.IndexOf(index.DatasetIds, datasetId);
         if (wanted < 0 || limit <= 0)
         {
             return page;
         }
 
+        // The same allele twice in the dataset (two of its files) comes as neighbours: count which copy each match is.
         var seen = 0L;
+        AlleleRef? previous = null;
+        var occurrence = 0;
         Visit(index, query, (dataset, alleles, i) =>
         {
-            if (dataset != wanted || seen++ < skip)
+            if (dataset != wanted)
             {
                 return true;
             }
 
-            page.Add(new AlleleRef(alleles.Assembly, alleles.Chromosome, alleles.Starts[i], alleles.Ends[i], alleles.Keys[i]));
+            var allele = new AlleleRef(alleles.Assembly, alleles.Chromosome, alleles.Starts[i], alleles.Ends[i], alleles.Keys[i]);
+            occurrence = allele == previous ? occurrence + 1 : 0;
+            previous = allele;
+            if (seen++ < skip)
+            {
+                return true;
+            }
+
+            page.Add(new PageAllele(allele, occurrence));
             return page.Count < limit;
         });
         return page;
@@ -532,3 +543,6 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
 /// (<see cref="VariantIndex.Key"/>); what a record page fetches and caches by.
 /// </summary>
 public readonly record struct AlleleRef(string Assembly, string Chromosome, int Start, int End, long Key);
+
+/// <summary>An allele on a record page, and which of its copies in the dataset it is (0 unless it is stored twice).</summary>
+public readonly record struct PageAllele(AlleleRef Allele, int Occurrence);

@@ -29,7 +29,7 @@ public sealed class VariantRecords : IDisposable
     }
 
     /// <summary>The stored variants of <paramref name="page"/> (alleles of <paramref name="datasetId"/>, in order).</summary>
-    public IReadOnlyList<StoredVariant> Page(string datasetId, IReadOnlyList<AlleleRef> page, RowReader read)
+    public IReadOnlyList<StoredVariant> Page(string datasetId, IReadOnlyList<PageAllele> page, RowReader read)
     {
         ArgumentNullException.ThrowIfNull(datasetId);
         ArgumentNullException.ThrowIfNull(page);
@@ -37,7 +37,7 @@ public sealed class VariantRecords : IDisposable
         var seen = Interlocked.Read(ref generation);
         var found = new Dictionary<AlleleRef, StoredVariant[]>();
         var missing = new List<AlleleRef>();
-        foreach (var allele in page)
+        foreach (var (allele, _) in page)
         {
             if (found.ContainsKey(allele))
             {
@@ -69,19 +69,14 @@ public sealed class VariantRecords : IDisposable
             }
         }
 
-        // Two rows of one allele (the same allele in two files of the dataset) fill two places of the page.
+        // Two rows of one allele (the same allele in two files of the dataset) are its copies 0 and 1, in the order
+        // DuckDB reads them (its ORDER BY leaves them unordered too), so two pages never give the same copy twice.
         var result = new List<StoredVariant>(page.Count);
-        var used = new Dictionary<AlleleRef, int>();
-        foreach (var allele in page)
+        foreach (var (allele, occurrence) in page)
         {
-            if (found.TryGetValue(allele, out var variants))
+            if (found.TryGetValue(allele, out var variants) && occurrence < variants.Length)
             {
-                var next = used.GetValueOrDefault(allele);
-                if (next < variants.Length)
-                {
-                    result.Add(variants[next]);
-                    used[allele] = next + 1;
-                }
+                result.Add(variants[occurrence]);
             }
         }
 
