@@ -81,6 +81,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
                 return true;
             });
         }
+
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var dataset = 0; dataset < perDataset.Length; dataset++)
         {
