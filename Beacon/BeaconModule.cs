@@ -40,7 +40,9 @@ public static class BeaconModule
         builder.Services.AddSingleton<IDatasetDisclosure, BeaconDisclosure>();
         builder.Services.AddSingleton(services => new VariantRecords(
             services.GetRequiredService<IOptions<BeaconOptions>>().Value.RecordCacheMegabytes * 1024L * 1024L));
-        builder.Services.AddSingleton<VariantIndex>();
+        builder.Services.AddSingleton(services => new VariantIndex(
+            services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<VariantRecords>(),
+            services.GetRequiredService<IOptions<BeaconOptions>>().Value.PrewarmMegabytes));
         builder.Services.AddHealthChecks().AddCheck<VariantIndexHealthCheck>("beacon-index");
         builder.Services.AddSingleton<GenomeNode.Storage.IDatasetData, BeaconDatasetData>();
         builder.Services.AddScoped<VcfIngester>();

@@ -77,6 +77,13 @@ public sealed class BeaconOptions
     /// <summary>Memory for the variants record answers returned recently (dropped on every data change); 0 keeps none.</summary>
     public int RecordCacheMegabytes { get; set; } = 64;
 
+    /// <summary>
+    /// The largest database (MB) whose variant records the node reads into DuckDB's buffers when it builds its Beacon
+    /// index (at start and after each data change), so that no record query waits for its blocks' first read; 0 turns
+    /// it off. The buffers count against DuckDB's memory limit, which evicts them when it needs the room.
+    /// </summary>
+    public int PrewarmMegabytes { get; set; } = 4096;
+
     /// <summary>The settings a request is read against (<see cref="DefaultGranularity"/> is validated at start).</summary>
     public RequestSettings RequestSettings =>
         new(Granularities.TryParse(DefaultGranularity, out var granularity) ? granularity : Granularity.Boolean, MaxLimit);
@@ -168,6 +175,11 @@ internal sealed class BeaconOptionsValidator : IValidateOptions<BeaconOptions>
         if (options.RecordCacheMegabytes is < 0 or > 1024 * 1024)
         {
             failures.Add($"Beacon:RecordCacheMegabytes must be from 0 to {1024 * 1024} (got {options.RecordCacheMegabytes})");
+        }
+
+        if (options.PrewarmMegabytes is < 0 or > 1024 * 1024)
+        {
+            failures.Add($"Beacon:PrewarmMegabytes must be from 0 to {1024 * 1024} (got {options.PrewarmMegabytes})");
         }
 
         if (options.MaxLimit is < 1 or > 100_000)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using DuckDB.NET.Data;
 using GenomeNode.Beacon.Requests;
 using GenomeNode.Passport.Datasets;
@@ -19,7 +20,10 @@ namespace GenomeNode.Beacon.Store;
 /// Beside it, until the next change: each dataset's individual ids and the longest stored span, which record and range
 /// queries would otherwise read on every request.
 /// </summary>
-public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? records = null)
+/// <param name="prewarmMegabytes">
+/// the largest database whose record columns a build also reads into DuckDB's buffers (<see cref="Api.BeaconOptions.PrewarmMegabytes"/>)
+/// </param>
+public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? records = null, int prewarmMegabytes = 0)
 {
     private readonly Lock gate = new();
     private Snapshot? snapshot;
@@ -328,7 +332,9 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
             }
 
             using var scope = scopes.CreateScope();
-            var loaded = Load(scope.ServiceProvider.GetRequiredService<DuckDBConnection>());
+            var connection = scope.ServiceProvider.GetRequiredService<DuckDBConnection>();
+            var loaded = Load(connection);
+            Prewarm(connection, prewarmMegabytes);
             lock (gate)
             {
                 if (seen == generation)
@@ -374,6 +380,33 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
 
             building = Task.Run(Build);
         }
+    }
+
+    /// <summary>
+    /// Reads the columns of a record page that building the index did not read (carriers, frequencies, annotations) into
+    /// DuckDB's buffers, as PostgreSQL's pg_prewarm does, when the database holds at most <paramref name="megabytes"/>:
+    /// at 1 M x 2,504 a record's first read otherwise loads and decodes its blocks (10-25 ms against 3 ms). DuckDB still
+    /// evicts them under its memory limit; a larger store is left to load on demand.
+    /// </summary>
+    private static void Prewarm(DuckDBConnection connection, int megabytes)
+    {
+        if (megabytes <= 0)
+        {
+            return;
+        }
+
+        using var size = connection.CreateCommand();
+        size.CommandText = "SELECT used_blocks * block_size FROM pragma_database_size() WHERE database_name = current_database()";
+        if (Convert.ToInt64(size.ExecuteScalar(), CultureInfo.InvariantCulture) > megabytes * 1024L * 1024L)
+        {
+            return;
+        }
+
+        // hash() reads every value of every list, where len() would read the list lengths only.
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT bit_xor(hash(vcf_id, allele_count, allele_number, het, hom, hemi, effects, transcript_ids, " +
+            "transcript_changes, protein_hgvs, het_bitmap)) FROM beacon.variants";
+        read.ExecuteScalar();
     }
 
     private static Snapshot Load(DuckDBConnection connection)

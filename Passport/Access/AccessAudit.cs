@@ -20,7 +20,19 @@ public sealed record AuditEntry(
     string Access, string Reason, string? Ticket = null)
 {
     public const string NoDataset = "*";
+
+    /// <summary>What was asked, what was returned and adjusted, and what it cost the caller's budget.</summary>
+    public AuditDetails? Details { get; init; }
 }
+
+/// <summary>
+/// What a request asked and was answered, beside its access decision.
+/// </summary>
+/// <param name="Query">the request as asked: a Beacon query's parameters, an htsget ticket's request, a data URL's range</param>
+/// <param name="Returned">what the answer gave (a Beacon granularity, "error", "stream"), null when nothing was answered</param>
+/// <param name="Adjustments">what privacy controls changed in the answer (thresholds, rounding, hidden alleles), null when nothing</param>
+/// <param name="Cost">what the answer took from the caller's query budget</param>
+public sealed record AuditDetails(string? Query, string? Returned, string? Adjustments, double Cost);
 
 /// <summary>Configuration section <c>Audit</c>.</summary>
 public sealed class AuditOptions
@@ -70,13 +82,13 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
     /// <summary>Records a decision; the task completes once it is durable.</summary>
     public Task RecordAsync(
         Caller caller, string? clientAddress, string resource, AccessDecision decision, bool allowed, string access,
-        string? ticket = null, CancellationToken cancellationToken = default)
+        string? ticket = null, AuditDetails? details = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(decision);
         var disclosesGrantedData = allowed && decision.Grant is AccessGrant.Registered or AccessGrant.Controlled;
         return RecordAsync(new AuditEntry(time.GetUtcNow(), caller.Passport?.Subject, caller.Passport?.Issuer, clientAddress, resource,
-            decision.DatasetId, allowed, access, decision.Reason, ticket), disclosesGrantedData, cancellationToken);
+            decision.DatasetId, allowed, access, decision.Reason, ticket) { Details = details }, disclosesGrantedData, cancellationToken);
     }
 
     /// <summary>Records an entry; the task completes once it is durable, and fails after <see cref="AuditOptions.MaxWait"/>.</summary>

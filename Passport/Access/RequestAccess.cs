@@ -127,8 +127,9 @@ public sealed class RequestAccess
     /// Sends a decision to the audit table, with the request's client address; completes once it is durable, and throws
     /// <see cref="AuditUnavailableException"/> when it cannot be recorded in time (the request is then refused).
     /// </summary>
-    public Task AuditAsync(Caller caller, string resource, AccessDecision decision, bool allowed, string access, string? ticket = null) =>
-        audit.RecordAsync(caller, context.Connection.RemoteIpAddress?.ToString(), resource, decision, allowed, access, ticket, context.RequestAborted);
+    public Task AuditAsync(
+        Caller caller, string resource, AccessDecision decision, bool allowed, string access, string? ticket = null, AuditDetails? details = null) =>
+        audit.RecordAsync(caller, context.Connection.RemoteIpAddress?.ToString(), resource, decision, allowed, access, ticket, details, context.RequestAborted);
 
     /// <summary>
     /// The <c>WWW-Authenticate</c> challenge (RFC 6750): the realm, and for a refused token <c>invalid_token</c> with the
