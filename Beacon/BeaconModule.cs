@@ -2,6 +2,7 @@ using System.Reflection;
 using GenomeNode.Storage;
 using GenomeNode.Beacon.Api;
 using GenomeNode.Beacon.Ingest;
+using GenomeNode.Beacon.Privacy;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
@@ -37,6 +38,10 @@ public static class BeaconModule
         // Configuration keys are case-insensitive: so is the dataset id a per-dataset setting is bound under.
         builder.Services.PostConfigure<BeaconOptions>(options =>
             options.Datasets = new Dictionary<string, BeaconDatasetOptions>(options.Datasets, StringComparer.OrdinalIgnoreCase));
+        builder.Services.AddOptions<PrivacyOptions>().Bind(builder.Configuration.GetSection(PrivacyOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
+        builder.Services.PostConfigure<PrivacyOptions>(options =>
+            options.Datasets = new Dictionary<string, PrivacyRuleOptions>(options.Datasets, StringComparer.OrdinalIgnoreCase));
         builder.Services.AddSingleton<IDatasetDisclosure, BeaconDisclosure>();
         builder.Services.AddSingleton(services => new VariantRecords(
             services.GetRequiredService<IOptions<BeaconOptions>>().Value.RecordCacheMegabytes * 1024L * 1024L));

@@ -55,6 +55,9 @@ public static class PassportModule
         services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.AddSingleton<AccessAudit>();
+        services.AddOptions<QueryBudgetOptions>().Bind(builder.Configuration.GetSection(QueryBudgetOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QueryBudgetOptions>, QueryBudgetOptionsValidator>();
+        services.AddSingleton<QueryBudgets>();
         services.AddSingleton<AccessDecisions>();
         services.AddHealthChecks().AddCheck<AuditHealthCheck>("audit");
         services.AddSingleton<DatasetVisibility>();

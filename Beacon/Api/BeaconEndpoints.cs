@@ -1,3 +1,5 @@
+using System.Globalization;
+using GenomeNode.Beacon.Privacy;
 using GenomeNode.Beacon.Requests;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
@@ -12,7 +14,7 @@ using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Beacon.Api;
 
-using GVariantResults = Results<JsonHttpResult<BooleanResponse>, JsonHttpResult<ResultSetsResponse>, JsonHttpResult<ErrorResponse>>;
+using GVariantResults = Results<BufferedJsonResult<BooleanResponse>, BufferedJsonResult<ResultSetsResponse>, JsonHttpResult<ErrorResponse>>;
 
 /// <summary>The Beacon v2 HTTP surface under <c>/api</c>: framework endpoints and genomic variants.</summary>
 public static class BeaconEndpoints
@@ -51,22 +53,26 @@ public static class BeaconEndpoints
             .WithName("GetGenomicVariants")
             .WithSummary("Genomic variant query (sequence, range, bracket, gene, amino-acid change, HGVS) from query-string parameters")
             .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
-            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized).Produces<ErrorResponse>(StatusCodes.Status403Forbidden)
+            .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
         group.MapPost("/g_variants", PostAsync)
             .WithName("PostGenomicVariants")
             .WithSummary("Genomic variant query from a Beacon request body (flat, nested or list requestParameters)")
             .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
-            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized).Produces<ErrorResponse>(StatusCodes.Status403Forbidden)
+            .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
         group.MapGet("/g_variants/{id}", GetOneAsync)
             .WithName("GetGenomicVariant")
             .WithSummary("One genomic variant by id (chromosome:start:ref:alt, as variantInternalId gives it)")
             .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
-            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized).Produces<ErrorResponse>(StatusCodes.Status403Forbidden)
+            .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
         group.MapPost("/g_variants/{id}", PostOneAsync)
             .WithName("PostGenomicVariant")
             .WithSummary("One genomic variant by id, with a Beacon request body for granularity and pagination")
             .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
-            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized);
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized).Produces<ErrorResponse>(StatusCodes.Status403Forbidden)
+            .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<BeaconOptions>>().Value.BenchmarkEndpoint)
         {
             endpoints.MapGet("/bench/fixed", FixedBytes).ExcludeFromDescription();
@@ -132,11 +138,20 @@ public static class BeaconEndpoints
         }
 
         GVariantRequest request;
+        string asked;
         try
         {
-            request = fromBody
-                ? GVariantRequestParser.FromBody(await BodyAsync(http, cancellationToken), id, beacon.RequestSettings)
-                : GVariantRequestParser.FromQuery(http.Query, id, beacon.RequestSettings);
+            if (fromBody)
+            {
+                var body = await BodyAsync(http, cancellationToken);
+                asked = Asked(http, body.Span);
+                request = GVariantRequestParser.FromBody(body, id, beacon.RequestSettings);
+            }
+            else
+            {
+                asked = Asked(http, default);
+                request = GVariantRequestParser.FromQuery(http.Query, id, beacon.RequestSettings);
+            }
         }
         catch (BeaconRequestException ex)
         {
@@ -145,10 +160,23 @@ public static class BeaconEndpoints
 
         try
         {
-            var answer = await variants.AnswerAsync(request, access, caller, cancellationToken);
+            var answer = await variants.AnswerAsync(request, access, caller, asked, cancellationToken);
             return answer.ResultSets is { } sets
-                ? TypedResults.Json(new ResultSetsResponse(answer.Meta, answer.Summary, sets), BeaconJsonContext.Default.ResultSetsResponse)
-                : TypedResults.Json(new BooleanResponse(answer.Meta, answer.Summary), BeaconJsonContext.Default.BooleanResponse);
+                ? new BufferedJsonResult<ResultSetsResponse>(new ResultSetsResponse(answer.Meta, answer.Summary, sets, answer.Info), BeaconJsonContext.Default.ResultSetsResponse)
+                : new BufferedJsonResult<BooleanResponse>(new BooleanResponse(answer.Meta, answer.Summary, answer.Info), BeaconJsonContext.Default.BooleanResponse);
+        }
+        catch (PrivacyRefusalException ex)
+        {
+            if (ex.RetryAfter is { } wait)
+            {
+                http.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+            else if (ex.Status == StatusCodes.Status401Unauthorized)
+            {
+                http.HttpContext.Response.Headers.WWWAuthenticate = RequestAccess.Challenge(null);
+            }
+
+            return Refused(beacon, request.Received, ex.Status, ex.Message);
         }
         catch (BeaconRequestException ex)
         {
@@ -159,6 +187,21 @@ public static class BeaconEndpoints
             // A request the audit could not record is refused, never answered unrecorded.
             return Refused(beacon, request.Received, StatusCodes.Status503ServiceUnavailable, ex.Message);
         }
+    }
+
+    /// <summary>The most of a request the audit keeps: enough for any real query, bounded for a hostile one.</summary>
+    private const int AskedLimit = 4096;
+
+    /// <summary>The request as it came, for the audit: method, path and query string, and the body of a POST (cut at <see cref="AskedLimit"/>).</summary>
+    private static string Asked(HttpRequest http, ReadOnlySpan<byte> body)
+    {
+        var text = $"{http.Method} {http.Path}{http.QueryString}";
+        if (!body.IsEmpty)
+        {
+            text += " " + System.Text.Encoding.UTF8.GetString(body[..Math.Min(body.Length, AskedLimit)]);
+        }
+
+        return text.Length <= AskedLimit ? text : string.Concat(text.AsSpan(0, AskedLimit), "…");
     }
 
     /// <summary>The whole body, which the request parser reads under the node's rule for caller JSON.</summary>

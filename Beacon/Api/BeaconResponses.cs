@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using GenomeNode.Beacon.Requests;
 
@@ -41,16 +40,28 @@ public sealed record BeaconError(int ErrorCode, string ErrorMessage);
 
 public sealed record ErrorResponse(ResponseMeta Meta, BeaconError Error);
 
-public sealed record ResponseSummary(bool Exists, long? NumTotalResults = null);
+/// <param name="CountPrecision">Beacon v2.2's exact, imprecise or rounded, given with a count that privacy rules may have changed</param>
+public sealed record ResponseSummary(bool Exists, long? NumTotalResults = null, string? CountPrecision = null);
 
-public sealed record BooleanResponse(ResponseMeta Meta, ResponseSummary ResponseSummary);
+/// <summary>A response's <c>info</c>: what privacy rules did to the answer, said in every answer they apply to.</summary>
+public sealed record ResponseInfo(PrivacyInfo Privacy);
+
+/// <param name="Rules">per queried dataset, the rules that apply to this caller (whether or not they changed this answer)</param>
+/// <param name="NotQueried">datasets the query's shape may not be run on, each with why</param>
+public sealed record PrivacyInfo(IReadOnlyList<DatasetRules>? Rules, IReadOnlyList<DatasetNotQueried>? NotQueried);
+
+public sealed record DatasetRules(string DatasetId, IReadOnlyList<string> Rules);
+
+public sealed record DatasetNotQueried(string DatasetId, string Reason);
+
+public sealed record BooleanResponse(ResponseMeta Meta, ResponseSummary ResponseSummary, ResponseInfo? Info = null);
 
 public sealed record ResultSet(
-    string Id, string SetType, bool Exists, long ResultsCount, IReadOnlyList<GenomicVariation> Results, JsonObject? Info = null);
+    string Id, string SetType, bool Exists, long ResultsCount, IReadOnlyList<GenomicVariation> Results, string? CountPrecision = null);
 
 public sealed record ResultSetsBody([property: JsonPropertyName("resultSets")] IReadOnlyList<ResultSet> Sets);
 
-public sealed record ResultSetsResponse(ResponseMeta Meta, ResponseSummary ResponseSummary, ResultSetsBody Response);
+public sealed record ResultSetsResponse(ResponseMeta Meta, ResponseSummary ResponseSummary, ResultSetsBody Response, ResponseInfo? Info = null);
 
 // ----- genomicVariations documents -----
 

@@ -4,20 +4,24 @@ using GenomeNode.Beacon.Variants;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
+using GenomeNode.Beacon.Privacy;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Beacon.Api;
 
 /// <summary>
 /// Answers g_variants requests: which datasets are queried, what each may reveal to this caller (the granted ceiling
-/// of its tier when the caller's passport grants it, else its anonymous ceiling), and the response at the granularity
-/// actually returned. Every dataset's decision goes to the audit table.
+/// of its tier when the caller's passport grants it, else its anonymous ceiling), what the privacy rules allow and make
+/// of it (query shapes, thresholds, rounding, hidden rare alleles, the caller's query budget), and the response at the
+/// granularity actually returned. Every dataset's decision, with what was asked, returned, adjusted and spent, is in the
+/// audit table before the answer goes out.
 /// </summary>
 /// <param name="store">opened only when DuckDB answers: the in-memory index answers the hottest queries without a connection</param>
 /// <param name="catalog">read only when the catalog held in memory (<paramref name="datasets"/>) was dropped by a change</param>
 public sealed class GVariantService(
     VariantIndex index, VariantRecords records, Lazy<VariantStore> store, CatalogSnapshot datasets, Lazy<DatasetCatalog> catalog, DatasetVisibility visibility,
-    IOptions<BeaconOptions> options)
+    QueryBudgets budgets, IOptions<BeaconOptions> options, IOptions<PrivacyOptions> privacy, IOptions<QueryBudgetOptions> budgetOptions)
 {
     public const string EntityType = "genomicVariant";
     public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
@@ -33,40 +37,125 @@ public sealed class GVariantService(
 
     /// <summary>
     /// The answer to <paramref name="request"/> from <paramref name="caller"/>: the summary, and at record granularity the
-    /// result sets.
+    /// result sets. <paramref name="asked"/> is the request as it came, for the audit.
     /// </summary>
     /// <exception cref="BeaconRequestException">the request names a dataset the caller may not query</exception>
+    /// <exception cref="PrivacyRefusalException">privacy rules refuse the query's shape, or the caller's budget is spent</exception>
     /// <exception cref="AuditUnavailableException">the decisions could not be recorded</exception>
-    public async Task<GVariantAnswer> AnswerAsync(GVariantRequest request, RequestAccess access, Caller caller, CancellationToken cancellationToken)
+    public async Task<GVariantAnswer> AnswerAsync(
+        GVariantRequest request, RequestAccess access, Caller caller, string asked, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(access);
         var beacon = options.Value;
-        var datasets = await QueriedDatasetsAsync(request, access, caller, cancellationToken);
-        var counts = index.TryCount(request.Query, datasets.Keys) ?? store.Value.Count(request.Query, datasets.Keys);
-        var hits = counts.Where(pair => pair.Value > 0).Select(pair => pair.Key).ToList();
+        var kind = QueryKinds.Of(request.Query);
+        var trail = new Trail(access, caller, asked);
+        var considered = await ConsiderAsync(request, access, caller, cancellationToken);
+        var requested = request.DatasetIds?.Distinct(StringComparer.Ordinal).ToList();
+        var unknown = requested?.FirstOrDefault(id => !considered.Any(c => c.Ceiling is not null && c.Dataset.Id == id));
+        if (unknown is not null)
+        {
+            // The same answer whether the dataset does not exist or is hidden from this caller.
+            await trail.RefuseAllAsync(considered);
+            throw new BeaconRequestException("datasetIds", $"no dataset '{unknown}' can be queried here");
+        }
+
+        var queried = considered.Where(c => c.Ceiling is not null && (requested is null || requested.Contains(c.Dataset.Id, StringComparer.Ordinal))).ToList();
+        var refused = queried.Where(c => !c.Privacy.Allows(c.Standing, kind)).ToList();
+        if (refused.Count > 0 && (requested is not null || refused.Count == queried.Count))
+        {
+            // Asked of these datasets by name, or of nothing else: a refusal saying why, not a silent miss.
+            await trail.RefuseAllAsync(considered, refused.ToDictionary(c => c.Dataset.Id, c => Refusal(c, kind), StringComparer.Ordinal));
+            throw new PrivacyRefusalException(
+                caller.Passport is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden, Refusal(refused[0], kind));
+        }
+
+        var answering = queried.Except(refused).ToList();
+        var costs = budgetOptions.Value;
+        var charged = answering.Where(c => c.Dataset.Tier != AccessTier.Public && c.Standing != CallerStanding.Granted).ToList();
+        BudgetReservation? reservation = null;
+        if (charged.Count > 0)
+        {
+            (reservation, var retryAfter) = budgets.TryReserve(access.BudgetIdentity(caller), budgets.LimitFor(caller), charged.Count * costs.MostCost);
+            if (reservation is null)
+            {
+                var spent = $"the query budget of this {(caller.Passport is null ? "client" : "passport")} for registered and controlled datasets " +
+                    $"is spent for now; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s";
+                await trail.RefuseAllAsync(considered, charged.ToDictionary(c => c.Dataset.Id, _ => "query budget spent", StringComparer.Ordinal));
+                throw new PrivacyRefusalException(StatusCodes.Status429TooManyRequests, spent, retryAfter);
+            }
+        }
+
+        var cost = 0.0;
+        try
+        {
+            var byId = answering.ToDictionary(c => c.Dataset.Id, StringComparer.Ordinal);
+            int HiddenBelow(string id) => byId[id].Privacy.HiddenBelow(byId[id].Standing);
+            var matches = index.TryMatch(request.Query, byId.Keys, HiddenBelow) ?? store.Value.Match(request.Query, byId.Keys, HiddenBelow);
+            var answers = answering.ToDictionary(
+                c => c.Dataset.Id,
+                c => matches.TryGetValue(c.Dataset.Id, out var m) ? c.Privacy.Answer(c.Standing, m.Count, m.FewestSeenIn) : c.Privacy.Answer(c.Standing, 0, 0),
+                StringComparer.Ordinal);
+            var answer = Answer(request, answering, answers, refused, kind, HiddenBelow);
+            foreach (var c in answering)
+            {
+                var dataset = answers[c.Dataset.Id];
+                var dataCost = !charged.Contains(c) ? 0
+                    : dataset.Count == 0 ? costs.MissCost
+                    : matches[c.Dataset.Id].FewestSeenIn < costs.RareBelow ? costs.RareHitCost
+                    : costs.HitCost;
+                cost += dataCost;
+                trail.Add(c, answer.Meta.ReturnedGranularity ?? "boolean", dataset.Adjustment, dataCost);
+            }
+
+            trail.AddOthers(considered, answering, refused.ToDictionary(c => c.Dataset.Id, c => Refusal(c, kind), StringComparer.Ordinal));
+            await trail.RecordAsync();
+            return answer;
+        }
+        finally
+        {
+            if (reservation is not null)
+            {
+                budgets.Settle(reservation, cost);
+            }
+        }
+    }
+
+    private GVariantAnswer Answer(
+        GVariantRequest request, List<Considered> answering, Dictionary<string, CountAnswer> answers, List<Considered> refused, QueryKind kind,
+        Func<string, int> hiddenBelow)
+    {
+        var beacon = options.Value;
+        var ceilings = answering.ToDictionary(c => c.Dataset.Id, c => answers[c.Dataset.Id].BooleanOnly ? Granularity.Boolean : c.Ceiling!.Value,
+            StringComparer.Ordinal);
+        var hits = answering.Where(c => answers[c.Dataset.Id].Count > 0).Select(c => c.Dataset.Id).ToList();
 
         // The returned granularity is the requested one, lowered to what every dataset with a hit allows (or, with
         // no hit, to the most any queried dataset allows): never more than a dataset's ceiling, always what is sent.
         var ceiling = hits.Count > 0
-            ? hits.Min(id => datasets[id])
-            : datasets.Count > 0 ? datasets.Values.Max() : Granularity.Boolean;
+            ? hits.Min(id => ceilings[id])
+            : ceilings.Count > 0 ? ceilings.Values.Max() : Granularity.Boolean;
         var returned = (Granularity)Math.Min((int)request.RequestedGranularity, (int)ceiling);
-        var total = hits.Sum(id => counts[id]);
+        var total = hits.Sum(id => answers[id].Count);
         var meta = Meta(beacon, request, returned);
+        var info = Info(answering, refused, kind);
+        var precision = Precision(answering.Where(c => hits.Contains(c.Dataset.Id)).Select(c => c.Privacy.Precision(c.Standing)));
         if (returned == Granularity.Boolean)
         {
-            return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0), null);
+            return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0), null, info);
         }
 
         if (returned == Granularity.Count)
         {
-            return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0, total), null);
+            return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0, total, precision), null, info);
         }
 
         var sets = new List<ResultSet>();
-        foreach (var (id, _) in datasets.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        foreach (var c in answering.OrderBy(c => c.Dataset.Id, StringComparer.Ordinal))
         {
-            var hit = counts.TryGetValue(id, out var count) && count > 0;
+            var id = c.Dataset.Id;
+            var count = answers[id].Count;
+            var hit = count > 0;
             var include = request.IncludeResultsetResponses switch
             {
                 ResultSetResponses.All => true,
@@ -79,12 +168,36 @@ public sealed class GVariantService(
                 continue;
             }
 
-            var results = hit ? Documents(id, Page(request, id)) : [];
-            sets.Add(new ResultSet(id, "dataset", hit, hit ? count : 0, results));
+            var results = hit ? Documents(id, Page(request, id, hiddenBelow(id))) : [];
+            sets.Add(new ResultSet(id, "dataset", hit, count, results, Precision([c.Privacy.Precision(c.Standing)])));
         }
 
-        return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0, total), new ResultSetsBody(sets));
+        return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0, total, precision), new ResultSetsBody(sets), info);
     }
+
+    /// <summary>The response's <c>info</c>: the rules that apply to each queried dataset, and the datasets not queried and why.</summary>
+    private static ResponseInfo? Info(List<Considered> answering, List<Considered> refused, QueryKind kind)
+    {
+        var rules = answering.Select(c => new DatasetRules(c.Dataset.Id, c.Privacy.Statements(c.Standing))).Where(r => r.Rules.Count > 0).ToList();
+        var notQueried = refused.Select(c => new DatasetNotQueried(c.Dataset.Id, Refusal(c, kind))).ToList();
+        return rules.Count == 0 && notQueried.Count == 0
+            ? null
+            : new ResponseInfo(new PrivacyInfo(rules.Count == 0 ? null : rules, notQueried.Count == 0 ? null : notQueried));
+    }
+
+    /// <summary>The least precise of the counts summed (exact when nothing changed them), in Beacon v2.2's words.</summary>
+    private static string? Precision(IEnumerable<CountPrecision> precisions)
+    {
+        var least = precisions.DefaultIfEmpty(CountPrecision.Exact).Max();
+        return least switch
+        {
+            CountPrecision.Exact => null,
+            CountPrecision.Rounded => "rounded",
+            _ => "imprecise",
+        };
+    }
+
+    private static string Refusal(Considered c, QueryKind kind) => c.Privacy.Refusal(c.Standing, kind, c.Dataset.Id, c.Dataset.Tier);
 
     /// <summary>An errorResponse for a refused request, echoing what was understood of it.</summary>
     public static ErrorResponse Error(BeaconOptions beacon, ReceivedRequest received, int status, string message)
@@ -97,11 +210,11 @@ public sealed class GVariantService(
             new BeaconError(status, message));
     }
 
-    private async Task<Dictionary<string, Granularity>> QueriedDatasetsAsync(
-        GVariantRequest request, RequestAccess access, Caller caller, CancellationToken cancellationToken)
+    /// <summary>Every dataset the request could reach, with this caller's decision, ceiling (null: hidden) and privacy rules.</summary>
+    private async Task<List<Considered>> ConsiderAsync(GVariantRequest request, RequestAccess access, Caller caller, CancellationToken cancellationToken)
     {
         var beacon = options.Value;
-        var considered = new List<(Dataset Dataset, AccessDecision Decision, Granularity? Ceiling)>();
+        var considered = new List<Considered>();
         foreach (var dataset in await datasets.ListAsync(() => catalog.Value, cancellationToken))
         {
             if (request.InTestMode && !dataset.IsDemo)
@@ -110,34 +223,50 @@ public sealed class GVariantService(
             }
 
             var decision = access.Decide(caller, dataset);
-            considered.Add((dataset, decision, visibility.IsVisible(dataset, decision) ? beacon.Ceiling(dataset.Id, dataset.Tier, decision.Granted) : null));
+            var ceiling = visibility.IsVisible(dataset, decision) ? beacon.Ceiling(dataset.Id, dataset.Tier, decision.Granted) : null;
+            var standing = decision.Grant is AccessGrant.Registered or AccessGrant.Controlled ? CallerStanding.Granted
+                : caller.Passport is null ? CallerStanding.Anonymous
+                : CallerStanding.Registered;
+            considered.Add(new Considered(dataset, decision, ceiling, standing, DatasetPrivacy.Resolve(privacy.Value, dataset.Id, dataset.Tier)));
         }
 
-        var visible = considered.Where(c => c.Ceiling is not null).ToDictionary(c => c.Dataset.Id, c => c.Ceiling!.Value, StringComparer.Ordinal);
-        var requested = request.DatasetIds?.Distinct(StringComparer.Ordinal).ToList();
-        var unknown = requested?.FirstOrDefault(id => !visible.ContainsKey(id));
-        var recorded = new List<Task>(considered.Count);
-        foreach (var (dataset, decision, ceiling) in considered)
+        return considered;
+    }
+
+    /// <summary>A dataset the request could reach: the caller's decision, ceiling (null when hidden), standing and the dataset's rules.</summary>
+    private sealed record Considered(Dataset Dataset, AccessDecision Decision, Granularity? Ceiling, CallerStanding Standing, DatasetPrivacy Privacy);
+
+    /// <summary>
+    /// The audit rows of one request, one per dataset it could reach, recorded together (one batch) and awaited before
+    /// the answer or the refusal goes out.
+    /// </summary>
+    private sealed class Trail(RequestAccess access, Caller caller, string asked)
+    {
+        private readonly List<Task> recorded = [];
+
+        /// <summary>The row of a dataset answered.</summary>
+        public void Add(Considered c, string returned, string? adjustment, double cost) =>
+            recorded.Add(access.AuditAsync(caller, Resource, c.Decision, true, c.Ceiling!.Value.ToName(), null, new AuditDetails(asked, returned, adjustment, cost)));
+
+        /// <summary>Rows for the datasets not answered: hidden from the caller, not named, or refused by a rule (with why).</summary>
+        public void AddOthers(List<Considered> considered, List<Considered> answering, IReadOnlyDictionary<string, string>? reasons = null)
         {
-            var queried = ceiling is not null && unknown is null && (requested is null || requested.Contains(dataset.Id, StringComparer.Ordinal));
-            recorded.Add(access.AuditAsync(caller, Resource, decision, queried, queried ? ceiling!.Value.ToName() : "none"));
+            foreach (var c in considered.Except(answering))
+            {
+                var why = reasons?.GetValueOrDefault(c.Dataset.Id);
+                recorded.Add(access.AuditAsync(caller, Resource, why is null ? c.Decision : c.Decision with { Reason = $"{c.Decision.Reason}; {why}" },
+                    false, "none", null, new AuditDetails(asked, why is null ? null : "error", null, 0)));
+            }
+        }
+
+        public Task RefuseAllAsync(List<Considered> considered, IReadOnlyDictionary<string, string>? reasons = null)
+        {
+            AddOthers(considered, [], reasons);
+            return RecordAsync();
         }
 
         // One wait for every dataset's row: they go into the same audit batch.
-        await Task.WhenAll(recorded);
-
-        if (requested is null)
-        {
-            return visible;
-        }
-
-        if (unknown is not null)
-        {
-            // The same answer whether the dataset does not exist or is hidden from this caller.
-            throw new BeaconRequestException("datasetIds", $"no dataset '{unknown}' can be queried here");
-        }
-
-        return requested.ToDictionary(id => id, id => visible[id], StringComparer.Ordinal);
+        public Task RecordAsync() => Task.WhenAll(recorded);
     }
 
     private static ResponseMeta Meta(BeaconOptions beacon, GVariantRequest request, Granularity returned) =>
@@ -168,11 +297,11 @@ public sealed class GVariantService(
     }
 
     // From the index and the records read before when the index answers the query; from DuckDB otherwise.
-    private IReadOnlyList<StoredVariant> Page(GVariantRequest request, string datasetId) =>
-        index.TryPage(request.Query, datasetId, request.Skip, request.Limit) is { } alleles
+    private IReadOnlyList<StoredVariant> Page(GVariantRequest request, string datasetId, int hiddenBelow) =>
+        index.TryPage(request.Query, datasetId, request.Skip, request.Limit, hiddenBelow) is { } alleles
             ? records.Page(datasetId, alleles, (dataset, assembly, chromosome, first, last) => store.Value.Rows(
                 dataset, assembly, index.FileIds(dataset, id => store.Value.FileIds(id)).GetValueOrDefault(assembly) ?? [], chromosome, first, last))
-            : store.Value.Page(request.Query, datasetId, request.Skip, request.Limit);
+            : store.Value.Page(request.Query, datasetId, request.Skip, request.Limit, hiddenBelow);
 
     private List<GenomicVariation> Documents(string datasetId, IReadOnlyList<StoredVariant> variants)
     {
@@ -259,4 +388,4 @@ public sealed class GVariantService(
 }
 
 /// <summary>The answer to a g_variants request: the summary, with the result sets at record granularity.</summary>
-public sealed record GVariantAnswer(ResponseMeta Meta, ResponseSummary Summary, ResultSetsBody? ResultSets);
+public sealed record GVariantAnswer(ResponseMeta Meta, ResponseSummary Summary, ResultSetsBody? ResultSets, ResponseInfo? Info = null);

@@ -14,7 +14,8 @@ namespace GenomeNode.Beacon.Store;
 /// page (whose rows <see cref="VariantRecords"/> then gives); per gene, a posting of each annotated allele with its
 /// amino-acid changes. A DuckDB query costs about a millisecond however selective it is; this answers in microseconds.
 /// Per allele it holds the start and end (4 bytes each), a 64-bit hash of (end, ref, alt), the dataset (2 bytes), the
-/// type (1 byte) and the length (4 bytes): about 230 MB for 10 million alleles. It is built in the background on first
+/// type (1 byte), the length and the number of individuals it is seen in (4 bytes each): about 270 MB for 10 million
+/// alleles. It is built in the background on first
 /// use from <c>beacon.variants</c> (queries go to DuckDB meanwhile, so a rebuild never stalls them) and dropped, with the
 /// records held, when an ingest or a dataset change commits in this process (the only writer while a node serves).
 /// Beside it, until the next change: each dataset's individual ids and the longest stored span, which record and range
@@ -66,37 +67,57 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     /// Matching alleles per dataset for a query the index answers (see <see cref="Answers"/>); null for any other query,
     /// or while the index is being built (the caller asks DuckDB).
     /// </summary>
-    public Dictionary<string, long>? TryCount(VariantQuery query, IReadOnlyCollection<string> datasetIds)
+    public Dictionary<string, long>? TryCount(VariantQuery query, IReadOnlyCollection<string> datasetIds) =>
+        TryMatch(query, datasetIds, NoneHidden)?.ToDictionary(pair => pair.Key, pair => pair.Value.Count, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Matching alleles per dataset and the fewest individuals any of them is seen in, leaving out the alleles seen in
+    /// fewer individuals than <paramref name="hiddenBelow"/> says for their dataset (privacy rules hide them); null for a
+    /// query the index does not answer, or while it is being built (the caller asks DuckDB).
+    /// </summary>
+    public Dictionary<string, Matches>? TryMatch(VariantQuery query, IReadOnlyCollection<string> datasetIds, Func<string, int> hiddenBelow)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(datasetIds);
+        ArgumentNullException.ThrowIfNull(hiddenBelow);
         if (!Answers(query) || CurrentOrStartBuilding() is not { } index)
         {
             return null;
         }
 
         // Per dataset ordinal while scanning (a whole chromosome is a million alleles), by id after.
+        var least = index.DatasetIds.Select(id => datasetIds.Contains(id) ? hiddenBelow(id) : 0).ToArray();
         var perDataset = new long[index.DatasetIds.Length];
-        if (query is not (RangeQuery or BracketQuery) || !CountWindow(index, query, perDataset))
+        var fewest = new int[index.DatasetIds.Length];
+        Array.Fill(fewest, int.MaxValue);
+        if (query is not (RangeQuery or BracketQuery) || !CountWindow(index, query, least, perDataset, fewest))
         {
-            Visit(index, query, (dataset, _, _) =>
+            Visit(index, query, (dataset, alleles, i) =>
             {
-                perDataset[dataset]++;
+                var seenIn = alleles.SeenIn[i];
+                if (seenIn >= least[dataset])
+                {
+                    perDataset[dataset]++;
+                    fewest[dataset] = Math.Min(fewest[dataset], seenIn);
+                }
+
                 return true;
             });
         }
 
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var matches = new Dictionary<string, Matches>(StringComparer.Ordinal);
         for (var dataset = 0; dataset < perDataset.Length; dataset++)
         {
             if (perDataset[dataset] > 0 && datasetIds.Contains(index.DatasetIds[dataset]))
             {
-                counts[index.DatasetIds[dataset]] = perDataset[dataset];
+                matches[index.DatasetIds[dataset]] = new Matches(perDataset[dataset], fewest[dataset]);
             }
         }
 
-        return counts;
+        return matches;
     }
+
+    private static int NoneHidden(string datasetId) => 0;
 
     /// <summary>
     /// Matching alleles per dataset for an exact allele (canonical start, end, ref, alt), or null while the index is
@@ -110,7 +131,8 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     /// The alleles of one dataset on a page of a query's matches, in the order DuckDB's <c>ORDER BY chrom, start, "end",
     /// ref, alt</c> gives them; null when the index does not answer the query or is being built.
     /// </summary>
-    public IReadOnlyList<PageAllele>? TryPage(VariantQuery query, string datasetId, long skip, long limit)
+    /// <param name="hiddenBelow">alleles seen in fewer individuals are left out (privacy rules hide them)</param>
+    public IReadOnlyList<PageAllele>? TryPage(VariantQuery query, string datasetId, long skip, long limit, int hiddenBelow = 0)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (!Answers(query) || CurrentOrStartBuilding() is not { } index)
@@ -131,7 +153,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
         var occurrence = 0;
         Visit(index, query, (dataset, alleles, i) =>
         {
-            if (dataset != wanted)
+            if (dataset != wanted || alleles.SeenIn[i] < hiddenBelow)
             {
                 return true;
             }
@@ -170,7 +192,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     /// call per allele: a whole chromosome narrowed by type and length is a million alleles (about 2 ms, against 10 ms
     /// through <see cref="Visit"/>'s delegates). Paging goes through <see cref="Visit"/>, which says the same matches.
     /// </summary>
-    private static bool CountWindow(Snapshot index, VariantQuery query, long[] perDataset)
+    private static bool CountWindow(Snapshot index, VariantQuery query, int[] least, long[] perDataset, int[] fewest)
     {
         var (assembly, chromosome, from, before, spanBack, narrowing) = query switch
         {
@@ -186,7 +208,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
         // A range keeps alleles whose span (a pure insertion: its start) reaches past its start; a bracket, ends within bounds.
         var (overlapFrom, endMin, endMax) = query is BracketQuery b ? (long.MinValue, b.EndMin, b.EndMax) : (from, long.MinValue, long.MaxValue);
         var allowed = narrowing.VariantTypes is { } types ? index.VariantTypes.Select(type => types.Contains(type, StringComparer.Ordinal)).ToArray() : null;
-        var (least, most) = (narrowing.MinLength ?? int.MinValue, narrowing.MaxLength ?? int.MaxValue);
+        var (shortest, longest) = (narrowing.MinLength ?? int.MinValue, narrowing.MaxLength ?? int.MaxValue);
         foreach (var alleles in index.Chromosomes)
         {
             if (alleles.Chromosome != chromosome || (assembly is not null && alleles.Assembly != assembly))
@@ -194,7 +216,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
                 continue;
             }
 
-            var (starts, ends, codes, lengths, datasets) = (alleles.Starts, alleles.Ends, alleles.TypeCodes, alleles.Lengths, alleles.Datasets);
+            var (starts, ends, codes, lengths, datasets, seenIn) = (alleles.Starts, alleles.Ends, alleles.TypeCodes, alleles.Lengths, alleles.Datasets, alleles.SeenIn);
             var first = LowerBound(starts, Clamp(spanBack ? Math.Max(0, from - alleles.MaxSpan) : from));
             var stop = LowerBound(starts, Clamp(before));
             // From the first allele starting at the window's start on, every allele of a range overlaps it.
@@ -203,9 +225,10 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
             {
                 long end = ends[i];
                 if ((i >= overlapping || Math.Max(end, starts[i] + 1L) > overlapFrom) && end >= endMin && end <= endMax
-                    && (allowed is null || allowed[codes[i]]) && lengths[i] >= least && lengths[i] <= most)
+                    && (allowed is null || allowed[codes[i]]) && lengths[i] >= shortest && lengths[i] <= longest && seenIn[i] >= least[datasets[i]])
                 {
                     perDataset[datasets[i]]++;
+                    fewest[datasets[i]] = Math.Min(fewest[datasets[i]], seenIn[i]);
                 }
             }
         }
@@ -419,7 +442,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
         var typeCodes = new Dictionary<string, byte>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, list_distinct(genes), list_distinct(aa_changes) " +
+            $"SELECT dataset_id, assembly, chrom, start, \"end\", ref, alt, variant_type, list_distinct(genes), list_distinct(aa_changes), {VariantStore.SeenIn} " +
             "FROM beacon.variants JOIN beacon.variant_files USING (file_id)";
         using (DbDataReader reader = command.ExecuteReader())
         {
@@ -452,7 +475,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
                 }
 
                 builder.Rows.Add(new BuiltAllele(reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetString(6), ordinal, code,
-                    genes is null ? null : new BuiltAnnotation(genes, changes)));
+                    genes is null ? null : new BuiltAnnotation(genes, changes), reader.GetInt32(10)));
             }
         }
 
@@ -471,6 +494,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
                 [.. rows.Select(row => row.Start)], [.. rows.Select(row => row.End)], [.. rows.Select(row => Key(row.End, row.Ref, row.Alt))],
                 [.. rows.Select(row => row.Dataset)], [.. rows.Select(row => row.TypeCode)],
                 [.. rows.Select(row => Length(variantTypes[row.TypeCode], row.Start, row.End, row.Ref, row.Alt))],
+                [.. rows.Select(row => row.SeenIn)],
                 rows.Count == 0 ? 0 : rows.Max(row => row.End - row.Start));
             chromosomes.Add(alleles);
             for (var i = 0; i < rows.Count; i++)
@@ -558,13 +582,14 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
         public List<BuiltAllele> Rows { get; } = [];
     }
 
-    private sealed record BuiltAllele(int Start, int End, string Ref, string Alt, ushort Dataset, byte TypeCode, BuiltAnnotation? Annotation);
+    private sealed record BuiltAllele(int Start, int End, string Ref, string Alt, ushort Dataset, byte TypeCode, BuiltAnnotation? Annotation, int SeenIn);
 
     private sealed record BuiltAnnotation(string[] Genes, string[] AminoacidChanges);
 
     /// <summary>The alleles of one chromosome of one assembly, in store order: parallel arrays, one entry per allele.</summary>
     private sealed record Alleles(
-        string Assembly, string Chromosome, int[] Starts, int[] Ends, long[] Keys, ushort[] Datasets, byte[] TypeCodes, int[] Lengths, int MaxSpan);
+        string Assembly, string Chromosome, int[] Starts, int[] Ends, long[] Keys, ushort[] Datasets, byte[] TypeCodes, int[] Lengths, int[] SeenIn,
+        int MaxSpan);
 
     /// <summary>One allele carrying a gene: its dataset and amino-acid changes (strings shared between postings), and where it is.</summary>
     private readonly record struct GenePosting(ushort Dataset, string[] AminoacidChanges, Alleles Alleles, int Index);
@@ -577,6 +602,9 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
 /// (<see cref="VariantIndex.Key"/>); what a record page fetches and caches by.
 /// </summary>
 public readonly record struct AlleleRef(string Assembly, string Chromosome, int Start, int End, long Key);
+
+/// <summary>A dataset's matching alleles: how many, and the fewest individuals any of them is seen in.</summary>
+public readonly record struct Matches(long Count, int FewestSeenIn);
 
 /// <summary>An allele on a record page, and which of its copies in the dataset it is (0 unless it is stored twice).</summary>
 public readonly record struct PageAllele(AlleleRef Allele, int Occurrence);

@@ -25,32 +25,49 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
 
     private const string Columns = "dataset_id, assembly, " + RowColumns;
 
+    private const string Carriers = "(coalesce(bit_count(het_bitmap::BIT), len(het), 0) + coalesce(len(hom), 0) + coalesce(len(hemi), 0))";
+
+    /// <summary>
+    /// How many individuals a row's allele is seen in: its carriers, or for a sites-only VCF (no genotypes, so no
+    /// carriers) its INFO allele count, the nearest thing it has.
+    /// </summary>
+    public const string SeenIn = $"(CASE WHEN {Carriers} > 0 THEN {Carriers} ELSE allele_count END)::INTEGER";
+
     /// <summary>Number of matching variants per dataset (datasets without a match are absent).</summary>
-    public Dictionary<string, long> Count(VariantQuery query, IReadOnlyCollection<string> datasetIds)
+    public Dictionary<string, long> Count(VariantQuery query, IReadOnlyCollection<string> datasetIds) =>
+        Match(query, datasetIds, _ => 0).ToDictionary(pair => pair.Key, pair => pair.Value.Count, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Matching variants per dataset and the fewest individuals any is seen in, leaving out those seen in fewer than
+    /// <paramref name="hiddenBelow"/> says for their dataset (datasets without a match are absent).
+    /// </summary>
+    public Dictionary<string, Matches> Match(VariantQuery query, IReadOnlyCollection<string> datasetIds, Func<string, int> hiddenBelow)
     {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(hiddenBelow);
+        var matches = new Dictionary<string, Matches>(StringComparer.Ordinal);
         if (datasetIds.Count == 0)
         {
-            return counts;
+            return matches;
         }
 
         using var command = connection.CreateCommand();
-        var where = Where(query, datasetIds, command);
-        command.CommandText = $"SELECT dataset_id, count(*) FROM {Variants} WHERE {where} GROUP BY dataset_id";
+        var where = Where(query, datasetIds, command) + SeenInAtLeast(datasetIds, hiddenBelow, command);
+        command.CommandText = $"SELECT dataset_id, count(*), min({SeenIn}) FROM {Variants} WHERE {where} GROUP BY dataset_id";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            counts[reader.GetString(0)] = reader.GetInt64(1);
+            matches[reader.GetString(0)] = new Matches(reader.GetInt64(1), reader.GetInt32(2));
         }
 
-        return counts;
+        return matches;
     }
 
     /// <summary>A page of a dataset's matching variants, ordered by position and alleles.</summary>
-    public IReadOnlyList<StoredVariant> Page(VariantQuery query, string datasetId, long skip, long limit)
+    /// <param name="hiddenBelow">variants seen in fewer individuals are left out (privacy rules hide them)</param>
+    public IReadOnlyList<StoredVariant> Page(VariantQuery query, string datasetId, long skip, long limit, int hiddenBelow = 0)
     {
         using var command = connection.CreateCommand();
-        var where = Where(query, [datasetId], command);
+        var where = Where(query, [datasetId], command) + SeenInAtLeast([datasetId], _ => hiddenBelow, command);
         command.CommandText = string.Create(CultureInfo.InvariantCulture,
             $"SELECT {Columns} FROM {Variants} WHERE {where} ORDER BY chrom, start, \"end\", ref, alt LIMIT {limit} OFFSET {skip}");
         using var reader = command.ExecuteReader();
@@ -194,6 +211,24 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
         }
 
         return sql.ToString();
+    }
+
+    /// <summary>The predicate leaving out variants seen in fewer individuals than their dataset's threshold ("" when none has one).</summary>
+    private static string SeenInAtLeast(IEnumerable<string> datasetIds, Func<string, int> hiddenBelow, DuckDBCommand command)
+    {
+        var thresholds = datasetIds.Select(id => (Id: id, Least: hiddenBelow(id))).Where(t => t.Least > 0).ToList();
+        if (thresholds.Count == 0)
+        {
+            return "";
+        }
+
+        var sql = new StringBuilder($" AND {SeenIn} >= CASE dataset_id");
+        foreach (var (id, least) in thresholds)
+        {
+            sql.Append(" WHEN ").Append(Parameter(command, id)).Append(CultureInfo.InvariantCulture, $" THEN {least}");
+        }
+
+        return sql.Append(" ELSE 0 END").ToString();
     }
 
     private static void Equal(StringBuilder sql, DuckDBCommand command, string column, string? value)

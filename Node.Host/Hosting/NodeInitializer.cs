@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using GenomeNode.Beacon.Api;
+using GenomeNode.Beacon.Privacy;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Host.Demo;
 using GenomeNode.Storage;
@@ -57,6 +58,11 @@ internal sealed class NodeInitializer(
             if (services.GetRequiredService<IOptions<BeaconOptions>>().Value.UnknownDatasetSettings(datasets) is { Count: > 0 } unknown)
             {
                 throw new OptionsValidationException(BeaconOptions.Section, typeof(BeaconOptions), unknown);
+            }
+
+            if (services.GetRequiredService<IOptions<PrivacyOptions>>().Value.UnknownDatasetSettings(datasets) is { Count: > 0 } unknownPrivacy)
+            {
+                throw new OptionsValidationException(PrivacyOptions.Section, typeof(PrivacyOptions), unknownPrivacy);
             }
         }
 

@@ -4,6 +4,8 @@ using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Host.Admin;
 using GenomeNode.Htsget.Api;
 using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Host.Hosting;
 
@@ -50,7 +52,21 @@ public static class NodeWebApp
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
 
+        var proxies = TrustedProxies.Read(builder.Configuration);
+        if (TrustedProxies.Problems(proxies) is { Count: > 0 } problems)
+        {
+            throw new OptionsValidationException(TrustedProxies.Key, typeof(ForwardedHeadersOptions), problems);
+        }
+
+        builder.Services.Configure<ForwardedHeadersOptions>(options => TrustedProxies.Configure(options, proxies));
+
         var app = builder.Build();
+        if (proxies.Count > 0)
+        {
+            // Before anything reads the client's address: the audit, budgets and per-client bounds.
+            app.UseForwardedHeaders();
+        }
+
         // First, so that every answer carries them, errors included.
         app.UseSecurityHeaders(NodeEndpoints.DocsPath);
         // Failures answer as RFC 7807 problem details, never with a stack trace.

@@ -120,6 +120,9 @@ public sealed class RequestAccess
 
     private sealed record ConnectionCaller(string Authorization, Caller Caller, DateTimeOffset Until);
 
+    /// <summary>Whose query budget this request spends (<see cref="QueryBudgets.IdentityOf(Caller, IPAddress?)"/>).</summary>
+    public string BudgetIdentity(Caller caller) => QueryBudgets.IdentityOf(caller, context.Connection.RemoteIpAddress);
+
     /// <summary>Decides access to <paramref name="dataset"/> for <paramref name="caller"/> now, under the node's policy.</summary>
     public AccessDecision Decide(Caller caller, Dataset dataset) => decisions.Decide(caller, dataset);
 

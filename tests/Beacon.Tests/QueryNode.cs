@@ -8,6 +8,8 @@ namespace GenomeNode.Beacon.Tests;
 /// </summary>
 public sealed class QueryNode : IAsyncLifetime
 {
+    private static readonly string[] EveryQueryKind = ["sequence", "hgvs", "range", "bracket", "gene", "filters"];
+
     public BeaconNode Node { get; } = new();
 
     public string SyntheticVcf { get; private set; } = "";
@@ -26,6 +28,19 @@ public sealed class QueryNode : IAsyncLifetime
         }
 
         Node.Settings["Beacon:Datasets:reg:MaxGranularity"] = "count";
+        // These tests are about answers and granularity ceilings: every query shape, exact counts and no budget on the
+        // registered and controlled datasets. The privacy rules' defaults have their own tests (PrivacyTests).
+        foreach (var tier in new[] { "Registered", "Controlled" })
+        {
+            foreach (var (kind, i) in EveryQueryKind.Select((kind, i) => (kind, i)))
+            {
+                Node.Settings[$"Privacy:{tier}:AnonymousQueries:{i}"] = kind;
+            }
+
+            Node.Settings[$"Privacy:{tier}:MinimumCount"] = "0";
+        }
+
+        Node.Settings["Privacy:Budget:Anonymous"] = "0";
         _ = Node.Server;
     }
 
