@@ -55,6 +55,7 @@ public static class PassportModule
         services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.AddSingleton<AccessAudit>();
+        services.AddScoped<AuditTrail>();
         services.AddSingleton<AccessDecisions>();
         services.AddHealthChecks().AddCheck<AuditHealthCheck>("audit");
         services.AddSingleton<DatasetVisibility>();
