@@ -261,7 +261,9 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
                     foreach (var entry in batch.SelectMany(item => item.Entries))
                     {
                         appender.CreateRow()
+                            .AppendValue(seq++)
                             .AppendValue(entry.DecidedAt.UtcDateTime)
+                            .AppendValue(entry.RequestId)
                             .AppendValue(entry.Subject)
                             .AppendValue(entry.Issuer)
                             .AppendValue(entry.ClientAddress)
@@ -275,8 +277,6 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
                             .AppendValue(entry.Details?.Returned)
                             .AppendValue(entry.Details?.Adjustments)
                             .AppendValue(entry.Details?.Cost ?? 0)
-                            .AppendValue(entry.RequestId)
-                            .AppendValue(seq++)
                             .EndRow();
                     }
                 }
