@@ -58,6 +58,7 @@ public static class PassportModule
         services.AddOptions<QueryBudgetOptions>().Bind(builder.Configuration.GetSection(QueryBudgetOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<QueryBudgetOptions>, QueryBudgetOptionsValidator>();
         services.AddSingleton<QueryBudgets>();
+        services.AddScoped<AuditTrail>();
         services.AddSingleton<AccessDecisions>();
         services.AddHealthChecks().AddCheck<AuditHealthCheck>("audit");
         services.AddSingleton<DatasetVisibility>();

@@ -138,7 +138,7 @@ public static class BeaconEndpoints
         }
 
         GVariantRequest request;
-        string asked;
+        var asked = Asked(http, default);
         try
         {
             if (fromBody)
@@ -149,13 +149,25 @@ public static class BeaconEndpoints
             }
             else
             {
-                asked = Asked(http, default);
                 request = GVariantRequestParser.FromQuery(http.Query, id, beacon.RequestSettings);
             }
         }
         catch (BeaconRequestException ex)
         {
-            return Refused(beacon, ex.Received ?? ReceivedRequest.Nothing, StatusCodes.Status400BadRequest, $"{ex.Parameter}: {ex.Message}");
+            // What was asked is recorded even when it could not be read: probing is asking too.
+            var problem = $"{ex.Parameter}: {ex.Message}";
+            try
+            {
+                await access.AuditAsync(caller, GVariantService.Resource,
+                    [new AuditedDecision(new AccessDecision(AuditEntry.NoDataset, AccessGrant.None, $"bad request: {problem}"), false, "none",
+                        new AuditDetails(asked, "error", null, 0))]);
+            }
+            catch (AuditUnavailableException unavailable)
+            {
+                return Refused(beacon, ex.Received ?? ReceivedRequest.Nothing, StatusCodes.Status503ServiceUnavailable, unavailable.Message);
+            }
+
+            return Refused(beacon, ex.Received ?? ReceivedRequest.Nothing, StatusCodes.Status400BadRequest, problem);
         }
 
         try

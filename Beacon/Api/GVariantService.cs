@@ -237,16 +237,16 @@ public sealed class GVariantService(
     private sealed record Considered(Dataset Dataset, AccessDecision Decision, Granularity? Ceiling, CallerStanding Standing, DatasetPrivacy Privacy);
 
     /// <summary>
-    /// The audit rows of one request, one per dataset it could reach, recorded together (one batch) and awaited before
-    /// the answer or the refusal goes out.
+    /// The audit rows of one request, one per dataset it could reach, recorded as one unit (all or none, in one batch)
+    /// and awaited before the answer or the refusal goes out.
     /// </summary>
     private sealed class Trail(RequestAccess access, Caller caller, string asked)
     {
-        private readonly List<Task> recorded = [];
+        private readonly List<AuditedDecision> decisions = [];
 
         /// <summary>The row of a dataset answered.</summary>
         public void Add(Considered c, string returned, string? adjustment, double cost) =>
-            recorded.Add(access.AuditAsync(caller, Resource, c.Decision, true, c.Ceiling!.Value.ToName(), null, new AuditDetails(asked, returned, adjustment, cost)));
+            decisions.Add(new AuditedDecision(c.Decision, true, c.Ceiling!.Value.ToName(), new AuditDetails(asked, returned, adjustment, cost)));
 
         /// <summary>Rows for the datasets not answered: hidden from the caller, not named, or refused by a rule (with why).</summary>
         public void AddOthers(List<Considered> considered, List<Considered> answering, IReadOnlyDictionary<string, string>? reasons = null)
@@ -254,8 +254,8 @@ public sealed class GVariantService(
             foreach (var c in considered.Except(answering))
             {
                 var why = reasons?.GetValueOrDefault(c.Dataset.Id);
-                recorded.Add(access.AuditAsync(caller, Resource, why is null ? c.Decision : c.Decision with { Reason = $"{c.Decision.Reason}; {why}" },
-                    false, "none", null, new AuditDetails(asked, why is null ? null : "error", null, 0)));
+                decisions.Add(new AuditedDecision(why is null ? c.Decision : c.Decision with { Reason = $"{c.Decision.Reason}; {why}" },
+                    false, "none", new AuditDetails(asked, why is null ? null : "error", null, 0)));
             }
         }
 
@@ -265,8 +265,17 @@ public sealed class GVariantService(
             return RecordAsync();
         }
 
-        // One wait for every dataset's row: they go into the same audit batch.
-        public Task RecordAsync() => Task.WhenAll(recorded);
+        public Task RecordAsync()
+        {
+            if (decisions.Count == 0)
+            {
+                // A node without a dataset this caller may learn of still records what was asked.
+                decisions.Add(new AuditedDecision(new AccessDecision(AuditEntry.NoDataset, AccessGrant.None, "no dataset to query"), false, "none",
+                    new AuditDetails(asked, "boolean", null, 0)));
+            }
+
+            return access.AuditAsync(caller, Resource, decisions);
+        }
     }
 
     private static ResponseMeta Meta(BeaconOptions beacon, GVariantRequest request, Granularity returned) =>

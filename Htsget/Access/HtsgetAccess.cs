@@ -20,31 +20,39 @@ public enum HtsgetAccessDecision
     Hidden,
 }
 
-/// <summary>A decision with the message the htsget error carries, and for 401 the <c>WWW-Authenticate</c> challenge.</summary>
+/// <summary>
+/// A decision with the message the htsget error carries, for 401 the <c>WWW-Authenticate</c> challenge, and what the
+/// audit records of it (<see cref="Audited"/>, null when no decision could be made).
+/// </summary>
 public sealed record HtsgetAccess(HtsgetAccessDecision Decision, string Message, string? Challenge = null)
 {
     public static HtsgetAccess Granted { get; } = new(HtsgetAccessDecision.Granted, "granted");
+
+    /// <summary>The caller and the decision as the audit row names them; the ticket's service records it with what it answered.</summary>
+    public HtsgetAuditedAccess? Audited { get; init; }
 }
 
-/// <summary>Decides who may have tickets for an object.</summary>
+/// <summary>Who asked for which object, and the access decision as the audit records it.</summary>
+public sealed record HtsgetAuditedAccess(Caller Caller, string Resource, AuditedDecision Decision);
+
+/// <summary>Decides who may have tickets for an object; the ticket's service audits each decision with what it answered.</summary>
 public interface IHtsgetAccessPolicy
 {
     /// <param name="registered">The object asked for.</param>
     /// <param name="dataset">The object's dataset as the catalog has it; null when it is no longer there.</param>
-    /// <param name="access">The request's caller, decisions and audit.</param>
-    /// <param name="ticket">The id the ticket will have (its data URLs carry it), for the audit.</param>
+    /// <param name="access">The request's caller and decisions.</param>
     /// <param name="cancellationToken">Ends the wait.</param>
-    Task<HtsgetAccess> DecideAsync(RegisteredObject registered, Dataset? dataset, RequestAccess access, string ticket, CancellationToken cancellationToken);
+    Task<HtsgetAccess> DecideAsync(RegisteredObject registered, Dataset? dataset, RequestAccess access, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// The node's rule for reads and variants: the object's dataset decides (public: everyone; registered: Registered
 /// Access visas; controlled: a ControlledAccessGrants visa for it). No token for a non-public dataset is 401, a refused
-/// token is 401 with the reason, a valid passport without the grant is 403. Every decision is audited.
+/// token is 401 with the reason, a valid passport without the grant is 403. Every decision carries its audit row.
 /// </summary>
 public sealed class PassportAccessPolicy(DatasetVisibility visibility) : IHtsgetAccessPolicy
 {
-    public async Task<HtsgetAccess> DecideAsync(RegisteredObject registered, Dataset? dataset, RequestAccess access, string ticket, CancellationToken cancellationToken)
+    public async Task<HtsgetAccess> DecideAsync(RegisteredObject registered, Dataset? dataset, RequestAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registered);
         ArgumentNullException.ThrowIfNull(access);
@@ -52,11 +60,13 @@ public sealed class PassportAccessPolicy(DatasetVisibility visibility) : IHtsget
         var resource = $"htsget:{(registered.Kind == HtsgetKind.Reads ? "reads" : "variants")}/{registered.ObjectId}";
         if (caller.Rejection is { } rejection)
         {
-            await access.AuditAsync(caller, resource, new AccessDecision(registered.DatasetId, AccessGrant.None, $"token refused: {rejection}"), false, "none", ticket);
+            var refused = new HtsgetAuditedAccess(caller, resource,
+                new AuditedDecision(new AccessDecision(registered.DatasetId, AccessGrant.None, $"token refused: {rejection}"), false, "none"));
             // A refused token must not tell a hidden object from an unknown one either.
-            return dataset is not null && !visibility.IsVisible(dataset, access.Decide(Caller.Anonymous, dataset))
+            return (dataset is not null && !visibility.IsVisible(dataset, access.Decide(Caller.Anonymous, dataset))
                 ? Hidden
-                : new HtsgetAccess(HtsgetAccessDecision.Unauthenticated, $"The bearer token was not accepted ({rejection}).", RequestAccess.Challenge(rejection));
+                : new HtsgetAccess(HtsgetAccessDecision.Unauthenticated, $"The bearer token was not accepted ({rejection}).", RequestAccess.Challenge(rejection)))
+                with { Audited = refused };
         }
 
         if (dataset is null)
@@ -65,7 +75,12 @@ public sealed class PassportAccessPolicy(DatasetVisibility visibility) : IHtsget
         }
 
         var decision = access.Decide(caller, dataset);
-        await access.AuditAsync(caller, resource, decision, decision.Granted, decision.Granted ? "stream" : "none", ticket);
+        var audited = new HtsgetAuditedAccess(caller, resource, new AuditedDecision(decision, decision.Granted, decision.Granted ? "stream" : "none"));
+        return Decide(registered, dataset, caller, decision) with { Audited = audited };
+    }
+
+    private HtsgetAccess Decide(RegisteredObject registered, Dataset dataset, Caller caller, AccessDecision decision)
+    {
         if (!visibility.IsVisible(dataset, decision))
         {
             return Hidden;

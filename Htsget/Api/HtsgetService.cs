@@ -41,20 +41,41 @@ public sealed class HtsgetService(
         }
 
         var ticketId = DataUrls.NewTicketId();
-        var decision = await policy.DecideAsync(registered, current.Dataset, access, ticketId, cancellationToken);
-        if (decision.Decision == HtsgetAccessDecision.Hidden)
-        {
-            throw unknown;
-        }
-
+        var decision = await policy.DecideAsync(registered, current.Dataset, access, cancellationToken);
+        var asked = HtsgetAuditQuery.Ticket(query);
         if (decision.Decision != HtsgetAccessDecision.Granted)
         {
+            await AuditTicketAsync(access, decision, ticketId, asked, Returned.Error);
+            if (decision.Decision == HtsgetAccessDecision.Hidden)
+            {
+                throw unknown;
+            }
+
             Log.AccessRefused(logger, registered.ObjectId, registered.DatasetId, decision.Decision.ToString());
             throw decision.Decision == HtsgetAccessDecision.Forbidden
                 ? new HtsgetException(HtsgetErrorType.PermissionDenied, decision.Message)
                 : new HtsgetException(HtsgetErrorType.InvalidAuthentication, decision.Message) { Challenge = decision.Challenge };
         }
 
+        HtsgetTicketResponse ticket;
+        try
+        {
+            ticket = Plan(registered, query, dataBaseUrl, ticketId);
+        }
+        catch (HtsgetException)
+        {
+            // Recorded as asked and refused: the access was granted, the answer was an error.
+            await AuditTicketAsync(access, decision, ticketId, asked, Returned.Error);
+            throw;
+        }
+
+        // Answered only once recorded as answered.
+        await AuditTicketAsync(access, decision, ticketId, asked, Returned.Ticket);
+        return ticket;
+    }
+
+    private HtsgetTicketResponse Plan(RegisteredObject registered, HtsgetQuery query, string dataBaseUrl, string ticketId)
+    {
         CheckUnchangedOnDisk(registered);
         var snapshot = objects.Snapshot(registered)
             ?? throw new HtsgetException(HtsgetErrorType.Unavailable,
@@ -79,6 +100,13 @@ public sealed class HtsgetService(
         return ticket;
     }
 
+    /// <summary>Records a ticket request's decision with what was asked and answered (nothing when no decision was made).</summary>
+    private static Task AuditTicketAsync(RequestAccess access, HtsgetAccess decision, string ticketId, string asked, string returned) =>
+        decision.Audited is { } audited
+            ? access.AuditAsync(audited.Caller, audited.Resource,
+                [audited.Decision with { Details = new AuditDetails(asked, returned, null, 0) }], ticketId)
+            : Task.CompletedTask;
+
     /// <summary>
     /// Admits a data URL's token (its object, signature and expiry; the fetch audited with the HTTP
     /// <paramref name="range"/> asked, if any) and opens the bytes it grants of the file, which must still be as
@@ -102,13 +130,38 @@ public sealed class HtsgetService(
                 throw new HtsgetException(HtsgetErrorType.PermissionDenied, "This data URL is not valid (altered, or for a file registered since); request a new ticket.");
             case DataTokenStatus.Expired:
                 Log.DataUrlRefused(logger, "expired");
-                await AuditFetchAsync(access, registered, parsed, range, allowed: false, "expired");
+                await AuditFetchAsync(access, registered, parsed, range, allowed: false, "expired", Returned.Error);
                 throw new HtsgetException(HtsgetErrorType.PermissionDenied, "This data URL has expired; request a new ticket.");
         }
 
-        await AuditFetchAsync(access, registered, parsed, range, allowed: true, "signed data URL");
+        FileSliceStream bytes;
+        try
+        {
+            bytes = Open(registered, parsed.Range);
+        }
+        catch (HtsgetException)
+        {
+            await AuditFetchAsync(access, registered, parsed, range, allowed: true, "signed data URL", Returned.Error);
+            throw;
+        }
+
+        try
+        {
+            // Streamed only once recorded.
+            await AuditFetchAsync(access, registered, parsed, range, allowed: true, "signed data URL", Returned.Stream);
+        }
+        catch
+        {
+            await bytes.DisposeAsync();
+            throw;
+        }
+
+        return bytes;
+    }
+
+    private FileSliceStream Open(RegisteredObject registered, DataRange bytes)
+    {
         CheckUnchangedOnDisk(registered);
-        var bytes = parsed.Range;
         try
         {
             var file = new FileStream(registered.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
@@ -153,11 +206,21 @@ public sealed class HtsgetService(
     /// Records a fetch of an authentic data URL: which bytes (and the Range asked, if any) of which object, under which
     /// ticket (the ticket's own audit row names the caller it was issued to; data URLs carry no credentials).
     /// </summary>
-    private static Task AuditFetchAsync(RequestAccess access, RegisteredObject registered, DataToken token, string range, bool allowed, string why)
+    private static Task AuditFetchAsync(
+        RequestAccess access, RegisteredObject registered, DataToken token, string range, bool allowed, string why, string returned)
     {
         var bytes = $"bytes {token.Range.Offset}-{token.Range.End - 1}" + (range.Length == 0 ? "" : $" ({HtsgetRequests.Shorten(range)})");
         var reason = token.Ticket is { } ticket ? $"{why} of ticket {ticket}" : why;
         return access.AuditAsync(Caller.Anonymous, $"htsget:data/{registered.ObjectId}",
-            new AccessDecision(registered.DatasetId, allowed ? AccessGrant.Controlled : AccessGrant.None, reason), allowed, bytes, token.Ticket);
+            new AccessDecision(registered.DatasetId, allowed ? AccessGrant.Controlled : AccessGrant.None, reason), allowed, bytes, token.Ticket,
+            new AuditDetails(HtsgetAuditQuery.Fetch(token.Range, range), returned, null, 0));
+    }
+
+    /// <summary>What an htsget answer gave, as the audit's <c>returned</c> column names it.</summary>
+    private static class Returned
+    {
+        public const string Ticket = "ticket";
+        public const string Stream = "stream";
+        public const string Error = "error";
     }
 }

@@ -18,10 +18,20 @@ public sealed record HtsgetRegion(string ReferenceName, long? Start = null, long
 /// <summary>
 /// A validated ticket request, from a GET query string or a POST body: the format asked for (null: the object's
 /// own), whether only the header is wanted, and the regions (null: the whole file). The <c>fields</c>, <c>tags</c>
-/// and <c>notags</c> parameters are validated and then ignored: the node serves whole records.
+/// and <c>notags</c> parameters are validated and kept for the audit, and otherwise ignored: the node serves whole
+/// records.
 /// </summary>
 public sealed record HtsgetQuery(HtsgetKind Kind, string? Format = null, bool HeaderOnly = false, IReadOnlyList<HtsgetRegion>? Regions = null)
 {
+    /// <summary>The <c>fields</c> asked for, null when none were named.</summary>
+    public IReadOnlyList<string>? Fields { get; init; }
+
+    /// <summary>The <c>tags</c> asked for, null when none were named.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>The <c>notags</c> asked for, null when none were named.</summary>
+    public IReadOnlyList<string>? NoTags { get; init; }
+
     /// <summary>Formats each endpoint serves, its default first.</summary>
     public static IReadOnlyList<string> Formats(HtsgetKind kind) => kind == HtsgetKind.Reads ? ["BAM", "CRAM"] : ["VCF", "BCF"];
 }

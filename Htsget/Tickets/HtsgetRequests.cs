@@ -84,7 +84,7 @@ public static class HtsgetRequests
                 throw Invalid("start and end need a referenceName.");
             }
 
-            return new HtsgetQuery(kind, format, headerOnly);
+            return new HtsgetQuery(kind, format, headerOnly) { Fields = fields, Tags = tags, NoTags = noTags };
         }
 
         if (referenceName.Length == 0)
@@ -102,7 +102,7 @@ public static class HtsgetRequests
             throw new HtsgetException(HtsgetErrorType.InvalidRange, $"start ({s}) is greater than end ({e}).");
         }
 
-        return new HtsgetQuery(kind, format, headerOnly, [new HtsgetRegion(referenceName, start, end)]);
+        return new HtsgetQuery(kind, format, headerOnly, [new HtsgetRegion(referenceName, start, end)]) { Fields = fields, Tags = tags, NoTags = noTags };
     }
 
     /// <summary>Reads a POST body; <paramref name="maxRegions"/> bounds the region list (more: PayloadTooLarge).</summary>
@@ -130,7 +130,7 @@ public static class HtsgetRequests
         CheckTags(body.Tags, body.NoTags);
         if (body.Regions is null)
         {
-            return new HtsgetQuery(kind, format, headerOnly);
+            return new HtsgetQuery(kind, format, headerOnly) { Fields = body.Fields, Tags = body.Tags, NoTags = body.NoTags };
         }
 
         if (body.Regions.Count == 0)
@@ -171,7 +171,7 @@ public static class HtsgetRequests
             regions.Add(new HtsgetRegion(region.ReferenceName, region.Start, region.End));
         }
 
-        return new HtsgetQuery(kind, format, headerOnly, regions);
+        return new HtsgetQuery(kind, format, headerOnly, regions) { Fields = body.Fields, Tags = body.Tags, NoTags = body.NoTags };
     }
 
     private static string? CheckFormat(HtsgetKind kind, string? format)

@@ -33,6 +33,8 @@ public sealed class NodeOperations
         [RegisterOperations.Register] = RegisterOperations.RegisterAsync,
         [OntologyOperations.List] = OntologyOperations.ListAsync,
         [IngestOperations.Vcf] = IngestOperations.IngestVcfAsync,
+        [AuditOperations.Export] = AuditOperations.ExportAsync,
+        [AuditOperations.Summary] = AuditOperations.SummaryAsync,
     };
 
     /// <summary>
@@ -43,11 +45,16 @@ public sealed class NodeOperations
     {
         DatasetOperations.List,
         OntologyOperations.List,
+        AuditOperations.Export,
+        AuditOperations.Summary,
     };
 
     public bool Exists(string name) => handlers.ContainsKey(name);
 
-    public bool IsReadOnly(string name) => ReadOnlyOperations.Contains(name);
+    public bool IsReadOnly(string name) => OnlyReads(name);
+
+    /// <summary>Whether operation <paramref name="name"/> only reads (<see cref="IsReadOnly"/>).</summary>
+    public static bool OnlyReads(string name) => ReadOnlyOperations.Contains(name);
 
     /// <summary>
     /// Runs <paramref name="name"/> in a scope of its own (one database connection for the operation); a writing

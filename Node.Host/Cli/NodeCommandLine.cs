@@ -68,6 +68,7 @@ public static class NodeCommandLine
             OntologyCommands.Create(globals),
             RegisterCommands.Create(globals),
             IngestCommands.Create(globals),
+            AuditCommands.Create(globals),
         };
         return root;
     }
@@ -112,6 +113,79 @@ public static class NodeCommandLine
         }
 
         return result.ExitCode;
+    }
+
+    /// <summary>
+    /// Runs a read-only operation call after call (the pages of an export) until <paramref name="nextPage"/>, which
+    /// writes each result, returns no further arguments: in the serving node if there is one, else on the data
+    /// directory opened once, read-only. A failure ends the command with its one-line reason.
+    /// </summary>
+    internal static async Task<int> RunPagesAsync(
+        ParseResult parseResult, GlobalOptions globals, string operation, object firstPage, Func<OperationResult, Task<object?>> nextPage,
+        CancellationToken cancellationToken)
+    {
+        var error = parseResult.InvocationConfiguration.Error;
+        var dataDirectory = Path.GetFullPath(parseResult.GetRequiredValue(globals.Data));
+        LocalOperationRunner? local = null;
+        string? failure = null;
+        try
+        {
+            var servedByNode = (bool?)null;
+            for (var arguments = firstPage; ;)
+            {
+                OperationResult? result = null;
+                if (servedByNode is null or true)
+                {
+                    result = await AdminClient.TryExecuteAsync(dataDirectory, operation, arguments, cancellationToken);
+                    if (result is null && servedByNode == true)
+                    {
+                        failure = $"the node serving {dataDirectory} stopped during the command; run it again";
+                        break;
+                    }
+
+                    servedByNode = result is not null;
+                }
+
+                if (result is null)
+                {
+                    local ??= LocalOperationRunner.Open(dataDirectory, globals.ConfigurationArgs(parseResult), readOnly: true);
+                    result = await local.RunAsync(operation, arguments, cancellationToken);
+                }
+
+                if (result.ExitCode != 0)
+                {
+                    failure = result.Error ?? "failed";
+                    break;
+                }
+
+                if (await nextPage(result) is not { } next)
+                {
+                    break;
+                }
+
+                arguments = next;
+            }
+        }
+        catch (Exception ex) when (DescribeFailure(ex) is { } reason)
+        {
+            failure = reason;
+        }
+        catch (DuckDBException ex) when (NodeDatabase.DescribeDamage(Path.Combine(dataDirectory, NodeDatabase.FileName), ex) is { } damage)
+        {
+            failure = damage;
+        }
+        finally
+        {
+            local?.Dispose();
+        }
+
+        if (failure is null)
+        {
+            return 0;
+        }
+
+        await error.WriteLineAsync($"error: {OneLine(failure)}");
+        return OperationResult.Failed;
     }
 
     /// <summary>One line for the failures an operator can act on; null for bugs, which keep their stack trace.</summary>

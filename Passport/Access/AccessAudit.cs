@@ -1,7 +1,8 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Threading.Channels;
 using DuckDB.NET.Data;
 using GenomeNode.Passport.Clearinghouse;
+using GenomeNode.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,9 @@ public sealed record AuditEntry(
 
     /// <summary>What was asked, what was returned and adjusted, and what it cost the caller's budget.</summary>
     public AuditDetails? Details { get; init; }
+
+    /// <summary>The request the decision was made for (the node's request id, as in its logs); its rows share it.</summary>
+    public string? RequestId { get; init; }
 }
 
 /// <summary>
@@ -40,8 +44,7 @@ public sealed class AuditOptions
     public const string Section = "Audit";
 
     /// <summary>
-    /// How long a request that waits for its audit rows (a disclosure of granted data, or any request while the audit
-    /// cannot write) waits for them to be durable before it is refused (503) instead of answered.
+    /// How long a request waits for its audit rows to be durable before it is refused (503) instead of answered.
     /// </summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
 }
@@ -51,13 +54,11 @@ public sealed class AuditUnavailableException(string message) : Exception(messag
 
 /// <summary>
 /// Takes every access decision and hands it to <see cref="AccessAuditWriter"/>, which appends them to
-/// <c>passport.access_decisions</c> in batches, each one transaction (group commit). A decision that grants a
-/// passport holder (or a data URL's bearer) registered or controlled data is awaited until durable before the answer
-/// goes out: what was disclosed beyond the anonymous level was recorded. Other decisions (anonymous and public
-/// answers, refusals) go into the next batch without holding the answer: a durable commit per request would bound
-/// every query by the disk's flush latency, and a crash loses at most the batch being written. When the table cannot
-/// be written the writer keeps its batch and retries (nothing is dropped); from then on every request waits up to
-/// <see cref="AuditOptions.MaxWait"/> and is refused, and <c>/health</c> says so.
+/// <c>passport.access_decisions</c> in batches, each one transaction (group commit). Every decision is awaited until
+/// durable before its answer goes out: what was answered was recorded, and a crash loses only rows whose requests were
+/// not answered. The rows of one request are handed over together and so land in one batch: all of them or none.
+/// When the table cannot be written the writer keeps its batch and retries (nothing is dropped); a request waits up to
+/// <see cref="AuditOptions.MaxWait"/> and is then refused, and <c>/health</c> says so.
 /// </summary>
 public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> options)
 {
@@ -79,39 +80,43 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
     /// <summary>Why the last write failed and since when, or null while writes succeed.</summary>
     public (string Reason, DateTimeOffset Since)? Failure => failure is { } reason && failingSince is { } since ? (reason, since) : null;
 
-    /// <summary>Records a decision; the task completes once it is durable.</summary>
-    public Task RecordAsync(
+    /// <summary>The entry of a decision made now.</summary>
+    public AuditEntry Entry(
         Caller caller, string? clientAddress, string resource, AccessDecision decision, bool allowed, string access,
-        string? ticket = null, AuditDetails? details = null, CancellationToken cancellationToken = default)
+        string? ticket = null, AuditDetails? details = null, string? requestId = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(decision);
-        var disclosesGrantedData = allowed && decision.Grant is AccessGrant.Registered or AccessGrant.Controlled;
-        return RecordAsync(new AuditEntry(time.GetUtcNow(), caller.Passport?.Subject, caller.Passport?.Issuer, clientAddress, resource,
-            decision.DatasetId, allowed, access, decision.Reason, ticket) { Details = details }, disclosesGrantedData, cancellationToken);
+        return new AuditEntry(time.GetUtcNow(), caller.Passport?.Subject, caller.Passport?.Issuer, clientAddress, resource,
+            decision.DatasetId, allowed, access, decision.Reason, ticket) { Details = details, RequestId = requestId };
     }
 
+    /// <summary>Records a decision; the task completes once it is durable.</summary>
+    public Task RecordAsync(
+        Caller caller, string? clientAddress, string resource, AccessDecision decision, bool allowed, string access,
+        string? ticket = null, AuditDetails? details = null, string? requestId = null, CancellationToken cancellationToken = default) =>
+        RecordAsync([Entry(caller, clientAddress, resource, decision, allowed, access, ticket, details, requestId)], cancellationToken);
+
     /// <summary>Records an entry; the task completes once it is durable, and fails after <see cref="AuditOptions.MaxWait"/>.</summary>
-    public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default) =>
-        RecordAsync(entry, untilDurable: true, cancellationToken);
+    public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default) => RecordAsync([entry], cancellationToken);
 
     /// <summary>
-    /// Records an entry. With <paramref name="untilDurable"/> the task completes once the entry is durable; without, as
-    /// soon as it is queued, unless the audit is failing: then it waits as well. Either way it fails after
-    /// <see cref="AuditOptions.MaxWait"/>.
+    /// Records the entries of one request, in this order and in one transaction; the task completes once they are
+    /// durable, and fails with <see cref="AuditUnavailableException"/> after <see cref="AuditOptions.MaxWait"/>.
     /// </summary>
-    public async Task RecordAsync(AuditEntry entry, bool untilDurable, CancellationToken cancellationToken = default)
+    public async Task RecordAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
     {
-        var item = new Pending(entry);
-        Interlocked.Increment(ref pending);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var item = new Pending(entries);
+        Interlocked.Add(ref pending, entries.Count);
         if (!queue.Writer.TryWrite(item))
         {
             await queue.Writer.WriteAsync(item, cancellationToken);
-        }
-
-        if (!untilDurable && Volatile.Read(ref failure) is null)
-        {
-            return;
         }
 
         try
@@ -120,7 +125,7 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
         }
         catch (TimeoutException)
         {
-            // The entry stays queued and is written once the table can be written again.
+            // The entries stay queued and are written once the table can be written again.
             throw new AuditUnavailableException(
                 $"the node could not record this request in its audit trail within {options.Value.MaxWait.TotalSeconds:0} s; try again later");
         }
@@ -128,7 +133,11 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
 
     internal void Written(IReadOnlyList<Pending> batch)
     {
-        Interlocked.Add(ref pending, -batch.Count);
+        foreach (var item in batch)
+        {
+            Interlocked.Add(ref pending, -item.Entries.Count);
+        }
+
         Volatile.Write(ref failure, null);
         failingSince = null;
         foreach (var item in batch)
@@ -145,33 +154,33 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
 
     internal void Complete() => queue.Writer.TryComplete();
 
-    internal sealed class Pending(AuditEntry entry)
+    /// <summary>The entries of one request, written in one batch.</summary>
+    internal sealed class Pending(IReadOnlyList<AuditEntry> entries)
     {
-        public AuditEntry Entry { get; } = entry;
+        public IReadOnlyList<AuditEntry> Entries { get; } = entries;
 
         public TaskCompletionSource Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 
 /// <summary>
-/// Appends queued audit entries to the node's database on one connection it keeps: whatever queued while the previous
-/// batch was written goes in the next transaction, so a burst of requests costs one commit per batch and a single
-/// request waits for one commit. A failed batch is kept and retried (never dropped), with growing pauses; on shutdown
-/// the queue is drained first.
+/// Appends queued audit entries to the node's database on one connection it keeps. It commits as soon as there is
+/// something to write, and whatever queues while a commit runs goes into the next one: a single request waits for one
+/// commit, and a burst shares few (a commit costs about the same for one row as for hundreds; docs/passport.md,
+/// "Audit"). Each batch takes its numbers (<c>seq</c>) from the claimed row of <c>passport.access_decision_sequence</c>
+/// in its own transaction. A failed batch is kept and retried (never dropped), with growing pauses; on shutdown the
+/// queue is drained first.
 /// </summary>
 public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFactory scopes, ILogger<AccessAuditWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 10_000;
 
-    // A commit (a transaction, an appender, a WAL flush) costs as much for one row as for thousands: under load, rows
-    // that arrive within this interval of the previous commit share the next one (a waiting request waits at most this
-    // much longer).
-    private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(15);
 
     private AsyncServiceScope? scope;
     private DuckDBConnection? connection;
+    private bool sequenceChecked;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -179,15 +188,8 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         var batch = new List<AccessAudit.Pending>();
         try
         {
-            var lastCommit = 0L; // long ago: the first row is written at once
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                var sinceCommit = Stopwatch.GetElapsedTime(lastCommit);
-                if (sinceCommit < CommitInterval)
-                {
-                    await Task.Delay(CommitInterval - sinceCommit, stoppingToken);
-                }
-
                 Drain(reader, batch);
                 var pause = FirstRetry;
                 while (!TryWrite(batch))
@@ -195,8 +197,6 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
                     await Task.Delay(pause, stoppingToken);
                     pause = pause * 2 < LastRetry ? pause * 2 : LastRetry;
                 }
-
-                lastCommit = Stopwatch.GetTimestamp();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -212,7 +212,8 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
 
         if (batch.Count > 0)
         {
-            Log.AuditLostAtShutdown(logger, batch.Count + reader.Count);
+            var lost = batch.Sum(item => item.Entries.Count) + reader.Count;
+            Log.AuditLostAtShutdown(logger, lost);
         }
     }
 
@@ -227,11 +228,14 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         }
     }
 
-    private static void Drain(ChannelReader<AccessAudit.Pending> reader, List<AccessAudit.Pending> batch)
+    /// <summary>Adds what is queued to the batch, up to <see cref="MaxBatch"/> rows; a request's entries are never split.</summary>
+    internal static void Drain(ChannelReader<AccessAudit.Pending> reader, List<AccessAudit.Pending> batch)
     {
-        while (batch.Count < MaxBatch && reader.TryRead(out var item))
+        var rows = batch.Sum(item => item.Entries.Count);
+        while (rows < MaxBatch && reader.TryRead(out var item))
         {
             batch.Add(item);
+            rows += item.Entries.Count;
         }
     }
 
@@ -243,6 +247,7 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
             return true;
         }
 
+        var rows = batch.Sum(item => item.Entries.Count);
         try
         {
             // Opened on the first batch: requests (and so decisions) come only once the node has opened its database.
@@ -250,13 +255,15 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
             connection ??= scope.Value.ServiceProvider.GetRequiredService<DuckDBConnection>();
             using (var transaction = connection.BeginTransaction())
             {
+                var seq = ClaimNumbers(connection, rows);
                 using (var appender = connection.CreateAppender("passport", "access_decisions"))
                 {
-                    foreach (var item in batch)
+                    foreach (var entry in batch.SelectMany(item => item.Entries))
                     {
-                        var entry = item.Entry;
                         appender.CreateRow()
+                            .AppendValue(seq++)
                             .AppendValue(entry.DecidedAt.UtcDateTime)
+                            .AppendValue(entry.RequestId)
                             .AppendValue(entry.Subject)
                             .AppendValue(entry.Issuer)
                             .AppendValue(entry.ClientAddress)
@@ -266,6 +273,10 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
                             .AppendValue(entry.Access)
                             .AppendValue(entry.Reason)
                             .AppendValue(entry.Ticket)
+                            .AppendValue(entry.Details?.Query)
+                            .AppendValue(entry.Details?.Returned)
+                            .AppendValue(entry.Details?.Adjustments)
+                            .AppendValue(entry.Details?.Cost ?? 0)
                             .EndRow();
                     }
                 }
@@ -273,11 +284,11 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
                 transaction.Commit();
             }
         }
-        catch (DuckDBException ex)
+        catch (Exception ex) when (ex is DuckDBException or AuditSequenceException)
         {
             if (audit.Failure is null)
             {
-                Log.AuditWriteFailed(logger, batch.Count, ex.Message);
+                Log.AuditWriteFailed(logger, rows, ex.Message);
             }
 
             audit.Failed(ex.Message);
@@ -288,11 +299,40 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         audit.Written(batch);
         if (recovered)
         {
-            Log.AuditRecovered(logger, batch.Count);
+            Log.AuditRecovered(logger, rows);
         }
 
         batch.Clear();
         return true;
+    }
+
+    /// <summary>
+    /// Claims <paramref name="count"/> numbers in the current transaction and returns the first. The first time, it also
+    /// checks that no row already holds a number past the counter (a restored or edited counter): appending would then
+    /// give two rows one number, so the audit stops instead.
+    /// </summary>
+    private long ClaimNumbers(DuckDBConnection open, int count)
+    {
+        if (!sequenceChecked)
+        {
+            var counters = Convert.ToInt64(open.Scalar("SELECT count(*) FROM passport.access_decision_sequence"), CultureInfo.InvariantCulture);
+            var beyond = Convert.ToInt64(open.Scalar("""
+                SELECT count(*) FROM passport.access_decisions
+                WHERE seq > (SELECT max(last_seq) FROM passport.access_decision_sequence)
+                """), CultureInfo.InvariantCulture);
+            if (counters != 1 || beyond > 0)
+            {
+                throw new AuditSequenceException(counters != 1
+                    ? $"passport.access_decision_sequence holds {counters} rows instead of one"
+                    : $"{beyond} audit rows hold numbers (seq) past passport.access_decision_sequence; the counter was changed");
+            }
+
+            sequenceChecked = true;
+        }
+
+        var last = open.Scalar("UPDATE passport.access_decision_sequence SET last_seq = last_seq + $1 RETURNING last_seq", count)
+            ?? throw new AuditSequenceException("passport.access_decision_sequence holds no row");
+        return Convert.ToInt64(last, CultureInfo.InvariantCulture) - count + 1;
     }
 
     private static partial class Log
@@ -308,6 +348,9 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         public static partial void AuditLostAtShutdown(ILogger logger, long count);
     }
 }
+
+/// <summary>The audit's numbering (<c>seq</c>) is not as the writer left it: nothing is appended until it is.</summary>
+public sealed class AuditSequenceException(string message) : Exception(message);
 
 /// <summary>Unhealthy while the audit cannot write: requests are then refused rather than answered unrecorded.</summary>
 public sealed class AuditHealthCheck(AccessAudit audit) : IHealthCheck
