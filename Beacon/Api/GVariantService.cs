@@ -94,7 +94,9 @@ public sealed class GVariantService(
             var matches = index.TryMatch(request.Query, byId.Keys, HiddenBelow) ?? store.Value.Match(request.Query, byId.Keys, HiddenBelow);
             var answers = answering.ToDictionary(
                 c => c.Dataset.Id,
-                c => matches.TryGetValue(c.Dataset.Id, out var m) ? c.Privacy.Answer(c.Standing, m.Count, m.FewestSeenIn) : c.Privacy.Answer(c.Standing, 0, 0),
+                c => matches.TryGetValue(c.Dataset.Id, out var m)
+                    ? c.Privacy.Answer(c.Standing, m.Count, m.FewestSeenIn, CountsShown(request, c))
+                    : new CountAnswer(0, false, null, CountPrecision.Exact),
                 StringComparer.Ordinal);
             var answer = Answer(request, answering, answers, refused, kind, HiddenBelow);
             foreach (var c in answering)
@@ -138,8 +140,8 @@ public sealed class GVariantService(
         var returned = (Granularity)Math.Min((int)request.RequestedGranularity, (int)ceiling);
         var total = hits.Sum(id => answers[id].Count);
         var meta = Meta(beacon, request, returned);
-        var info = Info(answering, refused, kind);
-        var precision = Precision(answering.Where(c => hits.Contains(c.Dataset.Id)).Select(c => c.Privacy.Precision(c.Standing)));
+        var info = Info(request, answering, refused, kind);
+        var precision = Precision(answering.Where(c => hits.Contains(c.Dataset.Id) && CountsShown(request, c)).Select(c => c.Privacy.Precision(c.Standing)));
         if (returned == Granularity.Boolean)
         {
             return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0), null, info);
@@ -175,10 +177,15 @@ public sealed class GVariantService(
         return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0, total, precision), new ResultSetsBody(sets), info);
     }
 
+    /// <summary>Whether the answer may show this dataset's count: the request asks for counts or records, and its ceiling allows them.</summary>
+    private static bool CountsShown(GVariantRequest request, Considered c) =>
+        request.RequestedGranularity != Granularity.Boolean && c.Ceiling is not Granularity.Boolean;
+
     /// <summary>The response's <c>info</c>: the rules that apply to each queried dataset, and the datasets not queried and why.</summary>
-    private static ResponseInfo? Info(List<Considered> answering, List<Considered> refused, QueryKind kind)
+    private static ResponseInfo? Info(GVariantRequest request, List<Considered> answering, List<Considered> refused, QueryKind kind)
     {
-        var rules = answering.Select(c => new DatasetRules(c.Dataset.Id, c.Privacy.Statements(c.Standing))).Where(r => r.Rules.Count > 0).ToList();
+        var rules = answering.Select(c => new DatasetRules(c.Dataset.Id, c.Privacy.Statements(c.Standing, CountsShown(request, c))))
+            .Where(r => r.Rules.Count > 0).ToList();
         var notQueried = refused.Select(c => new DatasetNotQueried(c.Dataset.Id, Refusal(c, kind))).ToList();
         return rules.Count == 0 && notQueried.Count == 0
             ? null

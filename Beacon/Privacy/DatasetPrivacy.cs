@@ -106,11 +106,12 @@ public sealed record DatasetPrivacy(
 
     /// <summary>
     /// What a dataset's count of matching alleles (rare ones already left out when hidden) is answered as.
-    /// <paramref name="fewestSeenIn"/> is the fewest individuals any matching allele is seen in.
+    /// <paramref name="fewestSeenIn"/> is the fewest individuals any matching allele is seen in; thresholds and rounding
+    /// apply only when the answer shows counts (<paramref name="countsShown"/>): a boolean shows none.
     /// </summary>
-    public CountAnswer Answer(CallerStanding caller, long count, int fewestSeenIn)
+    public CountAnswer Answer(CallerStanding caller, long count, int fewestSeenIn, bool countsShown = true)
     {
-        if (caller == CallerStanding.Granted || count == 0)
+        if (caller == CallerStanding.Granted || count == 0 || !countsShown)
         {
             return new CountAnswer(count, false, null, CountPrecision.Exact);
         }
@@ -143,7 +144,7 @@ public sealed record DatasetPrivacy(
     /// What every answer about this dataset to <paramref name="caller"/> says of these rules, whether or not they
     /// changed this answer: saying it only when they did would tell a rare allele or a small count from none.
     /// </summary>
-    public IReadOnlyList<string> Statements(CallerStanding caller)
+    public IReadOnlyList<string> Statements(CallerStanding caller, bool countsShown = true)
     {
         if (caller == CallerStanding.Granted)
         {
@@ -154,9 +155,13 @@ public sealed record DatasetPrivacy(
         var k = MinimumCount;
         if (k > 0)
         {
-            statements.Add(SmallCounts == SmallCountAnswer.Zero
-                ? $"counts below {k} are answered as 0"
-                : $"counts below {k} are answered as fewer than {k}, as a boolean");
+            if (countsShown)
+            {
+                statements.Add(SmallCounts == SmallCountAnswer.Zero
+                    ? $"counts below {k} are answered as 0"
+                    : $"counts below {k} are answered as fewer than {k}, as a boolean");
+            }
+
             if (RareAlleles == RareAlleleAnswer.Hide)
             {
                 statements.Add($"alleles seen in fewer than {k} individuals are answered as absent");
@@ -167,7 +172,7 @@ public sealed record DatasetPrivacy(
             }
         }
 
-        if (RoundCountsTo > 1)
+        if (RoundCountsTo > 1 && countsShown)
         {
             statements.Add($"counts are rounded to the nearest multiple of {RoundCountsTo}");
         }
