@@ -232,7 +232,7 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
     }
 
     /// <summary>Adds what is queued to the batch, up to <see cref="MaxBatch"/> rows; a request's entries are never split.</summary>
-    internal static void Drain(ChannelReader<AccessAudit.Pending> reader, List<AccessAudit.Pending> batch)
+    private static void Drain(ChannelReader<AccessAudit.Pending> reader, List<AccessAudit.Pending> batch)
     {
         var rows = batch.Sum(item => item.Entries.Count);
         while (rows < MaxBatch && reader.TryRead(out var item))
