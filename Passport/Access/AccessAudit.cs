@@ -180,6 +180,7 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
 
     private AsyncServiceScope? scope;
     private DuckDBConnection? connection;
+    private DuckDBCommand? claim;
     private bool sequenceChecked;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -221,6 +222,8 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
     {
         audit.Complete();
         await base.StopAsync(cancellationToken);
+        claim?.Dispose();
+        claim = null;
         connection = null;
         if (scope is { } open)
         {
@@ -229,7 +232,7 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
     }
 
     /// <summary>Adds what is queued to the batch, up to <see cref="MaxBatch"/> rows; a request's entries are never split.</summary>
-    internal static void Drain(ChannelReader<AccessAudit.Pending> reader, List<AccessAudit.Pending> batch)
+    private static void Drain(ChannelReader<AccessAudit.Pending> reader, List<AccessAudit.Pending> batch)
     {
         var rows = batch.Sum(item => item.Entries.Count);
         while (rows < MaxBatch && reader.TryRead(out var item))
@@ -330,9 +333,19 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
             sequenceChecked = true;
         }
 
-        var last = open.Scalar("UPDATE passport.access_decision_sequence SET last_seq = last_seq + $1 RETURNING last_seq", count)
-            ?? throw new AuditSequenceException("passport.access_decision_sequence holds no row");
-        return Convert.ToInt64(last, CultureInfo.InvariantCulture) - count + 1;
+        // One command for the writer's life: parsed and planned once.
+        if (claim is null)
+        {
+            claim = open.CreateCommand();
+            claim.CommandText = "UPDATE passport.access_decision_sequence SET last_seq = last_seq + $1 RETURNING last_seq";
+            claim.Parameters.Add(new DuckDBParameter(0L));
+        }
+
+        claim.Parameters[0].Value = (long)count;
+        var last = claim.ExecuteScalar();
+        return last is long claimed
+            ? claimed - count + 1
+            : throw new AuditSequenceException("passport.access_decision_sequence holds no row");
     }
 
     private static partial class Log
