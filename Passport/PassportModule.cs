@@ -8,6 +8,8 @@ using GenomeNode.Passport.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Passport;
@@ -58,14 +60,16 @@ public static class PassportModule
         services.AddOptions<QueryBudgetOptions>().Bind(builder.Configuration.GetSection(QueryBudgetOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<QueryBudgetOptions>, QueryBudgetOptionsValidator>();
         services.AddSingleton<QueryBudgets>();
-        services.AddScoped<AuditTrail>();
+        services.AddScoped(services => new AuditTrail(services.GetRequiredService<DuckDBConnection>(), services.GetRequiredService<NodeDatabase>().DataDirectory));
         services.AddSingleton<AccessDecisions>();
         services.AddHealthChecks().AddCheck<AuditHealthCheck>("audit");
         services.AddSingleton<DatasetVisibility>();
         services.AddScoped<GenomeNode.DataUseOntology.DataUse.IDatasetScope, DataUseDatasetScope>();
         // The host replaces it with its configured public URL (Node:PublicUrl) when it has one.
         services.TryAddSingleton(PublicBaseUrl.FromRequests);
-        services.AddHostedService<AccessAuditWriter>();
+        services.AddHostedService(services => new AccessAuditWriter(services.GetRequiredService<AccessAudit>(),
+            services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<ILogger<AccessAuditWriter>>(),
+            services.GetRequiredService<NodeDatabase>().DataDirectory));
         return builder;
     }
 }

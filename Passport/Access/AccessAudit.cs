@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using DuckDB.NET.Data;
@@ -154,6 +155,9 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
 
     internal void Complete() => queue.Writer.TryComplete();
 
+    /// <summary>Why journaled rows cannot be moved into the table, and how many wait in the journal; null while moves succeed.</summary>
+    public (string Reason, int Rows)? MoveProblem { get; internal set; }
+
     /// <summary>The entries of one request, written in one batch.</summary>
     internal sealed class Pending(IReadOnlyList<AuditEntry> entries)
     {
@@ -164,39 +168,96 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
 }
 
 /// <summary>
-/// Appends queued audit entries to the node's database on one connection it keeps. It commits as soon as there is
-/// something to write, and whatever queues while a commit runs goes into the next one: a single request waits for one
-/// commit, and a burst shares few (a commit costs about the same for one row as for hundreds; docs/passport.md,
-/// "Audit"). Each batch takes its numbers (<c>seq</c>) from the claimed row of <c>passport.access_decision_sequence</c>
-/// in its own transaction. A failed batch is kept and retried (never dropped), with growing pauses; on shutdown the
-/// queue is drained first.
+/// Makes queued audit rows durable and moves them into <c>passport.access_decisions</c>. Rows are numbered (<c>seq</c>)
+/// and appended to the <see cref="AuditJournal"/> with an fsync, whatever queued while the previous append ran going
+/// into the next (group commit), and only then are their requests answered; at least once a second, or every
+/// <see cref="MoveAt"/> rows, the journal's rows go into the table in one transaction (which also advances
+/// <c>passport.access_decision_sequence</c>, refusing if another writer moved it) and the journal is emptied. At start,
+/// rows a crash left in the journal are moved first. A journal append that fails is retried (nothing is dropped) while
+/// requests wait and are refused after <see cref="AuditOptions.MaxWait"/>; a move that fails leaves the rows durable in
+/// the journal and is retried. On shutdown the queue is drained and moved.
 /// </summary>
-public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFactory scopes, ILogger<AccessAuditWriter> logger) : BackgroundService
+public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFactory scopes, ILogger<AccessAuditWriter> logger, string dataDirectory)
+    : BackgroundService
 {
     private const int MaxBatch = 10_000;
 
+    /// <summary>Rows the journal holds at most before they are moved into the table.</summary>
+    private const int MoveAt = 20_000;
+
+    private static readonly TimeSpan MoveEvery = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(15);
 
+    private readonly List<AuditRow> unmoved = [];
     private AsyncServiceScope? scope;
     private DuckDBConnection? connection;
-    private DuckDBCommand? claim;
-    private bool sequenceChecked;
+    private AuditJournal? journal;
+    private long lastSeq;
+    private long movedThrough;
+    private long firstUnmovedAt;
+    private bool moveFailing;
+
+    /// <summary>Moves what a crash left in the journal into the table, before the node answers anything.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Open();
+        }
+        catch (Exception ex) when (ex is DuckDBException or AuditSequenceException or IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            // Requests then wait and are refused, /health says why, and the writer retries.
+            Log.AuditWriteFailed(logger, 0, ex.Message);
+            audit.Failed(ex.Message);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = audit.Reader;
         var batch = new List<AccessAudit.Pending>();
+        Task<bool>? waiting = null;
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (true)
             {
-                Drain(reader, batch);
-                var pause = FirstRetry;
-                while (!TryWrite(batch))
+                waiting ??= reader.WaitToReadAsync(stoppingToken).AsTask();
+                if (unmoved.Count > 0)
                 {
-                    await Task.Delay(pause, stoppingToken);
-                    pause = pause * 2 < LastRetry ? pause * 2 : LastRetry;
+                    var due = MoveEvery - Stopwatch.GetElapsedTime(firstUnmovedAt);
+                    if (due > TimeSpan.Zero)
+                    {
+                        await Task.WhenAny(waiting, Task.Delay(due, stoppingToken));
+                    }
+                }
+                else
+                {
+                    await waiting;
+                }
+
+                if (waiting.IsCompleted)
+                {
+                    if (!await waiting)
+                    {
+                        break;
+                    }
+
+                    waiting = null;
+                    Drain(reader, batch);
+                    var pause = FirstRetry;
+                    while (!TryWrite(batch))
+                    {
+                        await Task.Delay(pause, stoppingToken);
+                        pause = pause * 2 < LastRetry ? pause * 2 : LastRetry;
+                    }
+                }
+
+                if (unmoved.Count >= MoveAt || (unmoved.Count > 0 && Stopwatch.GetElapsedTime(firstUnmovedAt) >= MoveEvery))
+                {
+                    TryMove();
                 }
             }
         }
@@ -204,13 +265,14 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         {
         }
 
-        // Stopping: what is queued still reaches the table, unless it cannot be written at all.
+        // Stopping: what is queued still becomes durable and reaches the table, unless it cannot be written at all.
         Drain(reader, batch);
         while (batch.Count > 0 && TryWrite(batch))
         {
             Drain(reader, batch);
         }
 
+        TryMove();
         if (batch.Count > 0)
         {
             var lost = batch.Sum(item => item.Entries.Count) + reader.Count;
@@ -222,8 +284,8 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
     {
         audit.Complete();
         await base.StopAsync(cancellationToken);
-        claim?.Dispose();
-        claim = null;
+        journal?.Dispose();
+        journal = null;
         connection = null;
         if (scope is { } open)
         {
@@ -242,7 +304,56 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         }
     }
 
-    /// <summary>Writes the batch in one transaction; on success clears it, on failure keeps it for the next try.</summary>
+    /// <summary>
+    /// Opens the database and the journal, checks the numbering, and moves the rows a crash left in the journal (those
+    /// numbered past the table's counter; a crash between a move's commit and the journal's emptying leaves rows that
+    /// are already in the table, and they are skipped).
+    /// </summary>
+    private void Open()
+    {
+        if (journal is not null)
+        {
+            return;
+        }
+
+        scope ??= scopes.CreateAsyncScope();
+        connection ??= scope.Value.ServiceProvider.GetRequiredService<DuckDBConnection>();
+        var counters = Convert.ToInt64(connection.Scalar("SELECT count(*) FROM passport.access_decision_sequence"), CultureInfo.InvariantCulture);
+        if (counters != 1)
+        {
+            throw new AuditSequenceException($"passport.access_decision_sequence holds {counters} rows instead of one");
+        }
+
+        var counter = Convert.ToInt64(connection.Scalar("SELECT last_seq FROM passport.access_decision_sequence"), CultureInfo.InvariantCulture);
+        var beyond = Convert.ToInt64(connection.Scalar(string.Create(CultureInfo.InvariantCulture,
+            $"SELECT count(*) FROM passport.access_decisions WHERE seq > {counter}")), CultureInfo.InvariantCulture);
+        if (beyond > 0)
+        {
+            throw new AuditSequenceException($"{beyond} audit rows hold numbers (seq) past passport.access_decision_sequence; the counter was changed");
+        }
+
+        var left = AuditJournal.Read(dataDirectory).Where(row => row.Seq > counter).OrderBy(row => row.Seq).ToList();
+        movedThrough = counter;
+        lastSeq = counter;
+        journal = new AuditJournal(dataDirectory);
+        if (left.Count > 0)
+        {
+            unmoved.AddRange(left);
+            lastSeq = left[^1].Seq;
+            if (!TryMove())
+            {
+                throw new AuditSequenceException("the rows left in the audit journal could not be moved into the table");
+            }
+
+            Log.JournalRecovered(logger, left.Count);
+        }
+        else
+        {
+            journal.Clear();
+        }
+    }
+
+    /// <summary>Numbers the batch and appends it to the journal; on success clears it, on failure keeps it for the next try.</summary>
     private bool TryWrite(List<AccessAudit.Pending> batch)
     {
         if (batch.Count == 0)
@@ -253,41 +364,19 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         var rows = batch.Sum(item => item.Entries.Count);
         try
         {
-            // Opened on the first batch: requests (and so decisions) come only once the node has opened its database.
-            scope ??= scopes.CreateAsyncScope();
-            connection ??= scope.Value.ServiceProvider.GetRequiredService<DuckDBConnection>();
-            using (var transaction = connection.BeginTransaction())
+            Open();
+            var seq = lastSeq;
+            var numbered = batch.SelectMany(item => item.Entries).Select(entry => Row(++seq, entry)).ToList();
+            journal!.Append(numbered);
+            lastSeq = seq;
+            if (unmoved.Count == 0)
             {
-                var seq = ClaimNumbers(connection, rows);
-                using (var appender = connection.CreateAppender("passport", "access_decisions"))
-                {
-                    foreach (var entry in batch.SelectMany(item => item.Entries))
-                    {
-                        appender.CreateRow()
-                            .AppendValue(seq++)
-                            .AppendValue(entry.DecidedAt.UtcDateTime)
-                            .AppendValue(entry.RequestId)
-                            .AppendValue(entry.Subject)
-                            .AppendValue(entry.Issuer)
-                            .AppendValue(entry.ClientAddress)
-                            .AppendValue(entry.Resource)
-                            .AppendValue(entry.DatasetId)
-                            .AppendValue(entry.Allowed)
-                            .AppendValue(entry.Access)
-                            .AppendValue(entry.Reason)
-                            .AppendValue(entry.Ticket)
-                            .AppendValue(entry.Details?.Query)
-                            .AppendValue(entry.Details?.Returned)
-                            .AppendValue(entry.Details?.Adjustments)
-                            .AppendValue(entry.Details?.Cost ?? 0)
-                            .EndRow();
-                    }
-                }
-
-                transaction.Commit();
+                firstUnmovedAt = Stopwatch.GetTimestamp();
             }
+
+            unmoved.AddRange(numbered);
         }
-        catch (Exception ex) when (ex is DuckDBException or AuditSequenceException)
+        catch (Exception ex) when (ex is DuckDBException or AuditSequenceException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             if (audit.Failure is null)
             {
@@ -309,56 +398,107 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         return true;
     }
 
-    /// <summary>
-    /// Claims <paramref name="count"/> numbers in the current transaction and returns the first. The first time, it also
-    /// checks that no row already holds a number past the counter (a restored or edited counter): appending would then
-    /// give two rows one number, so the audit stops instead.
-    /// </summary>
-    private long ClaimNumbers(DuckDBConnection open, int count)
+    /// <summary>Moves the journal's rows into the table in one transaction, then empties the journal.</summary>
+    private bool TryMove()
     {
-        if (!sequenceChecked)
+        if (unmoved.Count == 0 || connection is null || journal is null)
         {
-            var counters = Convert.ToInt64(open.Scalar("SELECT count(*) FROM passport.access_decision_sequence"), CultureInfo.InvariantCulture);
-            var beyond = Convert.ToInt64(open.Scalar("""
-                SELECT count(*) FROM passport.access_decisions
-                WHERE seq > (SELECT max(last_seq) FROM passport.access_decision_sequence)
-                """), CultureInfo.InvariantCulture);
-            if (counters != 1 || beyond > 0)
+            return true;
+        }
+
+        var through = unmoved[^1].Seq;
+        try
+        {
+            using (var transaction = connection.BeginTransaction())
             {
-                throw new AuditSequenceException(counters != 1
-                    ? $"passport.access_decision_sequence holds {counters} rows instead of one"
-                    : $"{beyond} audit rows hold numbers (seq) past passport.access_decision_sequence; the counter was changed");
+                // Compare and set: a counter moved by anyone else fails this move instead of numbering two rows alike.
+                var claimed = connection.Scalar(string.Create(CultureInfo.InvariantCulture,
+                    $"UPDATE passport.access_decision_sequence SET last_seq = {through} WHERE last_seq = {movedThrough} RETURNING last_seq"));
+                if (claimed is not long)
+                {
+                    throw new AuditSequenceException($"passport.access_decision_sequence no longer holds {movedThrough}: another writer appended audit rows");
+                }
+
+                using (var appender = connection.CreateAppender("passport", "access_decisions"))
+                {
+                    foreach (var row in unmoved)
+                    {
+                        appender.CreateRow()
+                            .AppendValue(row.Seq)
+                            .AppendValue(row.DecidedAt.UtcDateTime)
+                            .AppendValue(row.RequestId)
+                            .AppendValue(row.Subject)
+                            .AppendValue(row.Issuer)
+                            .AppendValue(row.ClientAddress)
+                            .AppendValue(row.Resource)
+                            .AppendValue(row.DatasetId)
+                            .AppendValue(row.Allowed)
+                            .AppendValue(row.Access)
+                            .AppendValue(row.Reason)
+                            .AppendValue(row.Ticket)
+                            .AppendValue(row.Query)
+                            .AppendValue(row.Returned)
+                            .AppendValue(row.Adjustments)
+                            .AppendValue(row.Cost)
+                            .EndRow();
+                    }
+                }
+
+                transaction.Commit();
             }
 
-            sequenceChecked = true;
-        }
+            movedThrough = through;
+            unmoved.Clear();
+            journal.Clear();
+            audit.MoveProblem = null;
+            if (moveFailing)
+            {
+                moveFailing = false;
+                Log.MoveRecovered(logger);
+            }
 
-        // One command for the writer's life: parsed and planned once.
-        if (claim is null)
+            return true;
+        }
+        catch (Exception ex) when (ex is DuckDBException or AuditSequenceException or IOException)
         {
-            claim = open.CreateCommand();
-            claim.CommandText = "UPDATE passport.access_decision_sequence SET last_seq = last_seq + $1 RETURNING last_seq";
-            claim.Parameters.Add(new DuckDBParameter(0L));
-        }
+            // The rows stay durable in the journal; the next move tries again.
+            if (!moveFailing)
+            {
+                moveFailing = true;
+                Log.MoveFailed(logger, unmoved.Count, ex.Message);
+            }
 
-        claim.Parameters[0].Value = (long)count;
-        var last = claim.ExecuteScalar();
-        return last is long claimed
-            ? claimed - count + 1
-            : throw new AuditSequenceException("passport.access_decision_sequence holds no row");
+            audit.MoveProblem = (ex.Message, unmoved.Count);
+            firstUnmovedAt = Stopwatch.GetTimestamp();
+            return false;
+        }
     }
+
+    private static AuditRow Row(long seq, AuditEntry entry) => new(
+        seq, entry.DecidedAt, entry.RequestId, entry.Subject, entry.Issuer, entry.ClientAddress, entry.Resource, entry.DatasetId, entry.Allowed,
+        entry.Access, entry.Reason, entry.Ticket, entry.Details?.Query, entry.Details?.Returned, entry.Details?.Adjustments, entry.Details?.Cost ?? 0);
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 7130, Level = LogLevel.Error,
-            Message = "Could not append {Count} access decisions to the audit table ({Problem}); keeping them and retrying, requests wait meanwhile")]
+            Message = "Could not record {Count} access decisions in the audit journal ({Problem}); keeping them and retrying, requests wait meanwhile")]
         public static partial void AuditWriteFailed(ILogger logger, int count, string problem);
 
-        [LoggerMessage(EventId = 7131, Level = LogLevel.Information, Message = "The audit table is written again; {Count} waiting access decisions recorded")]
+        [LoggerMessage(EventId = 7131, Level = LogLevel.Information, Message = "The audit is written again; {Count} waiting access decisions recorded")]
         public static partial void AuditRecovered(ILogger logger, int count);
 
-        [LoggerMessage(EventId = 7132, Level = LogLevel.Critical, Message = "Stopping with {Count} access decisions that could not be written to the audit table")]
+        [LoggerMessage(EventId = 7132, Level = LogLevel.Critical, Message = "Stopping with {Count} access decisions that could not be written to the audit")]
         public static partial void AuditLostAtShutdown(ILogger logger, long count);
+
+        [LoggerMessage(EventId = 7133, Level = LogLevel.Warning,
+            Message = "Could not move {Count} journaled access decisions into the audit table ({Problem}); they stay in the journal, retrying")]
+        public static partial void MoveFailed(ILogger logger, int count, string problem);
+
+        [LoggerMessage(EventId = 7134, Level = LogLevel.Information, Message = "Journaled access decisions are moved into the audit table again")]
+        public static partial void MoveRecovered(ILogger logger);
+
+        [LoggerMessage(EventId = 7135, Level = LogLevel.Information, Message = "Moved {Count} access decisions a stop left in the audit journal into the audit table")]
+        public static partial void JournalRecovered(ILogger logger, int count);
     }
 }
 
@@ -371,7 +511,10 @@ public sealed class AuditHealthCheck(AccessAudit audit) : IHealthCheck
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(audit.Failure is { } failure
             ? HealthCheckResult.Unhealthy(
-                $"the audit table cannot be written since {failure.Since:yyyy-MM-ddTHH:mm:ssZ}; {audit.Backlog} decisions wait; requests are refused")
+                $"the audit cannot be written since {failure.Since:yyyy-MM-ddTHH:mm:ssZ}; {audit.Backlog} decisions wait; requests are refused")
+            : audit.MoveProblem is { } move
+            ? HealthCheckResult.Degraded(
+                $"{move.Rows} decisions are durable in the audit journal but cannot be moved into the audit table ({move.Reason}); retrying")
             : HealthCheckResult.Healthy($"{audit.Backlog} decisions waiting to be written"));
 }
 

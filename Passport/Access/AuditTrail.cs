@@ -29,7 +29,8 @@ public sealed record AuditSummaryRow(
 /// (by <c>seq</c>, page by page so that an export of any size needs little memory), and counts per identity and dataset.
 /// Only reads: DuckDB answers from a snapshot, so this never waits for the audit writer, nor holds it up.
 /// </summary>
-public sealed class AuditTrail(DuckDBConnection connection)
+/// <param name="dataDirectory">where the <see cref="AuditJournal"/> is, whose rows not moved into the table yet are read too</param>
+public sealed class AuditTrail(DuckDBConnection connection, string? dataDirectory = null)
 {
     /// <summary>Rows of a page, unless the caller asks for fewer.</summary>
     public const int DefaultPageSize = 2000;
@@ -43,14 +44,18 @@ public sealed class AuditTrail(DuckDBConnection connection)
     public AuditPage Read(DateTimeOffset since, DateTimeOffset? until, long afterSeq, long? through, int pageSize = DefaultPageSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
-        var last = through ?? Convert.ToInt64(connection.Scalar("SELECT last_seq FROM passport.access_decision_sequence") ?? 0L, CultureInfo.InvariantCulture);
+        using var transaction = connection.BeginTransaction();
+        var journaled = StageJournal();
+        var last = through ?? Math.Max(journaled,
+            Convert.ToInt64(connection.Scalar("SELECT last_seq FROM passport.access_decision_sequence") ?? 0L, CultureInfo.InvariantCulture));
         // The bounds are numbers, written as literals: with parameters DuckDB would not skip the row groups before the
         // page by their seq range, and every page would scan the table from its start.
         var rows = connection.Read(
             string.Create(CultureInfo.InvariantCulture, $"""
+            WITH {AuditRows}
             SELECT seq, epoch_us(decided_at), request_id, subject, issuer, client_address, resource, dataset_id, allowed, access,
                    reason, ticket, query, returned, adjustments, cost
-            FROM passport.access_decisions
+            FROM audit_rows
             WHERE seq > {afterSeq} AND seq <= {last}
               AND decided_at >= make_timestamptz({Microseconds(since)}) AND decided_at < make_timestamptz({Microseconds(until ?? DateTimeOffset.MaxValue)})
             ORDER BY seq
@@ -71,12 +76,16 @@ public sealed class AuditTrail(DuckDBConnection connection)
     /// many allowed and refused, and the budget used. A data URL carries no credentials; its fetches count for the
     /// identity its ticket was issued to.
     /// </summary>
-    public IReadOnlyList<AuditSummaryRow> Summarize(DateTimeOffset? since, DateTimeOffset? until) =>
-        connection.Read(
-            """
-            WITH tickets AS (
+    public IReadOnlyList<AuditSummaryRow> Summarize(DateTimeOffset? since, DateTimeOffset? until)
+    {
+        using var transaction = connection.BeginTransaction();
+        StageJournal();
+        return connection.Read(
+            $"""
+            WITH {AuditRows},
+            tickets AS (
                 SELECT ticket, any_value(subject) AS subject, any_value(issuer) AS issuer, any_value(client_address) AS client_address
-                FROM passport.access_decisions
+                FROM audit_rows
                 WHERE ticket IS NOT NULL AND resource NOT LIKE $3
                 GROUP BY ticket
             ),
@@ -85,7 +94,7 @@ public sealed class AuditTrail(DuckDBConnection connection)
                        CASE WHEN t.ticket IS NULL THEN d.issuer ELSE t.issuer END AS issuer,
                        CASE WHEN t.ticket IS NULL THEN d.client_address ELSE t.client_address END AS client_address,
                        d.dataset_id, d.allowed, d.cost
-                FROM passport.access_decisions d
+                FROM audit_rows d
                 LEFT JOIN tickets t ON d.resource LIKE $3 AND t.ticket = d.ticket
                 WHERE d.decided_at >= make_timestamptz($1::BIGINT) AND d.decided_at < make_timestamptz($2::BIGINT)
             )
@@ -99,6 +108,42 @@ public sealed class AuditTrail(DuckDBConnection connection)
                 Text(reader, 0), Text(reader, 1), Text(reader, 2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5),
                 reader.GetInt64(6), reader.GetDouble(7)),
             Microseconds(since ?? DateTimeOffset.MinValue), Microseconds(until ?? DateTimeOffset.MaxValue), DataFetch);
+    }
+
+    /// <summary>
+    /// The table's rows and the journal's rows not in it yet (numbered past the counter), read in the same transaction:
+    /// a move between reading the journal and the table leaves its rows in the table, counted once.
+    /// </summary>
+    private const string AuditRows = """
+        audit_rows AS (
+            SELECT * FROM passport.access_decisions
+            UNION ALL
+            SELECT * FROM temp.main.audit_journal WHERE seq > (SELECT last_seq FROM passport.access_decision_sequence)
+        )
+        """;
+
+    /// <summary>
+    /// Copies the journal's rows into a temporary table of this connection (also when the database is open read-only),
+    /// read before the table so that no row moved meanwhile is missed; returns the highest number in it (0: none).
+    /// </summary>
+    private long StageJournal()
+    {
+        var rows = dataDirectory is null ? [] : AuditJournal.Read(dataDirectory);
+        connection.Execute("CREATE OR REPLACE TEMP TABLE audit_journal AS SELECT * FROM passport.access_decisions LIMIT 0");
+        using (var appender = connection.CreateAppender("temp", "main", "audit_journal"))
+        {
+            foreach (var row in rows)
+            {
+                appender.CreateRow()
+                    .AppendValue(row.Seq).AppendValue(row.DecidedAt.UtcDateTime).AppendValue(row.RequestId).AppendValue(row.Subject)
+                    .AppendValue(row.Issuer).AppendValue(row.ClientAddress).AppendValue(row.Resource).AppendValue(row.DatasetId)
+                    .AppendValue(row.Allowed).AppendValue(row.Access).AppendValue(row.Reason).AppendValue(row.Ticket).AppendValue(row.Query)
+                    .AppendValue(row.Returned).AppendValue(row.Adjustments).AppendValue(row.Cost).EndRow();
+            }
+        }
+
+        return rows.Count == 0 ? 0 : rows.Max(row => row.Seq);
+    }
 
     private static AuditRow ReadRow(DbDataReader reader) => new(
         reader.GetInt64(0),

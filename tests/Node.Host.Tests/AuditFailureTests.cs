@@ -1,3 +1,4 @@
+using GenomeNode.Passport.Access;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -26,8 +27,8 @@ public sealed class AuditFailureTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(Query, UriKind.Relative))).StatusCode);
         await WaitForRowsAsync(node, "access_decisions", rowsAtStart + 1);
 
-        Execute(node, "ALTER TABLE passport.access_decisions RENAME TO access_decisions_away");
-        // The request that meets the broken table first may be answered (its row waits in the queue); the writer's
+        BreakJournal(node);
+        // The request that meets the broken journal first may be answered (its row waits in the queue); the writer's
         // first failed attempt stops all answers.
         var sent = 0;
         HttpResponseMessage? refused = null;
@@ -67,7 +68,7 @@ public sealed class AuditFailureTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Contains("\"name\":\"audit\",\"status\":\"Unhealthy\"", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        Execute(node, "ALTER TABLE passport.access_decisions_away RENAME TO access_decisions");
+        RepairJournal(node);
         // The writer's next retry (its pauses grow to 15 s) writes the kept rows and the node answers again.
         var repairedAt = Stopwatch.StartNew();
         while ((await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode != HttpStatusCode.OK && repairedAt.Elapsed < TimeSpan.FromSeconds(30))
@@ -76,7 +77,7 @@ public sealed class AuditFailureTests
         }
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(Query + "&requestedGranularity=record", UriKind.Relative))).StatusCode);
-        // The rows of every request, answered or refused while the table was away, were kept and written: none dropped.
+        // The rows of every request, answered or refused while the journal was away, were kept and written: none dropped.
         await WaitForRowsAsync(node, "access_decisions", rowsAtStart + 1 + sent + 1);
         Assert.Equal(rowsAtStart + 1 + sent + 1, Count(node, "access_decisions"));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
@@ -94,12 +95,12 @@ public sealed class AuditFailureTests
             .Select(url => url!["url"]!.GetValue<string>()).First(url => url.StartsWith("http", StringComparison.Ordinal));
         await WaitForRowsAsync(node, "access_decisions", 1);
 
-        Execute(node, "ALTER TABLE passport.access_decisions RENAME TO access_decisions_away");
+        BreakJournal(node);
         using var fetch = await client.GetAsync(new Uri(new Uri(dataUrl).PathAndQuery, UriKind.Relative));
 
-        // The very first fetch after the table broke: refused, not streamed with its row still queued.
+        // The very first fetch after the journal broke: refused, not streamed with its row still queued.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, fetch.StatusCode);
-        Execute(node, "ALTER TABLE passport.access_decisions_away RENAME TO access_decisions");
+        RepairJournal(node);
         using var again = await client.GetAsync(new Uri(new Uri(dataUrl).PathAndQuery, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
@@ -112,13 +113,18 @@ public sealed class AuditFailureTests
         }
     }
 
-    private static void Execute(NodeFactory node, string sql)
+    /// <summary>
+    /// What a failing disk does to the audit: its journal (where every answer's rows are made durable before the answer)
+    /// cannot be written. Here a directory takes the journal file's place.
+    /// </summary>
+    private static void BreakJournal(NodeFactory node)
     {
-        using var scope = node.Services.CreateScope();
-        using var command = scope.ServiceProvider.GetRequiredService<DuckDBConnection>().CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        var journal = AuditJournal.PathIn(node.Data.Path);
+        File.Delete(journal);
+        Directory.CreateDirectory(journal);
     }
+
+    private static void RepairJournal(NodeFactory node) => Directory.Delete(AuditJournal.PathIn(node.Data.Path));
 
     private static long Count(NodeFactory node, string table)
     {

@@ -9,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace GenomeNode.Passport.Tests;
 
 /// <summary>
-/// The audit writer on a real node database: what a request was told is recorded once its task completes, the rows of
-/// one request are appended together in their order, numbers (seq) continue across restarts, and a counter that no
-/// longer matches the rows stops the audit instead of numbering two rows alike.
+/// The audit writer on a real node database: what a request was told is durable (in the journal or the table, as the
+/// audit's readers see them) once its task completes, the rows of one request are appended together in their order,
+/// numbers (seq) continue across restarts, rows a crash left in the journal reach the table at the next start, and a
+/// counter that no longer matches the rows stops the audit instead of numbering two rows alike.
 /// </summary>
 public sealed class AccessAuditWriterTests : IDisposable
 {
@@ -20,7 +21,7 @@ public sealed class AccessAuditWriterTests : IDisposable
     public void Dispose() => database.Dispose();
 
     [Fact]
-    public async Task A_recorded_anonymous_decision_is_in_the_table_when_its_task_completes()
+    public async Task A_recorded_anonymous_decision_is_durable_when_its_task_completes()
     {
         await using var writer = await AuditWriter.StartAsync(database);
 
@@ -41,9 +42,7 @@ public sealed class AccessAuditWriterTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, 64).Select(request => Task.Run(() => writer.Audit.RecordAsync(
             [Entry($"request-{request}", "a"), Entry($"request-{request}", "b"), Entry($"request-{request}", "c")]))));
 
-        var rows = database.Connection.Read(
-            "SELECT request_id, dataset_id, seq FROM passport.access_decisions ORDER BY seq",
-            reader => (Request: reader.GetString(0), Dataset: reader.GetString(1), Seq: reader.GetInt64(2)));
+        var rows = Recorded().Select(row => (Request: row.RequestId!, Dataset: row.DatasetId, row.Seq)).ToList();
         Assert.Equal(Enumerable.Range(1, 192).Select(seq => (long)seq), rows.Select(row => row.Seq));
         foreach (var request in rows.GroupBy(row => row.Request))
         {
@@ -63,10 +62,9 @@ public sealed class AccessAuditWriterTests : IDisposable
             Details = new AuditDetails("{\"referenceName\":\"17\"}", "count", "rounded to 10", 2.5),
         });
 
-        var row = Assert.Single(database.Connection.Read(
-            "SELECT request_id, query, returned, adjustments, cost, seq FROM passport.access_decisions",
-            reader => (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetDouble(4), reader.GetInt64(5))));
-        Assert.Equal(("0HN:00000007", "{\"referenceName\":\"17\"}", "count", "rounded to 10", 2.5, 1L), row);
+        var row = Assert.Single(Recorded());
+        Assert.Equal(("0HN:00000007", "{\"referenceName\":\"17\"}", "count", "rounded to 10", 2.5, 1L),
+            (row.RequestId, row.Query, row.Returned, row.Adjustments, row.Cost, row.Seq));
     }
 
     [Fact]
@@ -104,17 +102,62 @@ public sealed class AccessAuditWriterTests : IDisposable
         Assert.Equal(2, Count());
     }
 
+    [Fact]
+    public async Task Rows_a_crash_left_in_the_journal_reach_the_table_at_the_next_start_and_numbering_goes_on_after_them()
+    {
+        await using (var first = await AuditWriter.StartAsync(database))
+        {
+            await first.Audit.RecordAsync(Entry("moved", "a"));
+        }
+
+        // What a writer killed after its fsync leaves: rows numbered past the table's counter, the last one cut short.
+        using (var journal = new AuditJournal(database.Database.DataDirectory))
+        {
+            journal.Append([Row(2, "journaled"), Row(3, "journaled")]);
+        }
+
+        await File.AppendAllTextAsync(AuditJournal.PathIn(database.Database.DataDirectory), "{\"seq\":4,\"decidedAt\":");
+        await using (var second = await AuditWriter.StartAsync(database))
+        {
+            Assert.Equal([("moved", 1L), ("journaled", 2L), ("journaled", 3L)], database.Connection.Read(
+                "SELECT request_id, seq FROM passport.access_decisions ORDER BY seq", reader => (reader.GetString(0), reader.GetInt64(1))));
+            Assert.Empty(AuditJournal.Read(database.Database.DataDirectory));
+            await second.Audit.RecordAsync(Entry("after", "a"));
+        }
+
+        Assert.Equal(4L, database.Connection.Scalar("SELECT last_seq FROM passport.access_decision_sequence"));
+    }
+
+    [Fact]
+    public void A_damaged_line_before_the_journal_end_fails_loudly()
+    {
+        File.WriteAllText(AuditJournal.PathIn(database.Database.DataDirectory), "{\"seq\":1,\"broken\n{\"seq\":2}\n");
+        var error = Assert.Throws<InvalidDataException>(() => AuditJournal.Read(database.Database.DataDirectory));
+        Assert.Contains("line 1 is damaged", error.Message, StringComparison.Ordinal);
+    }
+
+    private static AuditRow Row(long seq, string request) => new(
+        seq, DateTimeOffset.UtcNow, request, null, null, "127.0.0.1", "beacon:g_variants", "a", true, "boolean", "test", null, null, null, null, 0);
+
     private static AuditEntry Entry(string request, string dataset, bool allowed = true) =>
         new(DateTimeOffset.UtcNow, null, null, "127.0.0.1", "beacon:g_variants", dataset, allowed, allowed ? "boolean" : "none", "test")
         {
             RequestId = request,
         };
 
-    // On a connection of its own: only committed rows count.
+    // On a connection of its own, as the audit's readers see it: the table's committed rows and the journal's.
+    private IReadOnlyList<AuditRow> Recorded()
+    {
+        using var connection = database.OpenConnection();
+        return new AuditTrail(connection, database.Database.DataDirectory).Read(DateTimeOffset.MinValue, null, 0, null, 100_000).Rows;
+    }
+
+    // Every row recorded anywhere: the table's committed rows and the journal's.
     private long Count()
     {
         using var connection = database.OpenConnection();
-        return Convert.ToInt64(connection.Scalar("SELECT count(*) FROM passport.access_decisions"), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(connection.Scalar("SELECT count(*) FROM passport.access_decisions"), System.Globalization.CultureInfo.InvariantCulture)
+            + AuditJournal.Read(database.Database.DataDirectory).Count;
     }
 
     /// <summary>An <see cref="AccessAuditWriter"/> running on the test database, stopped (its queue drained) when disposed.</summary>
@@ -123,11 +166,12 @@ public sealed class AccessAuditWriterTests : IDisposable
         private readonly ServiceProvider services;
         private readonly AccessAuditWriter writer;
 
-        private AuditWriter(ServiceProvider services, AccessAudit audit)
+        private AuditWriter(ServiceProvider services, AccessAudit audit, string dataDirectory)
         {
             this.services = services;
             Audit = audit;
-            writer = new AccessAuditWriter(audit, services.GetRequiredService<IServiceScopeFactory>(), NullLogger<AccessAuditWriter>.Instance);
+            writer = new AccessAuditWriter(audit, services.GetRequiredService<IServiceScopeFactory>(), NullLogger<AccessAuditWriter>.Instance,
+                dataDirectory);
         }
 
         public AccessAudit Audit { get; }
@@ -136,7 +180,7 @@ public sealed class AccessAuditWriterTests : IDisposable
         {
             var services = new ServiceCollection().AddScoped(_ => database.OpenConnection()).BuildServiceProvider();
             var audit = new AccessAudit(TimeProvider.System, Options.Create(new AuditOptions { MaxWait = maxWait ?? TimeSpan.FromSeconds(10) }));
-            var started = new AuditWriter(services, audit);
+            var started = new AuditWriter(services, audit, database.Database.DataDirectory);
             await started.writer.StartAsync(CancellationToken.None);
             return started;
         }
