@@ -170,12 +170,13 @@ public sealed class AccessAudit(TimeProvider time, IOptions<AuditOptions> option
 /// <summary>
 /// Makes queued audit rows durable and moves them into <c>passport.access_decisions</c>. Rows are numbered (<c>seq</c>)
 /// and appended to the <see cref="AuditJournal"/> with an fsync, whatever queued while the previous append ran going
-/// into the next (group commit), and only then are their requests answered; at least once a second, or every
-/// <see cref="MoveAt"/> rows, the journal's rows go into the table in one transaction (which also advances
-/// <c>passport.access_decision_sequence</c>, refusing if another writer moved it) and the journal is emptied. At start,
-/// rows a crash left in the journal are moved first. A journal append that fails is retried (nothing is dropped) while
-/// requests wait and are refused after <see cref="AuditOptions.MaxWait"/>; a move that fails leaves the rows durable in
-/// the journal and is retried. On shutdown the queue is drained and moved.
+/// into the next (group commit), and only then are their requests answered. At least once a second, or every
+/// <see cref="MoveAt"/> rows, the journal is rotated and, in the background while appends go on, its rows go into the
+/// table in one transaction (which also advances <c>passport.access_decision_sequence</c>, refusing if another writer
+/// moved it); the rotated file is deleted once they are committed. At start, rows a crash left in the journal are
+/// moved first. A journal append that fails is retried (nothing is dropped) while requests wait and are refused after
+/// <see cref="AuditOptions.MaxWait"/>; a move that fails leaves the rows durable in the rotated journal and is retried.
+/// On shutdown the queue is drained and moved.
 /// </summary>
 public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFactory scopes, ILogger<AccessAuditWriter> logger, string dataDirectory)
     : BackgroundService
@@ -189,13 +190,15 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(15);
 
-    private readonly List<AuditRow> unmoved = [];
+    private List<AuditRow> unmoved = [];
+    private List<AuditRow>? rotated;
+    private Task<bool>? moving;
     private AsyncServiceScope? scope;
     private DuckDBConnection? connection;
     private AuditJournal? journal;
     private long lastSeq;
     private long movedThrough;
-    private long firstUnmovedAt;
+    private long lastMoveAt = Stopwatch.GetTimestamp();
     private bool moveFailing;
 
     /// <summary>Moves what a crash left in the journal into the table, before the node answers anything.</summary>
@@ -225,9 +228,9 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
             while (true)
             {
                 waiting ??= reader.WaitToReadAsync(stoppingToken).AsTask();
-                if (unmoved.Count > 0)
+                var due = MoveEvery - Stopwatch.GetElapsedTime(lastMoveAt);
+                if (unmoved.Count > 0 || rotated is not null)
                 {
-                    var due = MoveEvery - Stopwatch.GetElapsedTime(firstUnmovedAt);
                     if (due > TimeSpan.Zero)
                     {
                         await Task.WhenAny(waiting, Task.Delay(due, stoppingToken));
@@ -255,9 +258,10 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
                     }
                 }
 
-                if (unmoved.Count >= MoveAt || (unmoved.Count > 0 && Stopwatch.GetElapsedTime(firstUnmovedAt) >= MoveEvery))
+                await CollectMoveAsync();
+                if (moving is null && (unmoved.Count >= MoveAt || Stopwatch.GetElapsedTime(lastMoveAt) >= MoveEvery))
                 {
-                    TryMove();
+                    StartMove();
                 }
             }
         }
@@ -272,7 +276,19 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
             Drain(reader, batch);
         }
 
-        TryMove();
+        if (moving is not null)
+        {
+            await moving;
+        }
+
+        moving = null;
+        await CollectMoveAsync();
+        for (var attempt = 0; attempt < 2 && (rotated is not null || unmoved.Count > 0); attempt++)
+        {
+            StartMove();
+            await CollectMoveAsync(wait: true);
+        }
+
         if (batch.Count > 0)
         {
             var lost = batch.Sum(item => item.Entries.Count) + reader.Count;
@@ -306,8 +322,8 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
 
     /// <summary>
     /// Opens the database and the journal, checks the numbering, and moves the rows a crash left in the journal (those
-    /// numbered past the table's counter; a crash between a move's commit and the journal's emptying leaves rows that
-    /// are already in the table, and they are skipped).
+    /// numbered past the table's counter; a crash between a move's commit and the rotated journal's deletion leaves rows
+    /// that are already in the table, and they are skipped).
     /// </summary>
     private void Open()
     {
@@ -332,24 +348,22 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
             throw new AuditSequenceException($"{beyond} audit rows hold numbers (seq) past passport.access_decision_sequence; the counter was changed");
         }
 
-        var left = AuditJournal.Read(dataDirectory).Where(row => row.Seq > counter).OrderBy(row => row.Seq).ToList();
+        var left = AuditJournal.Read(dataDirectory).Where(row => row.Seq > counter).ToList();
         movedThrough = counter;
-        lastSeq = counter;
-        journal = new AuditJournal(dataDirectory);
+        var opened = new AuditJournal(dataDirectory);
+        if (left.Count > 0 && !Move(left))
+        {
+            opened.Dispose();
+            throw new AuditSequenceException("the rows left in the audit journal could not be moved into the table");
+        }
+
+        opened.DeleteMoving();
+        opened.Clear();
+        journal = opened;
+        lastSeq = movedThrough;
         if (left.Count > 0)
         {
-            unmoved.AddRange(left);
-            lastSeq = left[^1].Seq;
-            if (!TryMove())
-            {
-                throw new AuditSequenceException("the rows left in the audit journal could not be moved into the table");
-            }
-
             Log.JournalRecovered(logger, left.Count);
-        }
-        else
-        {
-            journal.Clear();
         }
     }
 
@@ -369,11 +383,6 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
             var numbered = batch.SelectMany(item => item.Entries).Select(entry => Row(++seq, entry)).ToList();
             journal!.Append(numbered);
             lastSeq = seq;
-            if (unmoved.Count == 0)
-            {
-                firstUnmovedAt = Stopwatch.GetTimestamp();
-            }
-
             unmoved.AddRange(numbered);
         }
         catch (Exception ex) when (ex is DuckDBException or AuditSequenceException or IOException or InvalidDataException or UnauthorizedAccessException)
@@ -398,15 +407,78 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
         return true;
     }
 
-    /// <summary>Moves the journal's rows into the table in one transaction, then empties the journal.</summary>
-    private bool TryMove()
+    /// <summary>
+    /// Rotates the journal (unless an earlier rotation's rows still wait: they are retried first) and moves the rotated
+    /// rows into the table in the background.
+    /// </summary>
+    private void StartMove()
     {
-        if (unmoved.Count == 0 || connection is null || journal is null)
+        lastMoveAt = Stopwatch.GetTimestamp();
+        if (journal is null)
+        {
+            return;
+        }
+
+        if (rotated is null)
+        {
+            if (unmoved.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                journal.Rotate();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // The rows stay durable in the journal; the next move tries again.
+                audit.MoveProblem = (ex.Message, unmoved.Count);
+                return;
+            }
+
+            rotated = unmoved;
+            unmoved = [];
+        }
+
+        var rows = rotated;
+        moving = Task.Run(() => Move(rows));
+    }
+
+    /// <summary>Takes the finished move's result: its rotated rows are done, or kept to be retried.</summary>
+    private async Task CollectMoveAsync(bool wait = false)
+    {
+        if (moving is null || (!wait && !moving.IsCompleted))
+        {
+            return;
+        }
+
+        if (await moving)
+        {
+            rotated = null;
+            try
+            {
+                journal?.DeleteMoving();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Its rows are in the table: the next start skips them, and the next rotation waits for the file to go.
+                audit.MoveProblem = (ex.Message, 0);
+            }
+        }
+
+        moving = null;
+    }
+
+    /// <summary>Commits the rows into the table in one transaction (run by one move at a time).</summary>
+    private bool Move(List<AuditRow> rows)
+    {
+        if (rows.Count == 0 || connection is null)
         {
             return true;
         }
 
-        var through = unmoved[^1].Seq;
+        var through = rows[^1].Seq;
         try
         {
             using (var transaction = connection.BeginTransaction())
@@ -421,7 +493,7 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
 
                 using (var appender = connection.CreateAppender("passport", "access_decisions"))
                 {
-                    foreach (var row in unmoved)
+                    foreach (var row in rows)
                     {
                         appender.CreateRow()
                             .AppendValue(row.Seq)
@@ -448,8 +520,6 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
             }
 
             movedThrough = through;
-            unmoved.Clear();
-            journal.Clear();
             audit.MoveProblem = null;
             if (moveFailing)
             {
@@ -459,17 +529,16 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
 
             return true;
         }
-        catch (Exception ex) when (ex is DuckDBException or AuditSequenceException or IOException)
+        catch (Exception ex) when (ex is DuckDBException or AuditSequenceException)
         {
-            // The rows stay durable in the journal; the next move tries again.
+            // The rows stay durable in the rotated journal; the next move tries again.
+            audit.MoveProblem = (ex.Message, rows.Count);
             if (!moveFailing)
             {
                 moveFailing = true;
-                Log.MoveFailed(logger, unmoved.Count, ex.Message);
+                Log.MoveFailed(logger, rows.Count, ex.Message);
             }
 
-            audit.MoveProblem = (ex.Message, unmoved.Count);
-            firstUnmovedAt = Stopwatch.GetTimestamp();
             return false;
         }
     }

@@ -44,8 +44,10 @@ public sealed class AuditTrail(DuckDBConnection connection, string? dataDirector
     public AuditPage Read(DateTimeOffset since, DateTimeOffset? until, long afterSeq, long? through, int pageSize = DefaultPageSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        // The journal before the table's snapshot: rows moved in between are in the snapshot, the rest in what was read.
+        var journal = Journal();
         using var transaction = connection.BeginTransaction();
-        var journaled = StageJournal();
+        var journaled = StageJournal(journal);
         var last = through ?? Math.Max(journaled,
             Convert.ToInt64(connection.Scalar("SELECT last_seq FROM passport.access_decision_sequence") ?? 0L, CultureInfo.InvariantCulture));
         // The bounds are numbers, written as literals: with parameters DuckDB would not skip the row groups before the
@@ -78,8 +80,9 @@ public sealed class AuditTrail(DuckDBConnection connection, string? dataDirector
     /// </summary>
     public IReadOnlyList<AuditSummaryRow> Summarize(DateTimeOffset? since, DateTimeOffset? until)
     {
+        var journal = Journal();
         using var transaction = connection.BeginTransaction();
-        StageJournal();
+        StageJournal(journal);
         return connection.Read(
             $"""
             WITH {AuditRows},
@@ -123,12 +126,13 @@ public sealed class AuditTrail(DuckDBConnection connection, string? dataDirector
         """;
 
     /// <summary>
-    /// Copies the journal's rows into a temporary table of this connection (also when the database is open read-only),
-    /// read before the table so that no row moved meanwhile is missed; returns the highest number in it (0: none).
+    /// Copies the journal's rows into a temporary table of this connection (also when the database is open read-only);
+    /// returns the highest number in it (0: none).
     /// </summary>
-    private long StageJournal()
+    private IReadOnlyList<AuditRow> Journal() => dataDirectory is null ? [] : AuditJournal.Read(dataDirectory);
+
+    private long StageJournal(IReadOnlyList<AuditRow> rows)
     {
-        var rows = dataDirectory is null ? [] : AuditJournal.Read(dataDirectory);
         connection.Execute("CREATE OR REPLACE TEMP TABLE audit_journal AS SELECT * FROM passport.access_decisions LIMIT 0");
         using (var appender = connection.CreateAppender("temp", "main", "audit_journal"))
         {
