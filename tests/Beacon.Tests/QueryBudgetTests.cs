@@ -12,16 +12,9 @@ public sealed class QueryBudgetTests
     public async Task A_spent_budget_is_refused_with_retry_after_until_the_window_frees_it_and_a_restart_does_not_reset_it()
     {
         // Owns the data directory; the nodes below start on it one after the other.
-        await using var owner = new BeaconNode();
-        await using (var prepare = owner.Sharing())
+        await using var owner = await ControlledDataAsync();
+        await using (var node = WithBudget(owner.Sharing()))
         {
-            _ = prepare.Server;
-            await prepare.AddDatasetAsync("ctrl", AccessTier.Controlled, Tools.SyntheticVcf(owner.Data.Combine("c.vcf.gz"), 300, 50, seed: 3, annotated: false));
-        }
-
-        await using (var node = owner.Sharing())
-        {
-            node.Settings["Privacy:Budget:Anonymous"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var answered = 0;
             HttpResponseMessage? refusal = null;
             using var client = node.CreateClient();
@@ -60,8 +53,7 @@ public sealed class QueryBudgetTests
         }
 
         // The node restarts on the same data: what was spent is read back from the audit.
-        await using var restarted = owner.Sharing();
-        restarted.Settings["Privacy:Budget:Anonymous"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var restarted = WithBudget(owner.Sharing());
         var (status, _) = await restarted.GetAsync("/api/g_variants?referenceName=2&start=777&referenceBases=A&alternateBases=T&datasetIds=ctrl");
         Assert.Equal(429, status);
     }
@@ -69,18 +61,27 @@ public sealed class QueryBudgetTests
     [Fact]
     public async Task Concurrent_requests_of_one_client_cannot_together_spend_past_its_budget()
     {
-        await using var node = new BeaconNode();
-        await using (var first = node.Sharing())
-        {
-            _ = first.Server;
-            await first.AddDatasetAsync("ctrl", AccessTier.Controlled, Tools.SyntheticVcf(node.Data.Combine("c.vcf.gz"), 300, 50, seed: 3, annotated: false));
-        }
-
-        node.Settings["Privacy:Budget:Anonymous"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var node = WithBudget(await ControlledDataAsync());
         var statuses = await Task.WhenAll(Enumerable.Range(1, 200).Select(async position =>
             (await node.GetAsync($"/api/g_variants?referenceName=2&start={position}&referenceBases=A&alternateBases=T&datasetIds=ctrl")).Status));
         Assert.All(statuses, status => Assert.True(status is 200 or 429, $"status {status}"));
         // Each answered miss spent 1; however they interleave, no more than the budget is spent.
         Assert.InRange(statuses.Count(status => status == 200), 1, Budget);
+    }
+
+    /// <summary>A node (not started) whose data holds a controlled dataset of 50 individuals.</summary>
+    private static async Task<BeaconNode> ControlledDataAsync()
+    {
+        var node = new BeaconNode();
+        await using var prepare = node.Sharing();
+        _ = prepare.Server;
+        await prepare.AddDatasetAsync("ctrl", AccessTier.Controlled, Tools.SyntheticVcf(node.Data.Combine("c.vcf.gz"), 300, 50, seed: 3, annotated: false));
+        return node;
+    }
+
+    private static BeaconNode WithBudget(BeaconNode node)
+    {
+        node.Settings["Privacy:Budget:Anonymous"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return node;
     }
 }
