@@ -47,7 +47,6 @@ public sealed class GVariantService(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(access);
-        var beacon = options.Value;
         var kind = QueryKinds.Of(request.Query);
         var trail = new Trail(access, caller, asked);
         var considered = await ConsiderAsync(request, access, caller, cancellationToken);
