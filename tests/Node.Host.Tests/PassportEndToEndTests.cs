@@ -248,6 +248,38 @@ public sealed class PassportEndToEndTests(PassportNodeFixture node)
     }
 
     [Fact]
+    public async Task A_range_query_on_a_controlled_dataset_is_refused_to_a_passport_without_its_grant_and_answered_with_it()
+    {
+        const string range = "/api/g_variants?referenceName=1&start=0&end=1000&datasetIds=controlled&requestedGranularity=count";
+        async Task<(HttpStatusCode Status, JsonNode Body, string? Challenge)> AskAsync(string? passport)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, range);
+            if (passport is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", passport);
+            }
+
+            using var response = await node.Client.SendAsync(request);
+            return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!, response.Headers.WwwAuthenticate.ToString());
+        }
+
+        // Privacy rules by caller standing: without a passport 401 (one may help), with one but no grant 403.
+        var anonymous = await AskAsync(null);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        Assert.StartsWith("Bearer realm=", anonymous.Challenge, StringComparison.Ordinal);
+        var registered = await AskAsync(node.PassportWith(node.RegisteredAccess()));
+        Assert.Equal(HttpStatusCode.Forbidden, registered.Status);
+        Assert.Contains("for callers without its access grant: they may run sequence queries only",
+            registered.Body["error"]!["errorMessage"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var granted = await AskAsync(node.PassportWith(node.Grant(PassportNodeFixture.ControlledGrant)));
+        Assert.Equal(HttpStatusCode.OK, granted.Status);
+        Assert.Equal(2, granted.Body["responseSummary"]!["numTotalResults"]!.GetValue<int>()); // both records of the VCF
+        var audit = await node.AuditAsync(row => row.Subject == PassportNodeFixture.Subject && row.Dataset == "controlled" && !row.Allowed);
+        Assert.Contains(audit, row => row.Reason.Contains("range queries are not answered on dataset 'controlled'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_hidden_dataset_is_unknown_to_anonymous_callers_and_answered_to_holders_of_its_grant()
     {
         using var anonymous = await node.Client.GetAsync(new Uri(Query + "&datasetIds=hidden", UriKind.Relative));
