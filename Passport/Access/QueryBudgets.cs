@@ -67,6 +67,7 @@ public sealed class QueryBudgets(IOptions<QueryBudgetOptions> options, TimeProvi
     private readonly Dictionary<string, Account> accounts = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private bool loaded;
+    private DateTimeOffset lastPruned = DateTimeOffset.MinValue;
 
     /// <summary>The identity a budget is kept for: the passport's issuer and subject, else the client (an IPv6 /64).</summary>
     public static string IdentityOf(Caller caller, IPAddress? client)
@@ -154,10 +155,12 @@ public sealed class QueryBudgets(IOptions<QueryBudgetOptions> options, TimeProvi
     {
         if (!accounts.TryGetValue(identity, out var account))
         {
-            if (accounts.Count >= 100_000)
+            if (accounts.Count >= 100_000 && time.GetUtcNow() - lastPruned > TimeSpan.FromMinutes(1))
             {
-                // Many identities (an address-rotating client): forget those with nothing left in the window.
-                var horizon = time.GetUtcNow() - options.Value.Window;
+                // Many identities (an address-rotating client): forget those with nothing left in the window, at most
+                // once a minute so that a flood of new identities does not scan them all each time.
+                lastPruned = time.GetUtcNow();
+                var horizon = lastPruned - options.Value.Window;
                 foreach (var (key, idle) in accounts.Where(pair => pair.Value.IsIdle(horizon)).ToList())
                 {
                     accounts.Remove(key);
