@@ -40,6 +40,7 @@ public static class BeaconModule
             options.Datasets = new Dictionary<string, BeaconDatasetOptions>(options.Datasets, StringComparer.OrdinalIgnoreCase));
         builder.Services.AddOptions<PrivacyOptions>().Bind(builder.Configuration.GetSection(PrivacyOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
+        builder.Services.AddSingleton<PrivacyRules>();
         builder.Services.PostConfigure<PrivacyOptions>(options =>
             options.Datasets = new Dictionary<string, PrivacyRuleOptions>(options.Datasets, StringComparer.OrdinalIgnoreCase));
         builder.Services.AddSingleton<IDatasetDisclosure, BeaconDisclosure>();

@@ -21,7 +21,7 @@ namespace GenomeNode.Beacon.Api;
 /// <param name="catalog">read only when the catalog held in memory (<paramref name="datasets"/>) was dropped by a change</param>
 public sealed class GVariantService(
     VariantIndex index, VariantRecords records, Lazy<VariantStore> store, CatalogSnapshot datasets, Lazy<DatasetCatalog> catalog, DatasetVisibility visibility,
-    QueryBudgets budgets, IOptions<BeaconOptions> options, IOptions<PrivacyOptions> privacy, IOptions<QueryBudgetOptions> budgetOptions)
+    QueryBudgets budgets, IOptions<BeaconOptions> options, PrivacyRules privacy, IOptions<QueryBudgetOptions> budgetOptions)
 {
     public const string EntityType = "genomicVariant";
     public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
@@ -233,7 +233,7 @@ public sealed class GVariantService(
             var standing = decision.Grant is AccessGrant.Registered or AccessGrant.Controlled ? CallerStanding.Granted
                 : caller.Passport is null ? CallerStanding.Anonymous
                 : CallerStanding.Registered;
-            considered.Add(new Considered(dataset, decision, ceiling, standing, DatasetPrivacy.Resolve(privacy.Value, dataset.Id, dataset.Tier)));
+            considered.Add(new Considered(dataset, decision, ceiling, standing, privacy.For(dataset)));
         }
 
         return considered;
