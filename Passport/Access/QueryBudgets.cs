@@ -139,18 +139,6 @@ public sealed class QueryBudgets(IOptions<QueryBudgetOptions> options, TimeProvi
         }
     }
 
-    /// <summary>What the identity has spent within the window now (for tests and the audit summary).</summary>
-    public double SpentBy(string identity)
-    {
-        EnsureLoaded();
-        lock (gate)
-        {
-            var account = AccountOf(identity);
-            account.Expire(time.GetUtcNow() - options.Value.Window);
-            return account.Spent;
-        }
-    }
-
     private Account AccountOf(string identity)
     {
         if (!accounts.TryGetValue(identity, out var account))
