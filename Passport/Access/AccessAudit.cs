@@ -497,24 +497,7 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
                 {
                     foreach (var row in rows)
                     {
-                        appender.CreateRow()
-                            .AppendValue(row.Seq)
-                            .AppendValue(row.DecidedAt.UtcDateTime)
-                            .AppendValue(row.RequestId)
-                            .AppendValue(row.Subject)
-                            .AppendValue(row.Issuer)
-                            .AppendValue(row.ClientAddress)
-                            .AppendValue(row.Resource)
-                            .AppendValue(row.DatasetId)
-                            .AppendValue(row.Allowed)
-                            .AppendValue(row.Access)
-                            .AppendValue(row.Reason)
-                            .AppendValue(row.Ticket)
-                            .AppendValue(row.Query)
-                            .AppendValue(row.Returned)
-                            .AppendValue(row.Adjustments)
-                            .AppendValue(row.Cost)
-                            .EndRow();
+                        AuditRowAppender.Append(appender, row);
                     }
                 }
 

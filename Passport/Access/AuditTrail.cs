@@ -11,6 +11,30 @@ public sealed record AuditRow(
     string DatasetId, bool Allowed, string Access, string Reason, string? Ticket, string? Query, string? Returned, string? Adjustments,
     double Cost);
 
+/// <summary>Appends audit rows in the columns' order of <c>passport.access_decisions</c> (and of tables made like it).</summary>
+internal static class AuditRowAppender
+{
+    public static void Append(DuckDBAppender appender, AuditRow row) =>
+        appender.CreateRow()
+            .AppendValue(row.Seq)
+            .AppendValue(row.DecidedAt.UtcDateTime)
+            .AppendValue(row.RequestId)
+            .AppendValue(row.Subject)
+            .AppendValue(row.Issuer)
+            .AppendValue(row.ClientAddress)
+            .AppendValue(row.Resource)
+            .AppendValue(row.DatasetId)
+            .AppendValue(row.Allowed)
+            .AppendValue(row.Access)
+            .AppendValue(row.Reason)
+            .AppendValue(row.Ticket)
+            .AppendValue(row.Query)
+            .AppendValue(row.Returned)
+            .AppendValue(row.Adjustments)
+            .AppendValue(row.Cost)
+            .EndRow();
+}
+
 /// <summary>
 /// Rows of an export, and where the next page starts: rows with <c>seq</c> after <see cref="LastSeq"/> up to
 /// <see cref="Through"/>, the last row that existed when the export began.
@@ -138,11 +162,7 @@ public sealed class AuditTrail(DuckDBConnection connection, string? dataDirector
         {
             foreach (var row in rows)
             {
-                appender.CreateRow()
-                    .AppendValue(row.Seq).AppendValue(row.DecidedAt.UtcDateTime).AppendValue(row.RequestId).AppendValue(row.Subject)
-                    .AppendValue(row.Issuer).AppendValue(row.ClientAddress).AppendValue(row.Resource).AppendValue(row.DatasetId)
-                    .AppendValue(row.Allowed).AppendValue(row.Access).AppendValue(row.Reason).AppendValue(row.Ticket).AppendValue(row.Query)
-                    .AppendValue(row.Returned).AppendValue(row.Adjustments).AppendValue(row.Cost).EndRow();
+                AuditRowAppender.Append(appender, row);
             }
         }
 
