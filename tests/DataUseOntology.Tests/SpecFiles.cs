@@ -1,4 +1,4 @@
-using System.Text;
+using GenomeNode.Tests;
 
 namespace GenomeNode.DataUseOntology.Tests;
 
@@ -10,67 +10,11 @@ internal static class SpecFiles
     /// <summary>Rows of a CSV file with a header, as column name → value (RFC 4180 quoting, fields may span lines).</summary>
     public static List<Dictionary<string, string>> ReadCsv(string name)
     {
-        var records = ParseRecords(File.ReadAllText(PathOf(name)));
+        var records = Rfc4180.Parse(File.ReadAllText(PathOf(name)), crlfOnly: false);
         var header = records[0];
         return records.Skip(1)
-            .Where(record => record.Count == header.Count)
+            .Where(record => record.Length == header.Length)
             .Select(record => header.Zip(record).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal))
             .ToList();
-    }
-
-    private static List<List<string>> ParseRecords(string text)
-    {
-        var records = new List<List<string>>();
-        var record = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                record.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                record.Add(field.ToString().TrimEnd('\r'));
-                field.Clear();
-                records.Add(record);
-                record = [];
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        if (field.Length > 0 || record.Count > 0)
-        {
-            record.Add(field.ToString());
-            records.Add(record);
-        }
-
-        return records;
     }
 }
