@@ -1,6 +1,8 @@
 using System.Reflection;
 using GenomeNode.Storage;
 using GenomeNode.Beacon.Api;
+using GenomeNode.Beacon.Entries;
+using GenomeNode.Beacon.Import;
 using GenomeNode.Beacon.Ingest;
 using GenomeNode.Beacon.Privacy;
 using GenomeNode.Beacon.Store;
@@ -53,6 +55,8 @@ public static class BeaconModule
         builder.Services.AddSingleton<GenomeNode.Storage.IDatasetData, BeaconDatasetData>();
         builder.Services.AddScoped<VcfIngester>();
         builder.Services.AddScoped<IndividualDocuments>();
+        builder.Services.AddScoped<EntryWriter>();
+        builder.Services.AddSingleton<EntryIndex>();
         builder.Services.AddScoped<VariantStore>();
         // Resolved when first used: each opens a DuckDB connection, which the in-memory index's answers do without.
         builder.Services.AddScoped(services => new Lazy<VariantStore>(services.GetRequiredService<VariantStore>));

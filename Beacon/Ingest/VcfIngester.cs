@@ -171,6 +171,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
             "DELETE FROM beacon.variants WHERE file_id IN (SELECT file_id FROM beacon.variant_files WHERE dataset_id = $1)",
             "DELETE FROM beacon.variant_files WHERE dataset_id = $1",
             "DELETE FROM beacon.individuals WHERE dataset_id = $1",
+            "DELETE FROM beacon.entries WHERE dataset_id = $1",
             "DELETE FROM beacon.individual_counters WHERE dataset_id = $1",
         ];
         foreach (var sql in deletes)

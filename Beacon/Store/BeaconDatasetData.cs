@@ -1,11 +1,12 @@
 using DuckDB.NET.Data;
+using GenomeNode.Beacon.Entries;
 using GenomeNode.Beacon.Ingest;
 using GenomeNode.Storage;
 
 namespace GenomeNode.Beacon.Store;
 
 /// <summary>Beacon's part of the dataset lifecycle: a dataset's variant files, variants and individuals.</summary>
-internal sealed class BeaconDatasetData(VariantIndex index) : IDatasetData
+internal sealed class BeaconDatasetData(VariantIndex index, EntryIndex entries) : IDatasetData
 {
     public void Apply(DatasetChange change, DuckDBConnection connection)
     {
@@ -23,5 +24,9 @@ internal sealed class BeaconDatasetData(VariantIndex index) : IDatasetData
     }
 
     // The in-memory index holds every dataset's alleles and the catalog beside them: any change outdates it.
-    public void Committed(DatasetChange change) => index.Invalidate();
+    public void Committed(DatasetChange change)
+    {
+        index.Invalidate();
+        entries.Invalidate();
+    }
 }

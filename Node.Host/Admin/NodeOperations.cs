@@ -33,6 +33,7 @@ public sealed class NodeOperations
         [RegisterOperations.Register] = RegisterOperations.RegisterAsync,
         [OntologyOperations.List] = OntologyOperations.ListAsync,
         [IngestOperations.Vcf] = IngestOperations.IngestVcfAsync,
+        [ClinicalImportOperations.Import] = ClinicalImportOperations.ImportAsync,
         [AuditOperations.Export] = AuditOperations.ExportAsync,
         [AuditOperations.Summary] = AuditOperations.SummaryAsync,
     };

@@ -10,11 +10,19 @@ namespace GenomeNode.Host.Cli;
 /// <summary><c>genome-node ingest vcf</c>.</summary>
 internal static class IngestCommands
 {
-    public static Command Create(GlobalOptions globals) =>
-        new("ingest", "Load data into a dataset for Beacon queries.")
+    public static Command Create(GlobalOptions globals)
+    {
+        var command = new Command("ingest", "Load data into a dataset for Beacon queries: VCFs, and clinical data as BFF, FHIR R4 or Phenopackets.")
         {
             CreateVcf(globals),
         };
+        foreach (var import in ImportCommands.Create(globals))
+        {
+            command.Subcommands.Add(import);
+        }
+
+        return command;
+    }
 
     private static Command CreateVcf(GlobalOptions globals)
     {

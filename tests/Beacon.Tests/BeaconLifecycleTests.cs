@@ -11,7 +11,7 @@ namespace GenomeNode.Beacon.Tests;
 internal static class BeaconLifecycle
 {
     public static DatasetCatalog Catalog(DuckDBConnection connection) =>
-        new(connection, [new BeaconDatasetData(new VariantIndex(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>()))]);
+        new(connection, [new BeaconDatasetData(new VariantIndex(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>()), new GenomeNode.Beacon.Entries.EntryIndex(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>()))]);
 }
 
 /// <summary>Beacon's part of the dataset lifecycle, against a real, migrated DuckDB file.</summary>

@@ -1,0 +1,104 @@
+using DuckDB.NET.Data;
+using GenomeNode.Beacon.Entries;
+using GenomeNode.Beacon.Ingest;
+using GenomeNode.Storage;
+
+namespace GenomeNode.Beacon.Import;
+
+/// <summary>What an import stored.</summary>
+public sealed record ClinicalImportResult(string DatasetId, IReadOnlyDictionary<EntryType, int> Entries, long Variants, int NewIndividuals, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Writes a <see cref="ClinicalBatch"/> into a dataset inside the caller's open transaction (the catalog's
+/// <c>WriteData</c>): the dataset's counter row is claimed first (a second writer of the dataset fails instead of
+/// mixing), every link is checked before anything is written, individuals are matched by id to the dataset's own
+/// (VCF samples included: one entity) and new ones numbered from the counter, and the entries the batch brings replace
+/// those of the same type and id.
+/// </summary>
+public sealed class EntryWriter(DuckDBConnection connection)
+{
+    /// <exception cref="ClinicalImportException">an id given twice, or a link to an entry neither stored nor imported</exception>
+    public ClinicalImportResult WriteInTransaction(string datasetId, ClinicalBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var individuals = DatasetIndividuals.Load(connection, datasetId);
+        Check(datasetId, batch, individuals);
+        foreach (var entry in batch.Entries.Where(e => e.Type == EntryType.Individual))
+        {
+            individuals.IndexOf(entry.Id);
+        }
+
+        var added = individuals.Added.Count;
+        individuals.Store(connection);
+        foreach (var entry in batch.Entries)
+        {
+            if (entry.Type == EntryType.Individual)
+            {
+                connection.Execute("UPDATE beacon.individuals SET document = $3 WHERE dataset_id = $1 AND id = $2", datasetId, entry.Id, entry.Document);
+                continue;
+            }
+
+            var type = entry.Type.Name();
+            connection.Execute("DELETE FROM beacon.entries WHERE dataset_id = $1 AND entry_type = $2 AND id = $3", datasetId, type, entry.Id);
+        }
+
+        using (var appender = connection.CreateAppender("beacon", "entries"))
+        {
+            foreach (var entry in batch.Entries.Where(e => e.Type != EntryType.Individual))
+            {
+                var row = appender.CreateRow().AppendValue(datasetId).AppendValue(entry.Type.Name()).AppendValue(entry.Id);
+                row = entry.IndividualId is null ? row.AppendNullValue() : row.AppendValue(entry.IndividualId);
+                row = entry.BiosampleId is null ? row.AppendNullValue() : row.AppendValue(entry.BiosampleId);
+                row = entry.RunId is null ? row.AppendNullValue() : row.AppendValue(entry.RunId);
+                row.AppendValue(entry.Document).EndRow();
+            }
+        }
+
+        batch.WriteVariants?.Invoke(connection, datasetId);
+        var counts = batch.Entries.GroupBy(e => e.Type).ToDictionary(g => g.Key, g => g.Count());
+        return new ClinicalImportResult(datasetId, counts, batch.Variants, added, batch.Warnings);
+    }
+
+    private void Check(string datasetId, ClinicalBatch batch, DatasetIndividuals individuals)
+    {
+        var seen = new Dictionary<(EntryType, string), string>();
+        foreach (var entry in batch.Entries)
+        {
+            if (entry.Type == EntryType.GenomicVariation)
+            {
+                throw new ClinicalImportException($"{entry.Origin}: genomic variations are not entries of this table");
+            }
+
+            if (entry.Type == EntryType.Dataset && entry.Id != datasetId)
+            {
+                throw new ClinicalImportException(
+                    $"{entry.Origin}: the dataset document's id '{entry.Id}' is not the dataset imported into ('{datasetId}')");
+            }
+
+            if (!seen.TryAdd((entry.Type, entry.Id), entry.Origin))
+            {
+                throw new ClinicalImportException($"{entry.Origin}: {entry.Type.Name()} '{entry.Id}' is also given at {seen[(entry.Type, entry.Id)]}");
+            }
+        }
+
+        var stored = connection.Read("SELECT entry_type, id FROM beacon.entries WHERE dataset_id = $1", r => (r.GetString(0), r.GetString(1)), datasetId)
+            .ToHashSet();
+        bool Exists(EntryType type, string id) =>
+            seen.ContainsKey((type, id)) || (type == EntryType.Individual ? individuals.Known.ContainsKey(id) : stored.Contains((type.Name(), id)));
+        foreach (var entry in batch.Entries)
+        {
+            Require(entry, "individualId", entry.IndividualId, EntryType.Individual);
+            Require(entry, "biosampleId", entry.BiosampleId, EntryType.Biosample);
+            Require(entry, "runId", entry.RunId, EntryType.Run);
+        }
+
+        void Require(ImportedEntry entry, string link, string? id, EntryType type)
+        {
+            if (id is not null && !Exists(type, id))
+            {
+                throw new ClinicalImportException(
+                    $"{entry.Origin}: {link} '{id}' names no {type.Name()} of dataset '{datasetId}' nor of this import");
+            }
+        }
+    }
+}
