@@ -61,7 +61,11 @@ public static class BeaconModule
         // Resolved when first used: each opens a DuckDB connection, which the in-memory index's answers do without.
         builder.Services.AddScoped(services => new Lazy<VariantStore>(services.GetRequiredService<VariantStore>));
         builder.Services.TryAddScoped(services => new Lazy<DatasetCatalog>(services.GetRequiredService<DatasetCatalog>));
+        builder.Services.AddScoped<DatasetQueries>();
         builder.Services.AddScoped<GVariantService>();
+        builder.Services.AddScoped<EntryService>();
+        builder.Services.AddScoped<CollectionService>();
+        builder.Services.TryAddSingleton<GenomeNode.Beacon.Filters.IOntologyTerms, GenomeNode.Beacon.Filters.NoOntologyTerms>();
         return builder;
     }
 }

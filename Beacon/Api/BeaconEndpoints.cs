@@ -1,7 +1,9 @@
 using System.Globalization;
+using GenomeNode.Beacon.Entries;
 using GenomeNode.Beacon.Privacy;
 using GenomeNode.Beacon.Requests;
 using GenomeNode.Passport.Access;
+using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
 using GenomeNode.Passport.Web;
 using GenomeNode.Shared;
@@ -13,8 +15,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Beacon.Api;
-
-using GVariantResults = Results<BufferedJsonResult<BooleanResponse>, BufferedJsonResult<ResultSetsResponse>, JsonHttpResult<ErrorResponse>>;
 
 /// <summary>The Beacon v2 HTTP surface under <c>/api</c>: framework endpoints and genomic variants.</summary>
 public static class BeaconEndpoints
@@ -73,6 +73,7 @@ public static class BeaconEndpoints
             .Produces<BooleanResponse>().Produces<ResultSetsResponse>().Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
             .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized).Produces<ErrorResponse>(StatusCodes.Status403Forbidden)
             .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
+        endpoints.MapBeaconEntries();
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<BeaconOptions>>().Value.BenchmarkEndpoint)
         {
             endpoints.MapGet("/bench/fixed", FixedBytes).ExcludeFromDescription();
@@ -96,36 +97,58 @@ public static class BeaconEndpoints
             return bytes;
         }), "application/json");
 
-    private static Task<GVariantResults> GetAsync(
+    private static Task<IResult> GetAsync(
         HttpRequest http, RequestAccess access, GVariantService variants, IOptions<BeaconOptions> options, CancellationToken cancellationToken) =>
-        AnswerAsync(http, null, fromBody: false, access, variants, options.Value, cancellationToken);
+        VariantsAsync(http, null, fromBody: false, access, variants, options.Value, cancellationToken);
 
-    private static Task<GVariantResults> GetOneAsync(
+    private static Task<IResult> GetOneAsync(
         HttpRequest http, string id, RequestAccess access, GVariantService variants, IOptions<BeaconOptions> options, CancellationToken cancellationToken) =>
-        AnswerAsync(http, id, fromBody: false, access, variants, options.Value, cancellationToken);
+        VariantsAsync(http, id, fromBody: false, access, variants, options.Value, cancellationToken);
 
-    private static Task<GVariantResults> PostAsync(
+    private static Task<IResult> PostAsync(
         HttpRequest http, RequestAccess access, GVariantService variants, IOptions<BeaconOptions> options, CancellationToken cancellationToken) =>
-        AnswerAsync(http, null, fromBody: true, access, variants, options.Value, cancellationToken);
+        VariantsAsync(http, null, fromBody: true, access, variants, options.Value, cancellationToken);
 
-    private static Task<GVariantResults> PostOneAsync(
+    private static Task<IResult> PostOneAsync(
         HttpRequest http, string id, RequestAccess access, GVariantService variants, IOptions<BeaconOptions> options, CancellationToken cancellationToken) =>
-        AnswerAsync(http, id, fromBody: true, access, variants, options.Value, cancellationToken);
+        VariantsAsync(http, id, fromBody: true, access, variants, options.Value, cancellationToken);
+
+    private static Task<IResult> VariantsAsync(
+        HttpRequest http, string? id, bool fromBody, RequestAccess access, GVariantService variants, BeaconOptions beacon, CancellationToken cancellationToken) =>
+        RunAsync(http, fromBody, access, beacon, GVariantService.Resource,
+            query => GVariantRequestParser.FromQuery(query, id, beacon.RequestSettings),
+            body => GVariantRequestParser.FromBody(body, id, beacon.RequestSettings),
+            request => request.Received,
+            async (request, caller, asked) =>
+            {
+                var answer = await variants.AnswerAsync(request, access, caller, asked, cancellationToken);
+                return answer.ResultSets is { } sets
+                    ? new BufferedJsonResult<ResultSetsResponse>(new ResultSetsResponse(answer.Meta, answer.Summary, sets, answer.Info), BeaconJsonContext.Default.ResultSetsResponse)
+                    : new BufferedJsonResult<BooleanResponse>(new BooleanResponse(answer.Meta, answer.Summary, answer.Info), BeaconJsonContext.Default.BooleanResponse);
+            },
+            cancellationToken);
 
     /// <summary>
-    /// A g_variants request: the caller first (a refused token is a 401 whatever the request), then the request read
-    /// from the query string or the body (a 400 names the parameter at fault), then the answer.
+    /// A Beacon query of any entry type: the caller first (a refused token is a 401 whatever the request), then the
+    /// request read from the query string or the body (a 400 names the parameter at fault), then the answer; every
+    /// refusal is a Beacon errorResponse, and what was asked is audited even when it could not be read.
     /// </summary>
-    private static async Task<GVariantResults> AnswerAsync(
-        HttpRequest http, string? id, bool fromBody, RequestAccess access, GVariantService variants, BeaconOptions beacon, CancellationToken cancellationToken)
+    internal static async Task<IResult> RunAsync<TRequest>(
+        HttpRequest http, bool fromBody, RequestAccess access, BeaconOptions beacon, string resource,
+        Func<IQueryCollection, TRequest> fromQuery, Func<ReadOnlyMemory<byte>, TRequest> fromBodyParse, Func<TRequest, ReceivedRequest> received,
+        Func<TRequest, Caller, string, Task<IResult>> answer, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(beacon);
+        ArgumentNullException.ThrowIfNull(answer);
         var caller = await access.CallerAsync(cancellationToken);
         if (caller.Rejection is { } rejection)
         {
             // A token that is not accepted is refused, rather than answered as if anonymous: the caller should know.
             try
             {
-                await access.AuditAsync(caller, GVariantService.Resource,
+                await access.AuditAsync(caller, resource,
                     new AccessDecision(AuditEntry.NoDataset, AccessGrant.None, $"token refused: {rejection}"), false, "none");
             }
             catch (AuditUnavailableException ex)
@@ -137,7 +160,7 @@ public static class BeaconEndpoints
             return Refused(beacon, ReceivedRequest.Nothing, StatusCodes.Status401Unauthorized, $"Authorization: the bearer token was not accepted ({rejection})");
         }
 
-        GVariantRequest request;
+        TRequest request;
         var asked = Asked(http, default);
         try
         {
@@ -145,11 +168,11 @@ public static class BeaconEndpoints
             {
                 var body = await BodyAsync(http, cancellationToken);
                 asked = Asked(http, body.Span);
-                request = GVariantRequestParser.FromBody(body, id, beacon.RequestSettings);
+                request = fromBodyParse(body);
             }
             else
             {
-                request = GVariantRequestParser.FromQuery(http.Query, id, beacon.RequestSettings);
+                request = fromQuery(http.Query);
             }
         }
         catch (BeaconRequestException ex)
@@ -158,7 +181,7 @@ public static class BeaconEndpoints
             var problem = $"{ex.Parameter}: {ex.Message}";
             try
             {
-                await access.AuditAsync(caller, GVariantService.Resource,
+                await access.AuditAsync(caller, resource,
                     [new AuditedDecision(new AccessDecision(AuditEntry.NoDataset, AccessGrant.None, $"bad request: {problem}"), false, "none",
                         new AuditDetails(asked, "error", null, 0))]);
             }
@@ -172,10 +195,7 @@ public static class BeaconEndpoints
 
         try
         {
-            var answer = await variants.AnswerAsync(request, access, caller, asked, cancellationToken);
-            return answer.ResultSets is { } sets
-                ? new BufferedJsonResult<ResultSetsResponse>(new ResultSetsResponse(answer.Meta, answer.Summary, sets, answer.Info), BeaconJsonContext.Default.ResultSetsResponse)
-                : new BufferedJsonResult<BooleanResponse>(new BooleanResponse(answer.Meta, answer.Summary, answer.Info), BeaconJsonContext.Default.BooleanResponse);
+            return await answer(request, caller, asked);
         }
         catch (PrivacyRefusalException ex)
         {
@@ -188,16 +208,16 @@ public static class BeaconEndpoints
                 http.HttpContext.Response.Headers.WWWAuthenticate = RequestAccess.Challenge(null);
             }
 
-            return Refused(beacon, request.Received, ex.Status, ex.Message);
+            return Refused(beacon, received(request), ex.Status, ex.Message);
         }
         catch (BeaconRequestException ex)
         {
-            return Refused(beacon, request.Received, StatusCodes.Status400BadRequest, $"{ex.Parameter}: {ex.Message}");
+            return Refused(beacon, received(request), StatusCodes.Status400BadRequest, $"{ex.Parameter}: {ex.Message}");
         }
         catch (AuditUnavailableException ex)
         {
             // A request the audit could not record is refused, never answered unrecorded.
-            return Refused(beacon, request.Received, StatusCodes.Status503ServiceUnavailable, ex.Message);
+            return Refused(beacon, received(request), StatusCodes.Status503ServiceUnavailable, ex.Message);
         }
     }
 
@@ -224,7 +244,7 @@ public static class BeaconEndpoints
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
-    private static JsonHttpResult<ErrorResponse> Refused(BeaconOptions beacon, ReceivedRequest received, int status, string message) =>
+    internal static JsonHttpResult<ErrorResponse> Refused(BeaconOptions beacon, ReceivedRequest received, int status, string message) =>
         TypedResults.Json(GVariantService.Error(beacon, received, status, message), BeaconJsonContext.Default.ErrorResponse, statusCode: status);
 
     private static ResponseMeta InformationalMeta(BeaconOptions beacon, IReadOnlyList<SchemaReference>? schemas = null) =>
@@ -273,10 +293,18 @@ public static class BeaconEndpoints
     private static JsonHttpResult<MapResponse> Map(IOptions<BeaconOptions> options, PublicBaseUrl publicUrl, HttpRequest request)
     {
         var root = publicUrl.For(request) + Prefix;
-        var body = new MapBody(MapSchemaUrl, new Dictionary<string, MapEndpoint>
+        var sets = new Dictionary<string, MapEndpoint>(StringComparer.Ordinal);
+        foreach (var type in GenomeNode.Beacon.Entries.EntryTypes.All)
         {
-            [GVariantService.EntityType] = new(GVariantService.EntityType, $"{root}/g_variants", $"{root}/g_variants/{{id}}", null),
-        });
+            var segment = type.PathSegment();
+            var related = EntryEndpoints.CrossEntry.Where(c => c.From == type)
+                .ToDictionary(c => c.To.PathSegment(), c => new RelatedEndpoint(EntityTypeOf(c.To), $"{root}/{segment}/{{id}}/{c.To.PathSegment()}"),
+                    StringComparer.Ordinal);
+            sets[EntityTypeOf(type)] = new MapEndpoint(EntityTypeOf(type), $"{root}/{segment}", $"{root}/{segment}/{{id}}", null,
+                related.Count == 0 ? null : related);
+        }
+
+        var body = new MapBody(MapSchemaUrl, sets);
         return TypedResults.Json(new MapResponse(InformationalMeta(options.Value), body), BeaconJsonContext.Default.MapResponse);
     }
 
@@ -288,6 +316,11 @@ public static class BeaconEndpoints
         TypedResults.Json(new FilteringTermsResponse(InformationalMeta(options.Value), new FilteringTermsBody([], [])),
             BeaconJsonContext.Default.FilteringTermsResponse);
 
+    /// <summary>The entity type an entry type's answers name: genomicVariant for g_variants (as before), else the model's name.</summary>
+    private static string EntityTypeOf(EntryType type) => type == EntryType.GenomicVariation ? GVariantService.EntityType : type.Name();
+
+    private const string ModelUrl = "https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main/models/json/beacon-v2-default-model";
+
     private static IReadOnlyDictionary<string, EntryTypeDefinition> EntryTypeDefinitions { get; } = new Dictionary<string, EntryTypeDefinition>
     {
         [GVariantService.EntityType] = new(
@@ -298,7 +331,25 @@ public static class BeaconEndpoints
             "Beacon v2.1.1",
             new SchemaDefinitionReference(GVariantService.DefaultSchemaId, "Default schema for a genomic variation", DefaultSchemaUrl, "v2.1.0"),
             NonFilteredQueriesAllowed: false),
+        ["individual"] = Definition(EntryType.Individual, "Individuals", "People of the node's datasets: VCF samples and imported clinical data, one entity per id.",
+            new OntologyTerm("NCIT:C25190", "Person")),
+        ["biosample"] = Definition(EntryType.Biosample, "Biosamples", "Samples taken from the individuals, as imported (BFF, FHIR Specimen, Phenopackets).",
+            new OntologyTerm("NCIT:C70699", "Biospecimen")),
+        ["run"] = Definition(EntryType.Run, "Sequencing runs", "Sequencing runs of the biosamples, as imported (BFF).",
+            new OntologyTerm("NCIT:C148088", "Sequencing run")),
+        ["analysis"] = Definition(EntryType.Analysis, "Bioinformatics analyses", "Analyses of the runs, as imported (BFF).",
+            new OntologyTerm("edam:operation_2945", "Analysis")),
+        ["cohort"] = Definition(EntryType.Cohort, "Cohorts", "Cohorts of the datasets, as imported (BFF), with their datasets' counts.",
+            new OntologyTerm("NCIT:C61512", "Cohort"), nonFiltered: true),
+        ["dataset"] = Definition(EntryType.Dataset, "Datasets", "The node's datasets, with their DUO data use conditions and counts.",
+            new OntologyTerm("NCIT:C47824", "Data set"), nonFiltered: true),
     };
+
+    private static EntryTypeDefinition Definition(EntryType type, string name, string description, OntologyTerm term, bool nonFiltered = true) =>
+        new(type.Name(), name, description, term, "Beacon v2.1.1",
+            new SchemaDefinitionReference(EntryService.SchemaId(type), $"Default schema for {name.ToLowerInvariant()}",
+                $"{ModelUrl}/{(type == EntryType.Analysis ? "analyses" : type.Name() + "s")}/defaultSchema.json", "v2.0.0"),
+            nonFiltered);
 
     private static string Version => typeof(BeaconEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using GenomeNode.Beacon.Requests;
 
@@ -43,8 +44,11 @@ public sealed record ErrorResponse(ResponseMeta Meta, BeaconError Error);
 /// <param name="CountPrecision">Beacon v2.2's exact, imprecise or rounded, given with a count that privacy rules may have changed</param>
 public sealed record ResponseSummary(bool Exists, long? NumTotalResults = null, string? CountPrecision = null);
 
-/// <summary>A response's <c>info</c>: what privacy rules did to the answer, said in every answer they apply to.</summary>
-public sealed record ResponseInfo(PrivacyInfo Privacy);
+/// <summary>
+/// A response's <c>info</c>: what privacy rules did to the answer, said in every answer they apply to, and warnings
+/// (filters the beacon could not apply, named).
+/// </summary>
+public sealed record ResponseInfo(PrivacyInfo? Privacy, IReadOnlyList<string>? Warnings = null);
 
 /// <param name="Rules">per queried dataset, the rules that apply to this caller (whether or not they changed this answer)</param>
 /// <param name="NotQueried">datasets the query's shape may not be run on, each with why</param>
@@ -62,6 +66,19 @@ public sealed record ResultSet(
 public sealed record ResultSetsBody([property: JsonPropertyName("resultSets")] IReadOnlyList<ResultSet> Sets);
 
 public sealed record ResultSetsResponse(ResponseMeta Meta, ResponseSummary ResponseSummary, ResultSetsBody Response, ResponseInfo? Info = null);
+
+/// <summary>A result set of another entry type than g_variants: its records as the model's JSON documents.</summary>
+public sealed record EntryResultSet(
+    string Id, string SetType, bool Exists, long ResultsCount, IReadOnlyList<JsonElement> Results, string? CountPrecision = null);
+
+public sealed record EntryResultSetsBody([property: JsonPropertyName("resultSets")] IReadOnlyList<EntryResultSet> Sets);
+
+public sealed record EntryResultSetsResponse(ResponseMeta Meta, ResponseSummary ResponseSummary, EntryResultSetsBody Response, ResponseInfo? Info = null);
+
+/// <summary>beaconCollectionsResponse's body: datasets or cohorts as documents.</summary>
+public sealed record CollectionsBody(IReadOnlyList<JsonElement> Collections);
+
+public sealed record CollectionsResponse(ResponseMeta Meta, ResponseSummary ResponseSummary, CollectionsBody Response, ResponseInfo? Info = null);
 
 // ----- genomicVariations documents -----
 
@@ -166,7 +183,12 @@ public sealed record EntryTypesBody(IReadOnlyDictionary<string, EntryTypeDefinit
 
 public sealed record EntryTypesResponse(ResponseMeta Meta, EntryTypesBody Response);
 
-public sealed record MapEndpoint(string EntryType, string RootUrl, string SingleEntryUrl, string? OpenAPIEndpointsDefinition);
+public sealed record MapEndpoint(
+    string EntryType, string RootUrl, string SingleEntryUrl, string? OpenAPIEndpointsDefinition,
+    IReadOnlyDictionary<string, RelatedEndpoint>? Endpoints = null);
+
+/// <summary>A cross-entry endpoint of an entry type's map entry: the related type and the URL with <c>{id}</c>.</summary>
+public sealed record RelatedEndpoint(string ReturnedEntryType, string Url);
 
 public sealed record MapBody(
     [property: JsonPropertyName("$schema")] string Schema,
@@ -193,4 +215,9 @@ public sealed record FilteringTermsResponse(ResponseMeta Meta, FilteringTermsBod
 [JsonSerializable(typeof(EntryTypesResponse))]
 [JsonSerializable(typeof(MapResponse))]
 [JsonSerializable(typeof(FilteringTermsResponse))]
+[JsonSerializable(typeof(EntryResultSetsResponse))]
+[JsonSerializable(typeof(CollectionsResponse))]
+[JsonSerializable(typeof(GenomicVariation))]
+[JsonSerializable(typeof(SampleOnlyIndividual))]
+[JsonSerializable(typeof(JsonObject))]
 public sealed partial class BeaconJsonContext : JsonSerializerContext;

@@ -1,3 +1,5 @@
+using GenomeNode.Beacon.Entries;
+using GenomeNode.Beacon.Filters;
 using GenomeNode.Beacon.Requests;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
@@ -20,8 +22,8 @@ namespace GenomeNode.Beacon.Api;
 /// <param name="store">opened only when DuckDB answers: the in-memory index answers the hottest queries without a connection</param>
 /// <param name="catalog">read only when the catalog held in memory (<paramref name="datasets"/>) was dropped by a change</param>
 public sealed class GVariantService(
-    VariantIndex index, VariantRecords records, Lazy<VariantStore> store, CatalogSnapshot datasets, Lazy<DatasetCatalog> catalog, DatasetVisibility visibility,
-    QueryBudgets budgets, IOptions<BeaconOptions> options, PrivacyRules privacy, IOptions<QueryBudgetOptions> budgetOptions)
+    VariantIndex index, VariantRecords records, Lazy<VariantStore> store, DatasetQueries queries, IOptions<BeaconOptions> options,
+    EntryIndex entries, IOntologyTerms ontology)
 {
     public const string EntityType = "genomicVariant";
     public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
@@ -48,85 +50,70 @@ public sealed class GVariantService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(access);
         var kind = QueryKinds.Of(request.Query);
-        var trail = new Trail(access, caller, asked);
-        var considered = await ConsiderAsync(request, access, caller, cancellationToken);
-        var requested = request.DatasetIds?.Distinct(StringComparer.Ordinal).ToList();
-        var unknown = requested?.FirstOrDefault(id => !considered.Any(c => c.Ceiling is not null && c.Dataset.Id == id));
-        if (unknown is not null)
-        {
-            // The same answer whether the dataset does not exist or is hidden from this caller.
-            await trail.RefuseAllAsync(considered);
-            throw new BeaconRequestException("datasetIds", $"no dataset '{unknown}' can be queried here");
-        }
-
-        var queried = considered.Where(c => c.Ceiling is not null && (requested is null || requested.Contains(c.Dataset.Id, StringComparer.Ordinal))).ToList();
-        var refused = queried.Where(c => !c.Privacy.Allows(c.Standing, kind)).ToList();
-        if (refused.Count > 0 && (requested is not null || refused.Count == queried.Count))
-        {
-            // Asked of these datasets by name, or of nothing else: a refusal saying why, not a silent miss.
-            await trail.RefuseAllAsync(considered, refused.ToDictionary(c => c.Dataset.Id, c => Refusal(c, kind), StringComparer.Ordinal));
-            throw new PrivacyRefusalException(
-                caller.Passport is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden, Refusal(refused[0], kind));
-        }
-
-        var answering = queried.Except(refused).ToList();
-        var costs = budgetOptions.Value;
-        var charged = answering.Where(c => c.Dataset.Tier != AccessTier.Public && c.Standing != CallerStanding.Granted).ToList();
-        BudgetReservation? reservation = null;
-        if (charged.Count > 0)
-        {
-            (reservation, var retryAfter) = budgets.TryReserve(access.BudgetIdentity(caller), budgets.LimitFor(caller), charged.Count * costs.MostCost);
-            if (reservation is null)
-            {
-                var spent = $"the query budget of this {(caller.Passport is null ? "client" : "passport")} for registered and controlled datasets " +
-                    $"is spent for now; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s";
-                await trail.RefuseAllAsync(considered, charged.ToDictionary(c => c.Dataset.Id, _ => "query budget spent", StringComparer.Ordinal));
-                throw new PrivacyRefusalException(StatusCodes.Status429TooManyRequests, spent, retryAfter);
-            }
-        }
-
+        var admitted = await queries.AdmitAsync(Resource, kind, request.DatasetIds, request.InTestMode, access, caller, asked, cancellationToken);
+        var answering = admitted.Answering;
         var cost = 0.0;
         try
         {
             var byId = answering.ToDictionary(c => c.Dataset.Id, StringComparer.Ordinal);
             int HiddenBelow(string id) => byId[id].Privacy.HiddenBelow(byId[id].Standing);
-            var matches = index.TryMatch(request.Query, byId.Keys, HiddenBelow) ?? store.Value.Match(request.Query, byId.Keys, HiddenBelow);
+            var warnings = new List<string>();
+            Dictionary<string, Matches> matches;
+            Dictionary<string, IReadOnlySet<int>?>? carriersAmong = null;
+            if (request.Filters.Count == 0)
+            {
+                matches = index.TryMatch(request.Query, byId.Keys, HiddenBelow) ?? store.Value.Match(request.Query, byId.Keys, HiddenBelow);
+            }
+            else
+            {
+                // Filters select individuals; a variant matches when one of them carries it (read from DuckDB with its carriers).
+                carriersAmong = byId.Keys.ToDictionary(id => id, id =>
+                {
+                    var selected = FilterMatcher.Apply(entries.For(id), EntryType.GenomicVariation, request.Filters, ontology);
+                    warnings.AddRange(selected.Warnings.Select(w => $"{id}: {w}"));
+                    return selected.Individuals;
+                }, StringComparer.Ordinal);
+                matches = new Dictionary<string, Matches>(StringComparer.Ordinal);
+                foreach (var id in byId.Keys)
+                {
+                    var carried = store.Value.Carried(request.Query, id, carriersAmong[id], HiddenBelow(id)).ToList();
+                    if (carried.Count > 0)
+                    {
+                        matches[id] = new Matches(carried.Count, carried.Min(v => v.SeenIn));
+                    }
+                }
+            }
+
             var answers = answering.ToDictionary(
                 c => c.Dataset.Id,
                 c => matches.TryGetValue(c.Dataset.Id, out var m)
-                    ? c.Privacy.Answer(c.Standing, m.Count, m.FewestSeenIn, CountsShown(request, c))
+                    ? c.Privacy.Answer(c.Standing, m.Count, m.FewestSeenIn, CountsShown(request.RequestedGranularity, c))
                     : new CountAnswer(0, false, null, CountPrecision.Exact),
                 StringComparer.Ordinal);
-            var answer = Answer(request, answering, answers, refused, kind, HiddenBelow);
+            var answer = Answer(request, admitted, answers, HiddenBelow, carriersAmong, warnings);
             foreach (var c in answering)
             {
                 var dataset = answers[c.Dataset.Id];
-                var dataCost = !charged.Contains(c) ? 0
-                    : dataset.Count == 0 ? costs.MissCost
-                    : matches[c.Dataset.Id].FewestSeenIn < costs.RareBelow ? costs.RareHitCost
-                    : costs.HitCost;
+                var dataCost = queries.Cost(admitted, c, dataset.Count, matches.TryGetValue(c.Dataset.Id, out var m) ? m.FewestSeenIn : 0);
                 cost += dataCost;
-                trail.Add(c, answer.Meta.ReturnedGranularity ?? "boolean", dataset.Adjustment, dataCost);
+                admitted.Trail.Add(c, answer.Meta.ReturnedGranularity ?? "boolean", dataset.Adjustment, dataCost);
             }
 
-            trail.AddOthers(considered, answering, refused.ToDictionary(c => c.Dataset.Id, c => Refusal(c, kind), StringComparer.Ordinal));
-            await trail.RecordAsync();
+            await admitted.RecordAsync();
             return answer;
         }
         finally
         {
-            if (reservation is not null)
-            {
-                budgets.Settle(reservation, cost);
-            }
+            queries.Settle(admitted, cost);
         }
     }
 
     private GVariantAnswer Answer(
-        GVariantRequest request, List<Considered> answering, Dictionary<string, CountAnswer> answers, List<Considered> refused, QueryKind kind,
-        Func<string, int> hiddenBelow)
+        GVariantRequest request, AdmittedQuery admitted, Dictionary<string, CountAnswer> answers, Func<string, int> hiddenBelow,
+        Dictionary<string, IReadOnlySet<int>?>? carriersAmong, List<string> warnings)
     {
         var beacon = options.Value;
+        var answering = admitted.Answering;
         var ceilings = answering.ToDictionary(c => c.Dataset.Id, c => answers[c.Dataset.Id].BooleanOnly ? Granularity.Boolean : c.Ceiling!.Value,
             StringComparer.Ordinal);
         var hits = answering.Where(c => answers[c.Dataset.Id].Count > 0).Select(c => c.Dataset.Id).ToList();
@@ -139,8 +126,9 @@ public sealed class GVariantService(
         var returned = (Granularity)Math.Min((int)request.RequestedGranularity, (int)ceiling);
         var total = hits.Sum(id => answers[id].Count);
         var meta = Meta(beacon, request, returned);
-        var info = Info(request, answering, refused, kind);
-        var precision = Precision(answering.Where(c => hits.Contains(c.Dataset.Id) && CountsShown(request, c)).Select(c => c.Privacy.Precision(c.Standing)));
+        var info = Info(request.RequestedGranularity, admitted, warnings);
+        var precision = Precision(answering.Where(c => hits.Contains(c.Dataset.Id) && CountsShown(request.RequestedGranularity, c))
+            .Select(c => c.Privacy.Precision(c.Standing)));
         if (returned == Granularity.Boolean)
         {
             return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0), null, info);
@@ -169,7 +157,11 @@ public sealed class GVariantService(
                 continue;
             }
 
-            var results = hit ? Documents(id, Page(request, id, hiddenBelow(id))) : [];
+            var page = carriersAmong is null
+                ? Page(request, id, hiddenBelow(id))
+                : store.Value.Carried(request.Query, id, carriersAmong[id], hiddenBelow(id)).Skip((int)Math.Min(request.Skip, int.MaxValue))
+                    .Take((int)Math.Min(request.Limit, int.MaxValue)).ToList();
+            var results = hit ? Documents(id, page) : [];
             sets.Add(new ResultSet(id, "dataset", hit, count, results, Precision([c.Privacy.Precision(c.Standing)])));
         }
 
@@ -177,22 +169,24 @@ public sealed class GVariantService(
     }
 
     /// <summary>Whether the answer may show this dataset's count: the request asks for counts or records, and its ceiling allows them.</summary>
-    private static bool CountsShown(GVariantRequest request, Considered c) =>
-        request.RequestedGranularity != Granularity.Boolean && c.Ceiling is not Granularity.Boolean;
+    internal static bool CountsShown(Granularity requested, ConsideredDataset c) =>
+        requested != Granularity.Boolean && c.Ceiling is not Granularity.Boolean;
 
-    /// <summary>The response's <c>info</c>: the rules that apply to each queried dataset, and the datasets not queried and why.</summary>
-    private static ResponseInfo? Info(GVariantRequest request, List<Considered> answering, List<Considered> refused, QueryKind kind)
+    /// <summary>
+    /// The response's <c>info</c>: the rules that apply to each queried dataset, the datasets not queried and why, and
+    /// warnings (filters the beacon could not apply).
+    /// </summary>
+    internal static ResponseInfo? Info(Granularity requested, AdmittedQuery admitted, IReadOnlyList<string> warnings)
     {
-        var rules = answering.Select(c => new DatasetRules(c.Dataset.Id, c.Privacy.Statements(c.Standing, CountsShown(request, c))))
+        var rules = admitted.Answering.Select(c => new DatasetRules(c.Dataset.Id, c.Privacy.Statements(c.Standing, CountsShown(requested, c))))
             .Where(r => r.Rules.Count > 0).ToList();
-        var notQueried = refused.Select(c => new DatasetNotQueried(c.Dataset.Id, Refusal(c, kind))).ToList();
-        return rules.Count == 0 && notQueried.Count == 0
-            ? null
-            : new ResponseInfo(new PrivacyInfo(rules.Count == 0 ? null : rules, notQueried.Count == 0 ? null : notQueried));
+        var notQueried = admitted.Refused.Select(c => new DatasetNotQueried(c.Dataset.Id, DatasetQueries.Refusal(c, admitted.Kind))).ToList();
+        var privacy = rules.Count == 0 && notQueried.Count == 0 ? null : new PrivacyInfo(rules.Count == 0 ? null : rules, notQueried.Count == 0 ? null : notQueried);
+        return privacy is null && warnings.Count == 0 ? null : new ResponseInfo(privacy, warnings.Count == 0 ? null : [.. warnings.Distinct(StringComparer.Ordinal)]);
     }
 
     /// <summary>The least precise of the counts summed (exact when nothing changed them), in Beacon v2.2's words.</summary>
-    private static string? Precision(IEnumerable<CountPrecision> precisions)
+    internal static string? Precision(IEnumerable<CountPrecision> precisions)
     {
         var least = precisions.DefaultIfEmpty(CountPrecision.Exact).Max();
         return least switch
@@ -202,8 +196,6 @@ public sealed class GVariantService(
             _ => "imprecise",
         };
     }
-
-    private static string Refusal(Considered c, QueryKind kind) => c.Privacy.Refusal(c.Standing, kind, c.Dataset.Id, c.Dataset.Tier);
 
     /// <summary>An errorResponse for a refused request, echoing what was understood of it.</summary>
     public static ErrorResponse Error(BeaconOptions beacon, ReceivedRequest received, int status, string message)
@@ -216,86 +208,18 @@ public sealed class GVariantService(
             new BeaconError(status, message));
     }
 
-    /// <summary>Every dataset the request could reach, with this caller's decision, ceiling (null: hidden) and privacy rules.</summary>
-    private async Task<List<Considered>> ConsiderAsync(GVariantRequest request, RequestAccess access, Caller caller, CancellationToken cancellationToken)
-    {
-        var beacon = options.Value;
-        var considered = new List<Considered>();
-        foreach (var dataset in await datasets.ListAsync(() => catalog.Value, cancellationToken))
-        {
-            if (request.InTestMode && !dataset.IsDemo)
-            {
-                continue; // testMode answers from synthetic (demo) datasets only
-            }
-
-            var decision = access.Decide(caller, dataset);
-            var ceiling = visibility.IsVisible(dataset, decision) ? beacon.Ceiling(dataset.Id, dataset.Tier, decision.Granted) : null;
-            var standing = decision.Grant is AccessGrant.Registered or AccessGrant.Controlled ? CallerStanding.Granted
-                : caller.Passport is null ? CallerStanding.Anonymous
-                : CallerStanding.Registered;
-            considered.Add(new Considered(dataset, decision, ceiling, standing, privacy.For(dataset)));
-        }
-
-        return considered;
-    }
-
-    /// <summary>A dataset the request could reach: the caller's decision, ceiling (null when hidden), standing and the dataset's rules.</summary>
-    private sealed record Considered(Dataset Dataset, AccessDecision Decision, Granularity? Ceiling, CallerStanding Standing, DatasetPrivacy Privacy);
-
-    /// <summary>
-    /// The audit rows of one request, one per dataset it could reach, recorded as one unit (all or none, in one batch)
-    /// and awaited before the answer or the refusal goes out.
-    /// </summary>
-    private sealed class Trail(RequestAccess access, Caller caller, string asked)
-    {
-        private readonly List<AuditedDecision> decisions = [];
-
-        /// <summary>The row of a dataset answered.</summary>
-        public void Add(Considered c, string returned, string? adjustment, double cost) =>
-            decisions.Add(new AuditedDecision(c.Decision, true, c.Ceiling!.Value.ToName(), new AuditDetails(asked, returned, adjustment, cost)));
-
-        /// <summary>Rows for the datasets not answered: hidden from the caller, not named, or refused by a rule (with why).</summary>
-        public void AddOthers(List<Considered> considered, List<Considered> answering, IReadOnlyDictionary<string, string>? reasons = null)
-        {
-            foreach (var c in considered.Except(answering))
-            {
-                var why = reasons?.GetValueOrDefault(c.Dataset.Id);
-                decisions.Add(new AuditedDecision(why is null ? c.Decision : c.Decision with { Reason = $"{c.Decision.Reason}; {why}" },
-                    false, "none", new AuditDetails(asked, why is null ? null : "error", null, 0)));
-            }
-        }
-
-        public Task RefuseAllAsync(List<Considered> considered, IReadOnlyDictionary<string, string>? reasons = null)
-        {
-            AddOthers(considered, [], reasons);
-            return RecordAsync();
-        }
-
-        public Task RecordAsync()
-        {
-            if (decisions.Count == 0)
-            {
-                // A node without a dataset this caller may learn of still records what was asked.
-                decisions.Add(new AuditedDecision(new AccessDecision(AuditEntry.NoDataset, AccessGrant.None, "no dataset to query"), false, "none",
-                    new AuditDetails(asked, "boolean", null, 0)));
-            }
-
-            return access.AuditAsync(caller, Resource, decisions);
-        }
-    }
-
     private static ResponseMeta Meta(BeaconOptions beacon, GVariantRequest request, Granularity returned) =>
         new(beacon.Id, BeaconOptions.ApiVersion, ReturnedSchemas, returned.ToName(), Summary(request.Received, request.RequestedGranularity),
             request.InTestMode);
 
-    private static ReceivedRequestSummary Summary(ReceivedRequest received, Granularity granularity)
+    internal static ReceivedRequestSummary Summary(ReceivedRequest received, Granularity granularity, IReadOnlyList<SchemaReference>? returnedSchemas = null)
     {
         var parameters = received.Parameters;
         var variant = parameters.HasVariantParameters ? parameters : null;
         var datasets = parameters.DatasetIds is { } ids ? new EchoedDatasets(ids) : null;
         return new ReceivedRequestSummary(
             received.Meta.ApiVersion ?? BeaconOptions.ApiVersion,
-            received.Meta.RequestedSchemas.Count > 0 ? received.Meta.RequestedSchemas : ReturnedSchemas,
+            received.Meta.RequestedSchemas.Count > 0 ? received.Meta.RequestedSchemas : returnedSchemas ?? ReturnedSchemas,
             new PaginationEcho(received.Skip, received.Limit),
             granularity.ToName(),
             received.IncludeResultsetResponses switch
@@ -307,7 +231,7 @@ public sealed class GVariantService(
                 _ => null,
             },
             variant is null && datasets is null ? null : new EchoedParameters(variant, datasets),
-            null,
+            received.Filters.Count == 0 ? null : [.. received.Filters.Select(f => f.Id)],
             received.TestMode);
     }
 

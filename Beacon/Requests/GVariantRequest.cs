@@ -1,3 +1,5 @@
+using GenomeNode.Beacon.Filters;
+
 namespace GenomeNode.Beacon.Requests;
 
 /// <summary>A g_variants request, read and validated: the query in store terms and how to answer it.</summary>
@@ -15,6 +17,9 @@ public sealed record GVariantRequest(
     bool? TestMode,
     RequestMeta Meta)
 {
+    /// <summary>The request's filters (combined with AND), empty when none.</summary>
+    public IReadOnlyList<Filter> Filters { get; init; } = [];
+
     /// <summary>True when the request asks to be answered from synthetic (demo) data only.</summary>
     public bool InTestMode => TestMode == true;
 
@@ -22,7 +27,33 @@ public sealed record GVariantRequest(
     public IReadOnlyList<string>? DatasetIds => Parameters.DatasetIds;
 
     /// <summary>What meta.receivedRequestSummary says of this request.</summary>
-    public ReceivedRequest Received => new(Meta, RequestedGranularity, IncludeResultsetResponses, Skip, Limit, TestMode, Parameters);
+    public ReceivedRequest Received => new(Meta, RequestedGranularity, IncludeResultsetResponses, Skip, Limit, TestMode, Parameters) { Filters = Filters };
+
+    /// <summary>The same request as the other entry types read it.</summary>
+    public EntryRequest AsEntryRequest() =>
+        new(Query, Parameters, Filters, RequestedGranularity, IncludeResultsetResponses, Skip, Limit, TestMode, Meta);
+}
+
+/// <summary>
+/// A request to an entry type's endpoint other than g_variants (individuals, biosamples, runs, analyses, cohorts,
+/// datasets, and the cross-entry endpoints): filters and controls, and a variant query when variant parameters are given.
+/// </summary>
+public sealed record EntryRequest(
+    VariantQuery? Query,
+    VariantParameters Parameters,
+    IReadOnlyList<Filter> Filters,
+    Granularity RequestedGranularity,
+    ResultSetResponses IncludeResultsetResponses,
+    long Skip,
+    long Limit,
+    bool? TestMode,
+    RequestMeta Meta)
+{
+    public bool InTestMode => TestMode == true;
+
+    public IReadOnlyList<string>? DatasetIds => Parameters.DatasetIds;
+
+    public ReceivedRequest Received => new(Meta, RequestedGranularity, IncludeResultsetResponses, Skip, Limit, TestMode, Parameters) { Filters = Filters };
 }
 
 /// <summary>Which result sets a record-granularity answer holds (<c>includeResultsetResponses</c>).</summary>
@@ -61,6 +92,9 @@ public sealed record ReceivedRequest(
     bool? TestMode,
     VariantParameters Parameters)
 {
+    /// <summary>The filters read, echoed by their ids.</summary>
+    public IReadOnlyList<Filter> Filters { get; init; } = [];
+
     /// <summary>A request of which nothing was read (refused before reading, e.g. for its token).</summary>
     public static ReceivedRequest Nothing { get; } =
         new(RequestMeta.None, null, null, 0, GVariantRequestParser.DefaultLimit, null, VariantParameters.None);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GenomeNode.Beacon.Filters;
 using GenomeNode.Shared;
 using Microsoft.Extensions.Primitives;
 
@@ -35,11 +36,25 @@ public static class GVariantRequestParser
 
     private const string NotUnicode = "the text is not valid Unicode (a lone UTF-16 surrogate)";
 
-    private const string FiltersUnsupported = "filters are not supported on g_variants by this beacon (see /api/filtering_terms)";
-
     /// <summary>Reads a GET request: its query string (names with their values) and the variant id of the path, if any.</summary>
     /// <exception cref="BeaconRequestException">a request the beacon refuses</exception>
-    public static GVariantRequest FromQuery(IEnumerable<KeyValuePair<string, StringValues>> query, string? variantId, RequestSettings settings)
+    public static GVariantRequest FromQuery(IEnumerable<KeyValuePair<string, StringValues>> query, string? variantId, RequestSettings settings) =>
+        ReadQuery(query, variantId, reading => reading.Request(variantId, settings));
+
+    /// <summary>
+    /// Reads a GET request to another entry type's endpoint (individuals, biosamples, ...; a cross-entry endpoint):
+    /// the same parameters, filters and controls, the variant parameters optional.
+    /// </summary>
+    /// <exception cref="BeaconRequestException">a request the beacon refuses</exception>
+    public static EntryRequest EntryFromQuery(IEnumerable<KeyValuePair<string, StringValues>> query, RequestSettings settings) =>
+        ReadQuery(query, null, reading => reading.EntryRequest(settings));
+
+    /// <summary>Reads an entry type's POST body as <see cref="FromBody(ReadOnlyMemory{byte}, string?, RequestSettings)"/> does.</summary>
+    /// <exception cref="BeaconRequestException">a request the beacon refuses</exception>
+    public static EntryRequest EntryFromBody(ReadOnlyMemory<byte> utf8, RequestSettings settings) =>
+        ReadBody(utf8, null, reading => reading.EntryRequest(settings));
+
+    private static T ReadQuery<T>(IEnumerable<KeyValuePair<string, StringValues>> query, string? variantId, Func<Reading, T> request)
     {
         ArgumentNullException.ThrowIfNull(query);
         var reading = new Reading();
@@ -51,7 +66,7 @@ public static class GVariantRequestParser
                 reading.ReadQueryParameter(key, values);
             }
 
-            return reading.Request(variantId, settings);
+            return request(reading);
         }
         catch (BeaconRequestException ex) when (ex.Received is null)
         {
@@ -61,7 +76,10 @@ public static class GVariantRequestParser
 
     /// <summary>Reads a POST body (UTF-8 JSON) under the node's rule for caller JSON (StrictJson), then as <see cref="FromBody(JsonElement, string?, RequestSettings)"/>.</summary>
     /// <exception cref="BeaconRequestException">a request the beacon refuses</exception>
-    public static GVariantRequest FromBody(ReadOnlyMemory<byte> utf8, string? variantId, RequestSettings settings)
+    public static GVariantRequest FromBody(ReadOnlyMemory<byte> utf8, string? variantId, RequestSettings settings) =>
+        ReadBody(utf8, variantId, reading => reading.Request(variantId, settings));
+
+    private static T ReadBody<T>(ReadOnlyMemory<byte> utf8, string? variantId, Func<Reading, T> request)
     {
         // Member names are read case-sensitively (TryGetProperty), so only exact repeats are ambiguous.
         if (!StrictJson.TryParse(utf8, StringComparer.Ordinal, StrictJson.DefaultMaxDepth, out var document, out var error))
@@ -72,13 +90,16 @@ public static class GVariantRequestParser
 
         using (document)
         {
-            return FromBody(document.RootElement, variantId, settings);
+            return ReadBody(document.RootElement, variantId, request);
         }
     }
 
     /// <summary>Reads a POST body (flat, nested or list form; see the class summary) and the variant id of the path, if any.</summary>
     /// <exception cref="BeaconRequestException">a request the beacon refuses</exception>
-    public static GVariantRequest FromBody(JsonElement body, string? variantId, RequestSettings settings)
+    public static GVariantRequest FromBody(JsonElement body, string? variantId, RequestSettings settings) =>
+        ReadBody(body, variantId, reading => reading.Request(variantId, settings));
+
+    private static T ReadBody<T>(JsonElement body, string? variantId, Func<Reading, T> request)
     {
         var reading = new Reading();
         try
@@ -124,7 +145,7 @@ public static class GVariantRequestParser
                 }
             }
 
-            return reading.Request(variantId, settings);
+            return request(reading);
         }
         catch (BeaconRequestException ex) when (ex.Received is null)
         {
@@ -184,6 +205,7 @@ public static class GVariantRequestParser
         private IReadOnlyList<long>? start, end;
         private long? variantMinLength, variantMaxLength;
         private IReadOnlyList<string>? datasetIds;
+        private List<Filter>? filters;
 
         // A body's parameters as given, to tell a repeat with the same value (merged) from one with another (refused).
         private Dictionary<string, JsonElement>? given;
@@ -214,11 +236,8 @@ public static class GVariantRequestParser
                     testMode = bool.TryParse(text, out var flag) ? flag : throw new BeaconRequestException(key, $"testMode must be true or false, not '{text}'");
                     break;
                 case "filters":
-                    if (text.Length > 0)
-                    {
-                        throw new BeaconRequestException("filters", FiltersUnsupported);
-                    }
-
+                    // filters=A,B or filters=A&filters=B: every id, in order.
+                    filters = [.. values.SelectMany(value => FilterParser.FromQueryString(value ?? ""))];
                     break;
                 case "requestedSchema":
                     (schemas ??= []).Add(new SchemaReference("genomicVariant", text));
@@ -305,16 +324,17 @@ public static class GVariantRequestParser
                     limit = IntegerProperty(value, "limit", "pagination.limit");
                     break;
                 case "filters":
+                    if (value.ValueKind == JsonValueKind.Null)
+                    {
+                        break;
+                    }
+
                     if (value.ValueKind != JsonValueKind.Array)
                     {
                         throw new BeaconRequestException("filters", "filters must be an array");
                     }
 
-                    if (value.GetArrayLength() > 0)
-                    {
-                        throw new BeaconRequestException("filters", FiltersUnsupported);
-                    }
-
+                    filters = [.. FilterParser.FromJson(value)];
                     break;
                 case "$schema" or "meta" or "query":
                     break;
@@ -409,12 +429,16 @@ public static class GVariantRequestParser
             switch (name)
             {
                 case "start" or "end":
-                    SetCoordinates(name, value.ValueKind == JsonValueKind.Array
-                        ? [.. value.EnumerateArray().Select(item => Integer(item, name))]
-                        : [Integer(value, name)]);
+                    SetCoordinates(name, value.ValueKind switch
+                    {
+                        JsonValueKind.Array => [.. value.EnumerateArray().Select(item => Integer(item, name))],
+                        // The GDI portal sends requestParameters as a map of strings ("start": "43045702").
+                        JsonValueKind.String => CoordinatesFromText(name, value.GetString()!),
+                        _ => [Integer(value, name)],
+                    });
                     break;
                 case "variantMinLength" or "variantMaxLength":
-                    SetLength(name, Integer(value, name));
+                    SetLength(name, value.ValueKind == JsonValueKind.String ? ParseLong(name, value.GetString()!) : Integer(value, name));
                     break;
                 case "datasetIds":
                     datasetIds = value.ValueKind switch
@@ -504,10 +528,28 @@ public static class GVariantRequestParser
 
         private RequestMeta Meta() => apiVersion is null && schemas is null ? RequestMeta.None : new RequestMeta(apiVersion, schemas ?? []);
 
-        public ReceivedRequest Received() => new(Meta(), granularity, include, echoedSkip, echoedLimit, echoedTestMode, Parameters());
+        public ReceivedRequest Received() =>
+            new(Meta(), granularity, include, echoedSkip, echoedLimit, echoedTestMode, Parameters()) { Filters = filters ?? [] };
 
         /// <summary>The controls checked, then the query made of the parameters.</summary>
         public GVariantRequest Request(string? variantId, RequestSettings settings)
+        {
+            var (requested, skipValue, limitValue) = Controls(settings);
+            var parameters = Parameters();
+            var query = variantId is null ? VariantQueryParser.FromParameters(parameters) : VariantQueryParser.FromVariantId(variantId, parameters);
+            return new GVariantRequest(query, parameters, requested, include!.Value, skipValue, limitValue, testMode, Meta()) { Filters = filters ?? [] };
+        }
+
+        /// <summary>The controls checked, then the variant query made of the parameters when any is given.</summary>
+        public EntryRequest EntryRequest(RequestSettings settings)
+        {
+            var (requested, skipValue, limitValue) = Controls(settings);
+            var parameters = Parameters();
+            var query = parameters.HasVariantParameters ? VariantQueryParser.FromParameters(parameters) : null;
+            return new EntryRequest(query, parameters, filters ?? [], requested, include!.Value, skipValue, limitValue, testMode, Meta());
+        }
+
+        private (Granularity Requested, long Skip, long Limit) Controls(RequestSettings settings)
         {
             var requested = settings.DefaultGranularity;
             if (granularityText is not null && !Granularities.TryParse(granularityText, out requested))
@@ -549,9 +591,7 @@ public static class GVariantRequestParser
             echoedSkip = skipValue;
             echoedLimit = limitValue;
             echoedTestMode = testMode;
-            var parameters = Parameters();
-            var query = variantId is null ? VariantQueryParser.FromParameters(parameters) : VariantQueryParser.FromVariantId(variantId, parameters);
-            return new GVariantRequest(query, parameters, requested, include.Value, skipValue, limitValue, testMode, Meta());
+            return (requested, skipValue, limitValue);
         }
     }
 

@@ -25,6 +25,9 @@ public sealed record StoredVariant(
     /// <summary>Individuals carrying the allele.</summary>
     public int CarrierCount => Heterozygous.Count + Homozygous.Count + Hemizygous.Count;
 
+    /// <summary>How many individuals the allele is seen in: its carriers, or a sites-only VCF's INFO allele count.</summary>
+    public int SeenIn => CarrierCount > 0 ? CarrierCount : AlleleCount;
+
     /// <summary>The id /g_variants/{id} takes: chromosome:start:ref:alt with 0-based start, '-' for an empty allele.</summary>
     public string VariantInternalId => VariantIds.Format(Chromosome, Start, Ref, Alt);
 }

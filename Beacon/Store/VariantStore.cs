@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using DuckDB.NET.Data;
+using GenomeNode.Storage;
 using GenomeNode.Beacon.Requests;
 
 namespace GenomeNode.Beacon.Store;
@@ -81,6 +82,44 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
     }
 
     /// <summary>
+    /// A dataset's variants matching <paramref name="query"/> (every variant when null) that one of
+    /// <paramref name="among"/> (sample indexes) carries, or any carried variant when null, in position order: what
+    /// filters on individuals and the cross-entry endpoints ask. Read as a stream.
+    /// </summary>
+    public IEnumerable<StoredVariant> Carried(VariantQuery? query, string datasetId, IReadOnlySet<int>? among, int hiddenBelow = 0)
+    {
+        using var command = connection.CreateCommand();
+        var where = Where(query, [datasetId], command) + SeenInAtLeast([datasetId], _ => hiddenBelow, command);
+        command.CommandText = $"SELECT {Columns} FROM {Variants} WHERE {where} ORDER BY chrom, start, \"end\", ref, alt";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var variant = Read(reader);
+            if (among is null ? variant.CarrierCount > 0 || query is not null : CarriedByAny(variant, among))
+            {
+                yield return variant;
+            }
+        }
+    }
+
+    /// <summary>The individuals (sample indexes) carrying any of a dataset's variants matching <paramref name="query"/>.</summary>
+    public HashSet<int> CarriersOf(VariantQuery query, string datasetId, int hiddenBelow = 0)
+    {
+        var carriers = new HashSet<int>();
+        foreach (var variant in Carried(query, datasetId, null, hiddenBelow))
+        {
+            carriers.UnionWith(variant.Heterozygous);
+            carriers.UnionWith(variant.Homozygous);
+            carriers.UnionWith(variant.Hemizygous);
+        }
+
+        return carriers;
+    }
+
+    private static bool CarriedByAny(StoredVariant variant, IReadOnlySet<int> among) =>
+        variant.Heterozygous.Any(among.Contains) || variant.Homozygous.Any(among.Contains) || variant.Hemizygous.Any(among.Contains);
+
+    /// <summary>
     /// Rows of files <paramref name="fileIds"/> (one dataset's, of one assembly) on one chromosome that start in
     /// [<paramref name="first"/>, <paramref name="last"/>]: a record page's rows.
     /// </summary>
@@ -110,6 +149,11 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
 
         return variants;
     }
+
+    /// <summary>How many genomic variations (alleles) a dataset holds, from its files' counts.</summary>
+    public long VariantCount(string datasetId) =>
+        Convert.ToInt64(connection.Scalar("SELECT coalesce(sum(variants), 0)::BIGINT FROM beacon.variant_files WHERE dataset_id = $1", datasetId) ?? 0L,
+            CultureInfo.InvariantCulture);
 
     /// <summary>A dataset's file ids per assembly.</summary>
     public IReadOnlyDictionary<string, int[]> FileIds(string datasetId)
@@ -151,7 +195,7 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private string Where(VariantQuery query, IEnumerable<string> datasetIds, DuckDBCommand command)
+    private string Where(VariantQuery? query, IEnumerable<string> datasetIds, DuckDBCommand command)
     {
         var sql = new StringBuilder();
         sql.Append("dataset_id IN (");
@@ -163,6 +207,11 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
         }
 
         sql.Append(')');
+        if (query is null)
+        {
+            return sql.ToString(); // every variant of the datasets
+        }
+
         if (query.Assembly is { } assembly)
         {
             sql.Append(" AND assembly = ").Append(Parameter(command, assembly));

@@ -78,7 +78,8 @@ public static partial class DataUseEndpoints
         return TypedResults.Ok(view);
     }
 
-    private static DatasetDataUseView? Build(string datasetId, DatasetDataUse dataUse, OntologyStore ontologies) =>
+    /// <summary>The dataset's data-use view (null: no conditions recorded), as <c>/dataUse/datasets/{id}</c> and Beacon's datasets show it.</summary>
+    public static DatasetDataUseView? Build(string datasetId, DatasetDataUse dataUse, OntologyStore ontologies) =>
         dataUse.Find(datasetId) is { } conditions
             ? new DatasetDataUseView(datasetId, ToDuoDataUse(conditions, ontologies), DatasetDataUse.Describe(conditions))
             : null;

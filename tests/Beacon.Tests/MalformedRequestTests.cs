@@ -35,7 +35,6 @@ public sealed class MalformedRequestTests(BeaconNode node) : IClassFixture<Beaco
     [InlineData("genomicAlleleShortForm=NC_000017.11:c.123A>G", "genomicAlleleShortForm")]
     [InlineData("genomicAlleleShortForm=NC_000099.9:g.123A>G", "genomicAlleleShortForm")]
     [InlineData("referenceName=17&start=1&end=5&mateName=2", "mateName")]
-    [InlineData("referenceName=17&start=1&end=5&filters=NCIT:C4872", "filters")]
     [InlineData("referenceName=17&start=1&end=5&datasetIds=nosuchdataset", "datasetIds")]
     [InlineData("referenceName=17&referenceName=22&start=1&end=5", "referenceName")]
     [InlineData("geneId=", "geneId")]
@@ -52,7 +51,7 @@ public sealed class MalformedRequestTests(BeaconNode node) : IClassFixture<Beaco
     }
 
     [Theory]
-    [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":"43045711","referenceBases":"G","alternateBases":"A"}}}""", "start")]
+    [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":"forty","referenceBases":"G","alternateBases":"A"}}}""", "start")]
     [InlineData("""{"query":{"requestParameters":{"referenceName":17,"start":[1],"referenceBases":"G","alternateBases":"A"}}}""", "referenceName")]
     [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":[1.5],"referenceBases":"G","alternateBases":"A"}}}""", "start")]
     [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":[1],"end":[true]}}}""", "end")]
@@ -64,7 +63,7 @@ public sealed class MalformedRequestTests(BeaconNode node) : IClassFixture<Beaco
     [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":[1],"end":[5]},"pagination":{"skip":0,"limit":100000000}}}""", "limit")]
     [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":[1],"end":[5]},"requestedGranularity":5}}""", "requestedGranularity")]
     [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":[1],"end":[5]},"testMode":"yes"}}""", "testMode")]
-    [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":[1],"end":[5]},"filters":[{"id":"NCIT:C4872"}]}}""", "filters")]
+    [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":[1],"end":[5]},"filters":{"id":"NCIT:C4872"}}}""", "filters")]
     [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":[1],"end":[5],"unknownThing":1}}}""", "requestParameters.unknownThing")]
     [InlineData("""{"query":{"requestParameters":[{"referenceName":"17"},{"referenceName":"22"}]}}""", "requestParameters.referenceName")]
     [InlineData("""{"query":{"requestParameters":{"referenceName":"17","start":[1],"end":[5],"datasetIds":[1]}}}""", "datasetIds")]
