@@ -44,6 +44,8 @@ public sealed class GdiPortalQueryTests : IAsyncLifetime, IDisposable
         }
 
         factory.Settings["Passport:AllowLoopbackHttp"] = "true";
+        // A registered dataset whose granted callers see counts: what a national node shows bona fide researchers.
+        factory.Settings["Beacon:GrantedGranularity:Registered"] = "count";
         factory.Settings["Passport:TrustedBrokers:0:Issuer"] = broker.Issuer;
         factory.Settings["Passport:TrustedBrokers:0:JwksUri"] = broker.JwksUrl;
         factory.Settings["Passport:TrustedVisaIssuers:0:Issuer"] = committee.Issuer;
