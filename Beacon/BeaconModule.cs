@@ -2,10 +2,12 @@ using System.Reflection;
 using GenomeNode.Storage;
 using GenomeNode.Beacon.Api;
 using GenomeNode.Beacon.Entries;
+using GenomeNode.Beacon.Filters;
 using GenomeNode.Beacon.Import;
 using GenomeNode.Beacon.Ingest;
 using GenomeNode.Beacon.Privacy;
 using GenomeNode.Beacon.Store;
+using GenomeNode.DataUseOntology.Ontologies;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,6 +59,10 @@ public static class BeaconModule
         builder.Services.AddScoped<IndividualDocuments>();
         builder.Services.AddScoped<EntryWriter>();
         builder.Services.AddSingleton<EntryIndex>();
+        // Filters' ontology terms, held until an ontology load commits (the store tells its listeners).
+        builder.Services.AddSingleton<OntologyTerms>();
+        builder.Services.AddSingleton<IOntologyTerms>(services => services.GetRequiredService<OntologyTerms>());
+        builder.Services.AddSingleton<IOntologyChangeListener>(services => services.GetRequiredService<OntologyTerms>());
         builder.Services.AddScoped<VariantStore>();
         // Resolved when first used: each opens a DuckDB connection, which the in-memory index's answers do without.
         builder.Services.AddScoped(services => new Lazy<VariantStore>(services.GetRequiredService<VariantStore>));
@@ -65,7 +71,6 @@ public static class BeaconModule
         builder.Services.AddScoped<GVariantService>();
         builder.Services.AddScoped<EntryService>();
         builder.Services.AddScoped<CollectionService>();
-        builder.Services.TryAddSingleton<GenomeNode.Beacon.Filters.IOntologyTerms, GenomeNode.Beacon.Filters.NoOntologyTerms>();
         return builder;
     }
 }

@@ -46,8 +46,6 @@ public static class BeaconEndpoints
         group.MapGet("/map", Map).WithName("BeaconMap").WithSummary("Endpoints of each entry type").Produces<MapResponse>();
         group.MapGet("/entry_types", EntryTypes).WithName("BeaconEntryTypes").WithSummary("The entry types this beacon serves")
             .Produces<EntryTypesResponse>();
-        group.MapGet("/filtering_terms", FilteringTerms).WithName("BeaconFilteringTerms").WithSummary("Filtering terms (none yet)")
-            .Produces<FilteringTermsResponse>();
 
         group.MapGet("/g_variants", GetAsync)
             .WithName("GetGenomicVariants")
@@ -311,10 +309,6 @@ public static class BeaconEndpoints
     private static JsonHttpResult<EntryTypesResponse> EntryTypes(IOptions<BeaconOptions> options) =>
         TypedResults.Json(new EntryTypesResponse(InformationalMeta(options.Value), new EntryTypesBody(EntryTypeDefinitions)),
             BeaconJsonContext.Default.EntryTypesResponse);
-
-    private static JsonHttpResult<FilteringTermsResponse> FilteringTerms(IOptions<BeaconOptions> options) =>
-        TypedResults.Json(new FilteringTermsResponse(InformationalMeta(options.Value), new FilteringTermsBody([], [])),
-            BeaconJsonContext.Default.FilteringTermsResponse);
 
     /// <summary>The entity type an entry type's answers name: genomicVariant for g_variants (as before), else the model's name.</summary>
     private static string EntityTypeOf(EntryType type) => type == EntryType.GenomicVariation ? GVariantService.EntityType : type.Name();

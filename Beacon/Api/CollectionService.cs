@@ -33,7 +33,7 @@ public sealed class CollectionService(
         var considered = await queries.ConsiderAsync(request.InTestMode, access, caller, cancellationToken);
         var visible = considered.Where(c => c.Ceiling is not null
             && (request.DatasetIds is null || request.DatasetIds.Contains(c.Dataset.Id, StringComparer.Ordinal))).ToList();
-        var warnings = new List<string>();
+        var selections = new List<FilterResult>();
         var notFiltered = new List<DatasetNotQueried>();
         var collections = new List<JsonElement>();
         var answered = new List<ConsideredDataset>();
@@ -49,7 +49,7 @@ public sealed class CollectionService(
                 }
 
                 var selected = FilterMatcher.Apply(held, EntryType.Individual, request.Filters, ontology);
-                warnings.AddRange(selected.Warnings.Select(w => $"{c.Dataset.Id}: {w}"));
+                selections.Add(selected);
                 if (selected.Entries is not { Count: > 0 })
                 {
                     answered.Add(c);
@@ -86,6 +86,7 @@ public sealed class CollectionService(
         var page = collections.Skip((int)Math.Min(request.Skip, int.MaxValue)).Take((int)Math.Min(request.Limit, int.MaxValue)).ToList();
         var meta = new ResponseMeta(beacon.Id, BeaconOptions.ApiVersion, EntryService.ReturnedSchemas(type), Granularity.Record.ToName(),
             GVariantService.Summary(request.Received, request.RequestedGranularity, EntryService.ReturnedSchemas(type)), request.InTestMode);
+        var warnings = FilterMatcher.WarningsOfAll(selections);
         var privacy = notFiltered.Count == 0 ? null : new PrivacyInfo(null, notFiltered);
         var info = privacy is null && warnings.Count == 0 ? null : new ResponseInfo(privacy, warnings.Count == 0 ? null : warnings);
         return new CollectionsResponse(meta, new ResponseSummary(collections.Count > 0, collections.Count), new CollectionsBody(page), info);

@@ -61,14 +61,14 @@ public sealed class EntryService(
         var cost = 0.0;
         try
         {
-            var warnings = new List<string>();
+            var selections = new List<FilterResult>();
             var found = new Dictionary<string, Found>(StringComparer.Ordinal);
             var answers = new Dictionary<string, CountAnswer>(StringComparer.Ordinal);
             foreach (var c in admitted.Answering)
             {
                 var id = c.Dataset.Id;
                 var hiddenBelow = c.Privacy.HiddenBelow(c.Standing);
-                var result = Find(target, path, request, entries.For(id), hiddenBelow, warnings);
+                var result = Find(target, path, request, entries.For(id), hiddenBelow, selections);
                 found[id] = result;
                 // A count of entries is a count of people (or of their samples): the group size is the count itself.
                 var fewest = target == EntryType.GenomicVariation ? result.FewestSeenIn : (int)Math.Min(result.Count, int.MaxValue);
@@ -77,7 +77,7 @@ public sealed class EntryService(
                     : c.Privacy.Answer(c.Standing, result.Count, fewest, GVariantService.CountsShown(request.RequestedGranularity, c));
             }
 
-            var answer = Answer(target, request, admitted, answers, found, warnings);
+            var answer = Answer(target, request, admitted, answers, found, [.. FilterMatcher.WarningsOfAll(selections)]);
             foreach (var c in admitted.Answering)
             {
                 var dataCost = queries.Cost(admitted, c, answers[c.Dataset.Id].Count, found[c.Dataset.Id].FewestSeenIn);
@@ -97,10 +97,10 @@ public sealed class EntryService(
     /// <summary>What one dataset holds for the query: the count, and the records (entries or variants) when asked for.</summary>
     private sealed record Found(long Count, int FewestSeenIn, IReadOnlyList<Entry> Entries, Func<long, long, IReadOnlyList<StoredVariant>>? Variants);
 
-    private Found Find(EntryType target, EntryPath path, EntryRequest request, DatasetEntries dataset, int hiddenBelow, List<string> warnings)
+    private Found Find(EntryType target, EntryPath path, EntryRequest request, DatasetEntries dataset, int hiddenBelow, List<FilterResult> selections)
     {
         var selected = FilterMatcher.Apply(dataset, target, request.Filters, ontology);
-        warnings.AddRange(selected.Warnings.Select(w => $"{dataset.DatasetId}: {w}"));
+        selections.Add(selected);
         if (!Starts(path, dataset, out var from))
         {
             return new Found(0, 0, [], null);

@@ -67,12 +67,10 @@ public sealed class GVariantService(
             else
             {
                 // Filters select individuals; a variant matches when one of them carries it (read from DuckDB with its carriers).
-                carriersAmong = byId.Keys.ToDictionary(id => id, id =>
-                {
-                    var selected = FilterMatcher.Apply(entries.For(id), EntryType.GenomicVariation, request.Filters, ontology);
-                    warnings.AddRange(selected.Warnings.Select(w => $"{id}: {w}"));
-                    return selected.Individuals;
-                }, StringComparer.Ordinal);
+                var selections = byId.Keys.ToDictionary(
+                    id => id, id => FilterMatcher.Apply(entries.For(id), EntryType.GenomicVariation, request.Filters, ontology), StringComparer.Ordinal);
+                warnings.AddRange(FilterMatcher.WarningsOfAll([.. selections.Values]));
+                carriersAmong = selections.ToDictionary(p => p.Key, p => p.Value.Individuals, StringComparer.Ordinal);
                 matches = new Dictionary<string, Matches>(StringComparer.Ordinal);
                 foreach (var id in byId.Keys)
                 {

@@ -17,7 +17,10 @@ public sealed record StoredTerm(
 
 /// <summary>Ontology graphs in DuckDB (schema <c>ontology</c>), with the is_a closure for descendant queries.</summary>
 /// <param name="views">dropped when an ontology load commits (term labels and the DUO version are part of them)</param>
-public sealed partial class OntologyStore(DuckDBConnection connection, ILogger<OntologyStore>? logger = null, DataUse.DataUseViews? views = null)
+/// <param name="listeners">told when an ontology load commits (what other modules hold of the ontologies)</param>
+public sealed partial class OntologyStore(
+    DuckDBConnection connection, ILogger<OntologyStore>? logger = null, DataUse.DataUseViews? views = null,
+    IEnumerable<IOntologyChangeListener>? listeners = null)
 {
     private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
 
@@ -99,6 +102,11 @@ public sealed partial class OntologyStore(DuckDBConnection connection, ILogger<O
 
         transaction.Commit();
         views?.Invalidate();
+        foreach (var listener in listeners ?? [])
+        {
+            listener.OntologyLoaded(graph.Prefix);
+        }
+
         var loaded = Find(graph.Prefix)!;
         Log.Loaded(logger, loaded.Prefix, source, loaded.TermCount, graph.Edges.Count, closure.Count, clock.ElapsedMilliseconds);
         return loaded;

@@ -47,6 +47,9 @@ internal static partial class Log
         "proxy set Node:PublicUrl, or AllowedHosts to the names it forwards")]
     public static partial void HostsAllowedByDefault(ILogger logger, string allowedHosts);
 
+    [LoggerMessage(13, LogLevel.Information, "Loaded the NCIt subset for sex from the shipped {Resource}")]
+    public static partial void SexOntologyLoaded(ILogger logger, string resource);
+
     [LoggerMessage(8, LogLevel.Error, "Admin operation {Operation} failed unexpectedly")]
     public static partial void AdminOperationCrashed(ILogger logger, string operation, Exception exception);
 }

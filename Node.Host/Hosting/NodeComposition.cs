@@ -118,9 +118,15 @@ public static class NodeComposition
         }
 
         using var scope = services.CreateScope();
-        if (DuoOntology.EnsureLoaded(scope.ServiceProvider.GetRequiredService<OntologyStore>()))
+        var ontologies = scope.ServiceProvider.GetRequiredService<OntologyStore>();
+        if (DuoOntology.EnsureLoaded(ontologies))
         {
             Log.DuoLoaded(logger, DuoOntology.ResourceName);
+        }
+
+        if (SexOntology.EnsureLoaded(ontologies))
+        {
+            Log.SexOntologyLoaded(logger, SexOntology.ResourceName);
         }
     }
 

@@ -78,6 +78,7 @@ public static class NodeWebApp
         var portals = app.PortalGroup();
         portals.MapDataUse();
         portals.MapBeacon();
+        portals.MapFilteringTerms();
         app.MapHtsget();
         app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
             new ServiceType("org.ga4gh", "beacon", GenomeNode.Beacon.Api.BeaconOptions.ApiVersion),

@@ -12,7 +12,7 @@ public sealed class DataUseCliTests : IDisposable
     public void Dispose() => data.Dispose();
 
     [Fact]
-    public async Task Ontologies_load_and_list_with_duo_present_from_the_first_start()
+    public async Task Ontologies_load_and_list_with_duo_and_the_ncit_sex_subset_present_from_the_first_start()
     {
         // The first start: a writing command creates the node (a read-only one on a fresh directory finds no node).
         await Cli("dataset", "add", "--id", "first", "--name", "First", "--tier", "public");
@@ -20,7 +20,7 @@ public sealed class DataUseCliTests : IDisposable
         var load = await Cli("ontology", "load", GoImport);
         var list = await Cli("ontology", "list");
 
-        Assert.Equal(["DUO"], Prefixes(first.Output));
+        Assert.Equal(["DUO", "NCIT"], Prefixes(first.Output));
         Assert.True(load.ExitCode == 0, load.ToString());
         Assert.StartsWith("loaded GO from go_import.obo: 2443 terms, 4255 is_a edges", load.Output, StringComparison.Ordinal);
         Assert.Matches(@"\nGO\s+2443\s+obo\s+go_import\.obo", list.Output);

@@ -17,7 +17,7 @@ public sealed class DependencyRulesTests
         ["DataUseOntology"] = ["Storage"],
         ["Passport"] = ["Storage", "DataUseOntology"],
         ["Htsget"] = ["Storage", "Passport"],
-        ["Beacon"] = ["Storage", "Passport"],
+        ["Beacon"] = ["Storage", "Passport", "DataUseOntology"],
         ["Node.Host"] = ["Storage", "DataUseOntology", "Passport", "Htsget", "Beacon"],
     };
 
