@@ -6,6 +6,7 @@ using GenomeNode.Beacon.Import;
 using GenomeNode.Beacon.Ingest;
 using GenomeNode.Beacon.Privacy;
 using GenomeNode.Beacon.Store;
+using GenomeNode.Beacon.Variants;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,8 @@ public static class BeaconModule
         // Configuration keys are case-insensitive: so is the dataset id a per-dataset setting is bound under.
         builder.Services.PostConfigure<BeaconOptions>(options =>
             options.Datasets = new Dictionary<string, BeaconDatasetOptions>(options.Datasets, StringComparer.OrdinalIgnoreCase));
+        builder.Services.AddOptions<PopulationOptions>().Bind(builder.Configuration.GetSection(PopulationOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PopulationOptions>, PopulationOptionsValidator>();
         builder.Services.AddOptions<PrivacyOptions>().Bind(builder.Configuration.GetSection(PrivacyOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
         builder.Services.AddSingleton<PrivacyRules>();
@@ -57,6 +60,7 @@ public static class BeaconModule
         builder.Services.AddScoped<IndividualDocuments>();
         builder.Services.AddScoped<EntryWriter>();
         builder.Services.AddSingleton<EntryIndex>();
+        builder.Services.AddSingleton<PopulationIndex>();
         builder.Services.AddScoped<VariantStore>();
         // Resolved when first used: each opens a DuckDB connection, which the in-memory index's answers do without.
         builder.Services.AddScoped(services => new Lazy<VariantStore>(services.GetRequiredService<VariantStore>));
