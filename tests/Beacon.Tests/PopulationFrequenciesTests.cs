@@ -1,7 +1,9 @@
 using GenomeNode.Beacon.Api;
 using GenomeNode.Beacon.Entries;
+using GenomeNode.Beacon.Privacy;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
+using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Beacon.Tests;
 
@@ -228,6 +230,17 @@ public sealed class PopulationFrequenciesTests
         Assert.Equal(["FI", "FI_M", "FI_F"], populations.ShownTo(0).Populations.Select(p => p.Id));
         Assert.Equal(["FI", "FI_F"], populations.ShownTo(3).Populations.Select(p => p.Id));
         Assert.Equal(["FI"], populations.ShownTo(7).Populations.Select(p => p.Id));
+    }
+
+    [Fact]
+    public void The_minimum_population_is_the_datasets_minimum_count_for_callers_without_the_grant_and_none_for_granted_ones()
+    {
+        var registered = DatasetPrivacy.DefaultFor(AccessTier.Registered);
+
+        Assert.Equal(5, registered.SmallestPopulation(CallerStanding.Anonymous));
+        Assert.Equal(5, registered.SmallestPopulation(CallerStanding.Registered));
+        Assert.Equal(0, registered.SmallestPopulation(CallerStanding.Granted));
+        Assert.Equal(0, DatasetPrivacy.DefaultFor(AccessTier.Public).SmallestPopulation(CallerStanding.Anonymous));
     }
 
     [Fact]
