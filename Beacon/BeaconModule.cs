@@ -8,6 +8,7 @@ using GenomeNode.Beacon.Ingest;
 using GenomeNode.Beacon.Privacy;
 using GenomeNode.Beacon.Store;
 using GenomeNode.DataUseOntology.Ontologies;
+using GenomeNode.Beacon.Variants;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,8 @@ public static class BeaconModule
         // Configuration keys are case-insensitive: so is the dataset id a per-dataset setting is bound under.
         builder.Services.PostConfigure<BeaconOptions>(options =>
             options.Datasets = new Dictionary<string, BeaconDatasetOptions>(options.Datasets, StringComparer.OrdinalIgnoreCase));
+        builder.Services.AddOptions<PopulationOptions>().Bind(builder.Configuration.GetSection(PopulationOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PopulationOptions>, PopulationOptionsValidator>();
         builder.Services.AddOptions<PrivacyOptions>().Bind(builder.Configuration.GetSection(PrivacyOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
         builder.Services.AddSingleton<PrivacyRules>();
@@ -63,6 +66,7 @@ public static class BeaconModule
         builder.Services.AddSingleton<OntologyTerms>();
         builder.Services.AddSingleton<IOntologyTerms>(services => services.GetRequiredService<OntologyTerms>());
         builder.Services.AddSingleton<IOntologyChangeListener>(services => services.GetRequiredService<OntologyTerms>());
+        builder.Services.AddSingleton<PopulationIndex>();
         builder.Services.AddScoped<VariantStore>();
         // Resolved when first used: each opens a DuckDB connection, which the in-memory index's answers do without.
         builder.Services.AddScoped(services => new Lazy<VariantStore>(services.GetRequiredService<VariantStore>));

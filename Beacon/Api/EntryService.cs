@@ -34,7 +34,7 @@ public sealed record EntryAnswer(ResponseMeta Meta, ResponseSummary Summary, Ent
 /// caller may see. Entries come from memory (<see cref="EntryIndex"/>); only variant parameters reach DuckDB.
 /// </summary>
 public sealed class EntryService(
-    EntryIndex entries, Lazy<VariantStore> store, VariantIndex index, DatasetQueries queries, IOptions<BeaconOptions> options, IOntologyTerms ontology)
+    EntryIndex entries, Lazy<VariantStore> store, GVariantService variants, DatasetQueries queries, IOptions<BeaconOptions> options, IOntologyTerms ontology)
 {
     /// <summary>How queries on an entry type are named in the audit table.</summary>
     public static string Resource(EntryType type) => $"beacon:{type.PathSegment()}";
@@ -241,20 +241,21 @@ public sealed class EntryService(
                 continue;
             }
 
-            var records = hit && returned == Granularity.Record ? Records(id, found[id], request.Skip, request.Limit) : [];
+            var records = hit && returned == Granularity.Record
+                ? Records(id, found[id], request.Skip, request.Limit, c.Privacy.SmallestPopulation(c.Standing))
+                : [];
             sets.Add(new EntryResultSet(id, "dataset", hit, count, records, GVariantService.Precision([c.Privacy.Precision(c.Standing)])));
         }
 
         return new EntryAnswer(meta, summary, new EntryResultSetsBody(sets), info);
     }
 
-    private List<JsonElement> Records(string datasetId, Found found, long skip, long limit)
+    private List<JsonElement> Records(string datasetId, Found found, long skip, long limit, int smallestPopulation)
     {
         if (found.Variants is { } page)
         {
-            var individuals = index.IndividualIds(datasetId, id => store.Value.IndividualIds(id));
-            return [.. page(skip, limit).Select(v => JsonSerializer.SerializeToElement(
-                GVariantService.Document(datasetId, v, individuals), BeaconJsonContext.Default.GenomicVariation))];
+            return [.. variants.Documents(datasetId, page(skip, limit), smallestPopulation)
+                .Select(v => JsonSerializer.SerializeToElement(v, BeaconJsonContext.Default.GenomicVariation))];
         }
 
         return [.. found.Entries.Skip((int)Math.Min(skip, int.MaxValue)).Take((int)Math.Min(limit, int.MaxValue)).Select(Document)];

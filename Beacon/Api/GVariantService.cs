@@ -23,7 +23,7 @@ namespace GenomeNode.Beacon.Api;
 /// <param name="catalog">read only when the catalog held in memory (<paramref name="datasets"/>) was dropped by a change</param>
 public sealed class GVariantService(
     VariantIndex index, VariantRecords records, Lazy<VariantStore> store, DatasetQueries queries, IOptions<BeaconOptions> options,
-    EntryIndex entries, IOntologyTerms ontology)
+    EntryIndex entries, IOntologyTerms ontology, PopulationIndex populations)
 {
     public const string EntityType = "genomicVariant";
     public const string DefaultSchemaId = "ga4gh-beacon-variant-v2.1.0";
@@ -159,7 +159,7 @@ public sealed class GVariantService(
                 ? Page(request, id, hiddenBelow(id))
                 : store.Value.Carried(request.Query, id, carriersAmong[id], hiddenBelow(id)).Skip((int)Math.Min(request.Skip, int.MaxValue))
                     .Take((int)Math.Min(request.Limit, int.MaxValue)).ToList();
-            var results = hit ? Documents(id, page) : [];
+            var results = hit ? Documents(id, page, c.Privacy.SmallestPopulation(c.Standing)) : [];
             sets.Add(new ResultSet(id, "dataset", hit, count, results, Precision([c.Privacy.Precision(c.Standing)])));
         }
 
@@ -240,14 +240,21 @@ public sealed class GVariantService(
                 dataset, assembly, index.FileIds(dataset, id => store.Value.FileIds(id)).GetValueOrDefault(assembly) ?? [], chromosome, first, last))
             : store.Value.Page(request.Query, datasetId, request.Skip, request.Limit, hiddenBelow);
 
-    private List<GenomicVariation> Documents(string datasetId, IReadOnlyList<StoredVariant> variants)
+    /// <param name="smallestPopulation">populations with fewer members are left out of the frequencies (0: none is)</param>
+    /// <summary>The documents of a page of a dataset's variants, with the populations a caller may be given (none smaller than <paramref name="smallestPopulation"/>).</summary>
+    internal List<GenomicVariation> Documents(string datasetId, IReadOnlyList<StoredVariant> variants, int smallestPopulation)
     {
         var individuals = index.IndividualIds(datasetId, id => store.Value.IndividualIds(id));
-        return variants.Select(variant => Document(datasetId, variant, individuals)).ToList();
+        var shown = populations.For(datasetId, id => store.Value.FileSamples(id)).ShownTo(smallestPopulation);
+        return variants.Select(variant => Document(datasetId, variant, individuals, shown)).ToList();
     }
 
-    /// <summary>A genomicVariations document for a stored variant of a dataset whose records the caller may see.</summary>
-    public static GenomicVariation Document(string datasetId, StoredVariant variant, IReadOnlyDictionary<int, string> individuals)
+    /// <summary>
+    /// A genomicVariations document for a stored variant of a dataset whose records the caller may see, with the
+    /// frequencies of the dataset's <paramref name="populations"/> the caller may be given.
+    /// </summary>
+    public static GenomicVariation Document(
+        string datasetId, StoredVariant variant, IReadOnlyDictionary<int, string> individuals, DatasetPopulations populations)
     {
         ArgumentNullException.ThrowIfNull(variant);
         ArgumentNullException.ThrowIfNull(individuals);
@@ -272,22 +279,16 @@ public sealed class GVariantService(
                 variant.Effects.Count == 0 ? null : variant.Effects.Select(e => new OntologyTerm(SequenceOntology.IdOf(e), e)).ToList(),
                 NullIfEmpty(variant.AminoacidChanges));
         // Counts from genotypes name their carriers; a sites-only VCF's INFO AC/AN have none to name. With no called
-        // allele at all there is no frequency to give (not a frequency of 0).
+        // allele at all there is no frequency to give (not a frequency of 0). All populations in one entry: clients
+        // read the first entry's list (docs/population-frequencies.md).
         var fromGenotypes = variant.CarrierCount > 0 || variant.AlleleCount == 0;
-        FrequencyInPopulations[]? frequencies = variant.AlleleNumber == 0 ? null :
+        var perPopulation = PopulationFrequencies.Of(variant, populations);
+        FrequencyInPopulations[]? frequencies = perPopulation.Count == 0 ? null :
         [
             new FrequencyInPopulations(
                 $"Genome Node dataset {datasetId}",
                 fromGenotypes ? $"genotypes of dataset {datasetId}" : $"INFO AC/AN of dataset {datasetId}'s sites-only VCF",
-                [
-                    new PopulationFrequency(
-                        datasetId,
-                        Math.Round((double)variant.AlleleCount / variant.AlleleNumber, 6),
-                        variant.AlleleCount, variant.AlleleNumber,
-                        fromGenotypes ? variant.Homozygous.Count : null,
-                        fromGenotypes ? variant.Heterozygous.Count : null,
-                        fromGenotypes ? variant.Hemizygous.Count : null),
-                ]),
+                perPopulation),
         ];
         var cases = new List<CaseLevelVariant>(variant.CarrierCount);
         void AddCases(IReadOnlyList<int> samples, OntologyTerm zygosity)

@@ -7,7 +7,7 @@ namespace GenomeNode.Beacon.Ingest;
 /// Attaches Beacon individual documents (a JSON array of objects with an <c>id</c>, as the demo's individuals.json)
 /// to a dataset's individuals: matched by id to the samples of its VCFs; an individual without a sample is added.
 /// </summary>
-public sealed class IndividualDocuments(DuckDBConnection connection)
+public sealed class IndividualDocuments(DuckDBConnection connection, GenomeNode.Beacon.Entries.EntryIndex? entries = null)
 {
     /// <summary>Stores the documents in one transaction; returns how many were attached.</summary>
     public int Attach(string datasetId, string jsonArray)
@@ -15,6 +15,7 @@ public sealed class IndividualDocuments(DuckDBConnection connection)
         using var transaction = connection.BeginTransaction();
         var attached = AttachInTransaction(datasetId, jsonArray);
         transaction.Commit();
+        entries?.Invalidate();
         return attached;
     }
 

@@ -19,7 +19,8 @@ namespace GenomeNode.Beacon.Ingest;
 /// dataset exists: the catalog's <see cref="DatasetCatalog.WriteData{T}"/> does, in the same transaction (see
 /// <see cref="IngestInTransaction"/>).
 /// </summary>
-public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index = null, ILogger<VcfIngester>? logger = null)
+public sealed class VcfIngester(
+    DuckDBConnection connection, VariantIndex? index = null, ILogger<VcfIngester>? logger = null, GenomeNode.Beacon.Entries.EntryIndex? entries = null)
 {
     private const int ProgressEvery = 16384;
 
@@ -41,6 +42,7 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         var result = IngestInTransaction(request, progress, prefetch, cancellationToken);
         transaction.Commit();
         index?.Invalidate();
+        entries?.Invalidate(); // the samples are the dataset's individuals
         return result;
     }
 
@@ -101,12 +103,12 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         long variants = 0;
         var maxSpan = 0;
         string sha256;
+        int[]? sampleIndexes = null;
         try
         {
             using var source = prefetch?.Take(path) ?? new VcfLineSource(path);
             using (var rows = new VariantAppender(connection, fileId, RowsPerChunk))
             {
-                int[]? sampleIndexes = null;
                 while (source.TryNext(out var chunk))
                 {
                     var lines = chunk.Span;
@@ -147,10 +149,10 @@ public sealed class VcfIngester(DuckDBConnection connection, VariantIndex? index
         var replaced = RemoveSameFile(request.DatasetId, sha256, fileId);
         connection.Execute(
             """
-            INSERT INTO beacon.variant_files (dataset_id, file_id, path, sha256, assembly, samples, records, variants, max_span)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO beacon.variant_files (dataset_id, file_id, path, sha256, assembly, samples, records, variants, max_span, sample_indexes)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """,
-            request.DatasetId, fileId, path, sha256, assembly, samples, reader.Records, variants, maxSpan);
+            request.DatasetId, fileId, path, sha256, assembly, samples, reader.Records, variants, maxSpan, sampleIndexes!.ToList());
 
         cancellationToken.ThrowIfCancellationRequested();
         return new VcfIngestResult(request.DatasetId, path, sha256, assembly, samples, reader.Records, variants, replaced, clock.Elapsed);

@@ -180,6 +180,12 @@ public sealed record DatasetPrivacy(
         return statements;
     }
 
+    /// <summary>
+    /// The fewest individuals a population must hold for <paramref name="caller"/> to be given its frequencies in records
+    /// (0: any): smaller groups are left out for callers without the grant, as small counts are.
+    /// </summary>
+    public int SmallestPopulation(CallerStanding caller) => caller == CallerStanding.Granted ? 0 : MinimumCount;
+
     /// <summary>How precise the counts this caller is given are (Beacon v2.2's <c>countPrecision</c>).</summary>
     public CountPrecision Precision(CallerStanding caller) =>
         caller == CallerStanding.Granted ? CountPrecision.Exact

@@ -32,6 +32,12 @@ public sealed record StoredVariant(
     public string VariantInternalId => VariantIds.Format(Chromosome, Start, Ref, Alt);
 }
 
+/// <summary>
+/// Who one ingested VCF genotyped: its number of samples and the dataset's sample index of each sample column, in column
+/// order (empty for a sites-only VCF); <see cref="SampleIndexes"/> is null for a file ingested before they were recorded.
+/// </summary>
+public sealed record VariantFileSamples(int Samples, IReadOnlyList<int>? SampleIndexes);
+
 /// <summary>Variant ids: <c>17:43045711:G:A</c> (0-based start, trimmed alleles, '-' for empty).</summary>
 public static class VariantIds
 {

@@ -33,6 +33,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     private readonly HeldUntilChange<string, IReadOnlyDictionary<int, string>> individualIds = new(StringComparer.Ordinal);
     private readonly HeldUntilChange<long> maxSpan = new();
     private readonly HeldUntilChange<string, IReadOnlyDictionary<string, int[]>> fileIds = new(StringComparer.Ordinal);
+    private readonly HeldUntilChange<string, IReadOnlyList<VariantFileSamples>> fileSamples = new(StringComparer.Ordinal);
 
     /// <summary>Drops the snapshot and every cached value; the next query reads them again.</summary>
     public void Invalidate()
@@ -46,6 +47,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
         individualIds.Invalidate();
         maxSpan.Invalidate();
         fileIds.Invalidate();
+        fileSamples.Invalidate();
         records?.Invalidate();
     }
 
@@ -59,6 +61,10 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     /// <summary>A dataset's file ids per assembly, read once per data change.</summary>
     public IReadOnlyDictionary<string, int[]> FileIds(string datasetId, Func<string, IReadOnlyDictionary<string, int[]>> read) =>
         fileIds.Get(datasetId, read);
+
+    /// <summary>Who each of a dataset's files genotyped, read once per data change (a new list after each).</summary>
+    public IReadOnlyList<VariantFileSamples> FileSamples(string datasetId, Func<string, IReadOnlyList<VariantFileSamples>> read) =>
+        fileSamples.Get(datasetId, read);
 
     /// <summary>The longest span of a stored variant, read once per data change.</summary>
     public long MaxSpan(Func<long> read) => maxSpan.Get(read);

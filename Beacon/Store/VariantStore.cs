@@ -171,6 +171,13 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
         return ids;
     }
 
+    /// <summary>Who each of a dataset's files genotyped: its sample count and sample indexes (null when not recorded).</summary>
+    public IReadOnlyList<VariantFileSamples> FileSamples(string datasetId) =>
+        connection.Read(
+            "SELECT samples, sample_indexes FROM beacon.variant_files WHERE dataset_id = $1 ORDER BY file_id",
+            r => new VariantFileSamples(r.GetInt32(0), r.IsDBNull(1) ? null : [.. r.GetFieldValue<List<int>>(1)]),
+            datasetId);
+
     /// <summary>Individual ids of a dataset by sample index.</summary>
     public IReadOnlyDictionary<int, string> IndividualIds(string datasetId)
     {

@@ -31,7 +31,7 @@ public sealed class BeaconMigrationsTests
         var applied = MigrationRunner.Apply(connection, [all], "test", "store.duckdb");
 
         Assert.Equal(["beacon/0003_dataset_and_assembly_per_file", "beacon/0004_dictionary_compressed_strings", "beacon/0005_keys_and_allocators",
-            "beacon/0006_claimed_counter_rows_instead_of_keys", "beacon/0007_annotation_text", "beacon/0008_entries"], applied.Select(m => m.Label));
+            "beacon/0006_claimed_counter_rows_instead_of_keys", "beacon/0007_annotation_text", "beacon/0008_entries", "beacon/0009_file_samples"], applied.Select(m => m.Label));
         var store = new VariantStore(connection);
         var point = new SequenceQuery(null, "17", 100, 101, "G", "A", null);
         Assert.Equal(new Dictionary<string, long> { ["a"] = 1, ["b"] = 1 }, store.Count(point, ["a", "b"]));
@@ -65,7 +65,7 @@ public sealed class BeaconMigrationsTests
         var applied = MigrationRunner.Apply(connection, [all], "test", "store.duckdb");
 
         Assert.Equal(["beacon/0004_dictionary_compressed_strings", "beacon/0005_keys_and_allocators",
-            "beacon/0006_claimed_counter_rows_instead_of_keys", "beacon/0007_annotation_text", "beacon/0008_entries"], applied.Select(m => m.Label));
+            "beacon/0006_claimed_counter_rows_instead_of_keys", "beacon/0007_annotation_text", "beacon/0008_entries", "beacon/0009_file_samples"], applied.Select(m => m.Label));
         Assert.Equal(before, Rows(connection));
         Execute(connection, "CHECKPOINT");
         Assert.Equal(["Dictionary"], StringCompressions(connection, "chrom", "ref", "alt", "variant_type"));
@@ -195,7 +195,7 @@ public sealed class BeaconMigrationsTests
 
         var applied = MigrationRunner.Apply(connection, [all], "test", "store.duckdb");
 
-        Assert.Equal(["beacon/0007_annotation_text", "beacon/0008_entries"], applied.Select(m => m.Label));
+        Assert.Equal(["beacon/0007_annotation_text", "beacon/0008_entries", "beacon/0009_file_samples"], applied.Select(m => m.Label));
         Assert.Equal(before, Texts(connection, "SELECT concat_ws('|', rowid, start, het, hex(het_bitmap), genes) FROM beacon.variants ORDER BY rowid"));
         var store = new VariantStore(connection);
         var read = store.Page(new RangeQuery(null, "17", 0, 3, null, VariantNarrowing.None), "a", 0, 10);
