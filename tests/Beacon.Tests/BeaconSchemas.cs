@@ -15,6 +15,7 @@ internal static class BeaconSchemas
     public const string CountResponse = Framework + "responses/beaconCountResponse.json";
     public const string ResultsetsResponse = Framework + "responses/beaconResultsetsResponse.json";
     public const string ErrorResponse = Framework + "responses/beaconErrorResponse.json";
+    public const string CollectionsResponse = Framework + "responses/beaconCollectionsResponse.json";
     public const string GenomicVariation = "models/json/beacon-v2-default-model/genomicVariations/defaultSchema.json";
 
     private const string RawBase = "https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main/";

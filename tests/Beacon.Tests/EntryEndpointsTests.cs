@@ -178,6 +178,7 @@ public sealed class EntryEndpointsTests(EntryNode fixture) : IClassFixture<Entry
     {
         var (status, json) = await node.GetAsync("/api/datasets");
         Assert.True(status == 200, json);
+        BeaconSchemas.AssertValid(json, BeaconSchemas.CollectionsResponse);
         var collections = BeaconNode.Parse(json)["response"]!["collections"]!.AsArray();
         var demo = Assert.Single(collections);
         BeaconSchemas.AssertValid(demo!.ToJsonString(), DefaultModel + "datasets/defaultSchema.json");
@@ -203,6 +204,7 @@ public sealed class EntryEndpointsTests(EntryNode fixture) : IClassFixture<Entry
     {
         var (status, json) = await node.GetAsync("/api/cohorts");
         Assert.True(status == 200, json);
+        BeaconSchemas.AssertValid(json, BeaconSchemas.CollectionsResponse);
         var cohort = Assert.Single(BeaconNode.Parse(json)["response"]!["collections"]!.AsArray());
         BeaconSchemas.AssertValid(cohort!.ToJsonString(), DefaultModel + "cohorts/defaultSchema.json");
         Assert.Equal(50, (int?)cohort["info"]!["counts"]!["individuals"]);

@@ -33,7 +33,9 @@ public sealed partial class ReadmeExampleTests(BeaconNode node) : IClassFixture<
         Assert.True(status == 200, $"{path}: {status} {json}");
         var response = BeaconNode.Parse(json);
         Assert.True((bool)response["responseSummary"]!["exists"]!, $"{path}: {json}");
-        BeaconSchemas.AssertValid(json, BeaconSchemas.ForGranularity((string)response["meta"]!["returnedGranularity"]!));
+        BeaconSchemas.AssertValid(json, response["response"]?["collections"] is not null
+            ? BeaconSchemas.CollectionsResponse
+            : BeaconSchemas.ForGranularity((string)response["meta"]!["returnedGranularity"]!));
         if ((string?)response["meta"]!["returnedGranularity"] == "count")
         {
             Assert.True((long)response["responseSummary"]!["numTotalResults"]! > 0);
