@@ -26,7 +26,7 @@ public static partial class BeaconModelSchemas
     private const string VrsUrl = "https://w3id.org/ga4gh/schema/vrs/1.3/vrs.json";
     private const string ResourcePrefix = "BeaconSchemas/";
 
-    private static readonly Lazy<(IReadOnlyDictionary<EntryType, JsonSchema> Schemas, EvaluationOptions Options)> Loaded = new(Load);
+    private static readonly Lazy<(IReadOnlyDictionary<EntryType, JsonSchema> Schemas, EvaluationOptions Flag, EvaluationOptions Detailed)> Loaded = new(Load);
 
     /// <summary>The path of an entry type's schema below specs/beacon-v2.</summary>
     public static string SchemaPath(EntryType type) =>
@@ -35,12 +35,14 @@ public static partial class BeaconModelSchemas
     /// <summary>The faults of a document against its entry type's schema, in document order; empty when it is valid.</summary>
     public static IReadOnlyList<SchemaFault> Validate(EntryType type, JsonElement document)
     {
-        var (schemas, options) = Loaded.Value;
-        var results = schemas[type].Evaluate(document, options);
-        if (results.IsValid)
+        var (schemas, flag, detailed) = Loaded.Value;
+        // Most documents are valid: the pass/fail answer first, the detail only for those that are not.
+        if (schemas[type].Evaluate(document, flag).IsValid)
         {
             return [];
         }
+
+        var results = schemas[type].Evaluate(document, detailed);
 
         var faults = new List<SchemaFault>();
         Collect(results, faults);
@@ -198,31 +200,44 @@ public static partial class BeaconModelSchemas
     [GeneratedRegex("^Value is \"(\\w+)\" but should be \"(\\w+)\"")]
     private static partial Regex TypeMessage();
 
-    private static (IReadOnlyDictionary<EntryType, JsonSchema>, EvaluationOptions) Load()
+    private static (IReadOnlyDictionary<EntryType, JsonSchema>, EvaluationOptions, EvaluationOptions) Load()
     {
         var assembly = typeof(BeaconModelSchemas).Assembly;
-        // One registry of the schemas by their URLs, local to these options (nothing is fetched; nothing global changes).
-        var options = new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical };
+        // The schemas by their URLs, in registries local to these options (nothing is fetched; nothing global changes).
+        var flag = new EvaluationOptions { OutputFormat = OutputFormat.Flag };
+        var detailed = new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical };
         var built = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
         {
             var relative = name[ResourcePrefix.Length..].Replace('\\', '/');
             var text = Read(name);
             var schema = JsonSchema.FromText(relative == "external/vrs-1.3/vrs.json" ? WithoutNonBooleanDeprecated(text) : text);
-            options.SchemaRegistry.Register(new Uri(relative == "external/vrs-1.3/vrs.json" ? VrsUrl : RawBase + relative), schema);
+            var uri = new Uri(relative == "external/vrs-1.3/vrs.json" ? VrsUrl : RawBase + relative);
+            flag.SchemaRegistry.Register(uri, schema);
+            detailed.SchemaRegistry.Register(uri, schema);
             built[relative] = schema;
             if (relative == "framework/json/common/info.json")
             {
                 // Upstream defect (specs/beacon-v2/PROVENANCE.txt, 1): the entry schemas name "../common/info.json" beside
                 // themselves, where no such file is; the framework's info.json is the one they mean.
-                options.SchemaRegistry.Register(new Uri(RawBase + "models/json/beacon-v2-default-model/common/info.json"), JsonSchema.FromText(text));
+                var info = JsonSchema.FromText(text);
+                flag.SchemaRegistry.Register(new Uri(RawBase + "models/json/beacon-v2-default-model/common/info.json"), info);
+                detailed.SchemaRegistry.Register(new Uri(RawBase + "models/json/beacon-v2-default-model/common/info.json"), info);
             }
         }
 
         var schemas = EntryTypes.All.ToDictionary(type => type, type => built.TryGetValue(SchemaPath(type), out var schema)
             ? schema
             : throw new InvalidOperationException($"the Beacon model schema {SchemaPath(type)} is not embedded in {assembly.GetName().Name}"));
-        return (schemas, options);
+        // Each schema finishes setting itself up on its first evaluation: done here, once, before imports share them.
+        using var empty = JsonDocument.Parse("{}");
+        foreach (var schema in schemas.Values)
+        {
+            schema.Evaluate(empty.RootElement, flag);
+            schema.Evaluate(empty.RootElement, detailed);
+        }
+
+        return (schemas, flag, detailed);
 
         string Read(string resource)
         {
