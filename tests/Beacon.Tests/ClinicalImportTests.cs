@@ -268,6 +268,44 @@ public sealed class ClinicalImportTests : IDisposable
     }
 
     [Fact]
+    public void Gzipped_files_and_vcf2bffs_file_name_are_read_and_progress_reaches_every_document()
+    {
+        var export = Path.Combine(files.Path, "gz");
+        Directory.CreateDirectory(export);
+        foreach (var (file, name) in GzippedNames)
+        {
+            using var output = File.Create(Path.Combine(export, name));
+            using var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest);
+            gzip.Write(File.ReadAllBytes(Path.Combine(Bff, file)));
+        }
+
+        var progress = new List<ClinicalImportProgress>();
+        var batch = new BffReader().Read(export, new ClinicalReadOptions(), new Recorder(progress), CancellationToken.None);
+        var result = catalog.WriteData(Dataset, () => new EntryWriter(database.Connection).WriteInTransaction(Dataset, batch));
+
+        var documents = GzippedNames.Sum(f => Documents(Path.Combine(Bff, f.File)).Count);
+        Assert.Equal(documents, progress[^1].Documents);
+        Assert.Equal(progress[^1].TotalBytes, progress[^1].BytesRead);
+        Assert.Equal(Documents(Path.Combine(Bff, "genomicVariations.json")).Count, result.Variants);
+        Assert.Equal(Rows(Dataset).Count, result.Variants);
+    }
+
+    [Fact]
+    public void A_document_repeating_a_member_is_refused_naming_it()
+    {
+        var export = Path.Combine(files.Path, "repeated");
+        Directory.CreateDirectory(export);
+        File.WriteAllText(Path.Combine(export, "individuals.json"), """
+            [{"id": "FIN010", "sex": {"id": "NCIT:C16576"}},
+             {"id": "FIN011", "sex": {"id": "NCIT:C16576", "id": "NCIT:C20197"}}]
+            """);
+
+        var error = Assert.Throws<ClinicalImportException>(() => new BffReader().Read(export, new ClinicalReadOptions(), null, CancellationToken.None));
+
+        Assert.Equal("individuals.json[1] sex.id: the member 'id' is given more than once; give each member once", error.Message);
+    }
+
+    [Fact]
     public void Phenopackets_become_schema_valid_individuals_and_biosamples_counted_from_the_files()
     {
         var packets = Directory.EnumerateFiles(Phenopackets, "*.json")
@@ -342,6 +380,11 @@ public sealed class ClinicalImportTests : IDisposable
         }
     }
 
+    private static readonly (string File, string Name)[] GzippedNames =
+    [
+        ("individuals.json", "individuals.json.gz"), ("biosamples.json", "biosamples.json.gz"), ("genomicVariations.json", "genomicVariationsVcf.json.gz"),
+    ];
+
     private static readonly (string File, EntryType Type)[] BffFiles =
     [
         ("datasets.json", EntryType.Dataset), ("cohorts.json", EntryType.Cohort), ("individuals.json", EntryType.Individual),
@@ -401,4 +444,9 @@ public sealed class ClinicalImportTests : IDisposable
     private long Scalar(string sql) => Convert.ToInt64(database.Connection.Scalar(sql), System.Globalization.CultureInfo.InvariantCulture);
 
     private string Text(string sql) => Convert.ToString(database.Connection.Scalar(sql), System.Globalization.CultureInfo.InvariantCulture)!;
+
+    private sealed class Recorder(List<ClinicalImportProgress> reports) : IProgress<ClinicalImportProgress>
+    {
+        public void Report(ClinicalImportProgress value) => reports.Add(value);
+    }
 }
