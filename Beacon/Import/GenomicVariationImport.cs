@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using DuckDB.NET.Data;
-using GenomeNode.Beacon.Entries;
 using GenomeNode.Beacon.Ingest;
 using GenomeNode.Beacon.Variants;
 using GenomeNode.Beacon.Vcf;

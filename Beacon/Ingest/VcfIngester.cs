@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using DuckDB.NET.Data;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
