@@ -91,10 +91,9 @@ internal static class BeaconSchemas
             resolver.Add(new Uri(relative == "external/vrs-1.3/vrs.json" ? VrsUrl : RawBase + relative), File.ReadAllBytes(file));
         }
 
-        // PROVENANCE.txt, defect 1: the entry schemas name "../common/info.json" beside themselves, where no such file
-        // is; the framework's info.json is the one they mean (documents with an "info" member need it).
-        resolver.Add(new Uri(RawBase + "models/json/beacon-v2-default-model/common/info.json"), File.ReadAllBytes(Path.Combine(Root, "framework", "json", "common", "info.json")));
-
+        // Upstream defect 1 (PROVENANCE.txt): the models' "../common/info.json" is the framework's info.json.
+        resolver.Add(new Uri(RawBase + "models/json/beacon-v2-default-model/common/info.json"),
+            File.ReadAllBytes(Path.Combine(Root, "framework/json/common/info.json")));
         return resolver;
     }
 }
