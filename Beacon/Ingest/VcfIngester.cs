@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using DuckDB.NET.Data;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
@@ -96,7 +95,7 @@ public sealed class VcfIngester(
         // writes the rest at commit. One at a time, as each fills, puts that work on the appending thread while
         // reading goes on. (A database-wide setting; it only changes when rows are written, not what.)
         connection.Execute("SET write_buffer_row_group_count = 1");
-        var fileId = NextFileId();
+        var fileId = VariantFiles.NextId(connection);
         var individuals = DatasetIndividuals.Load(connection, request.DatasetId);
         IngestLog.Started(log, request.DatasetId, path, fileId, assembly);
         var reader = new VcfReader(path);
@@ -146,13 +145,8 @@ public sealed class VcfIngester(
             Reorder(fileId);
         }
 
-        var replaced = RemoveSameFile(request.DatasetId, sha256, fileId);
-        connection.Execute(
-            """
-            INSERT INTO beacon.variant_files (dataset_id, file_id, path, sha256, assembly, samples, records, variants, max_span, sample_indexes)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            """,
-            request.DatasetId, fileId, path, sha256, assembly, samples, reader.Records, variants, maxSpan, sampleIndexes!.ToList());
+        var replaced = VariantFiles.RemoveSameFile(connection, request.DatasetId, sha256, fileId);
+        VariantFiles.Insert(connection, request.DatasetId, fileId, path, sha256, assembly, samples, reader.Records, variants, maxSpan, sampleIndexes!.ToList());
 
         cancellationToken.ThrowIfCancellationRequested();
         return new VcfIngestResult(request.DatasetId, path, sha256, assembly, samples, reader.Records, variants, replaced, clock.Elapsed);
@@ -182,9 +176,6 @@ public sealed class VcfIngester(
         }
     }
 
-    private int NextFileId() =>
-        Convert.ToInt32(connection.Scalar("SELECT nextval('beacon.variant_file_ids')"), CultureInfo.InvariantCulture);
-
     private void Reorder(int fileId)
     {
         connection.Execute($"""
@@ -194,18 +185,5 @@ public sealed class VcfIngester(
             INSERT INTO beacon.variants SELECT * FROM beacon_reorder;
             DROP TABLE beacon_reorder;
             """);
-    }
-
-    private bool RemoveSameFile(string datasetId, string sha256, int newFileId)
-    {
-        var previous = connection.Read(
-            "SELECT file_id FROM beacon.variant_files WHERE dataset_id = $1 AND sha256 = $2", row => row.GetInt32(0), datasetId, sha256);
-        foreach (var id in previous.Where(id => id != newFileId))
-        {
-            connection.Execute("DELETE FROM beacon.variants WHERE file_id = $1", id);
-            connection.Execute("DELETE FROM beacon.variant_files WHERE file_id = $1", id);
-        }
-
-        return previous.Count > 0;
     }
 }
