@@ -56,6 +56,7 @@ public static class BeaconModule
         builder.Services.AddScoped<VcfIngester>();
         builder.Services.AddScoped<IndividualDocuments>();
         builder.Services.AddScoped<EntryWriter>();
+        builder.Services.AddSingleton<IClinicalReader, FhirReader>();
         builder.Services.AddSingleton<EntryIndex>();
         builder.Services.AddScoped<VariantStore>();
         // Resolved when first used: each opens a DuckDB connection, which the in-memory index's answers do without.
