@@ -33,17 +33,26 @@ public sealed class EntryWriter(DuckDBConnection connection)
 
         var added = individuals.Added.Count;
         individuals.Store(connection);
-        foreach (var entry in batch.Entries)
+        // The batch's documents are staged once and applied by one statement per table: a statement per entry made a
+        // 10,000-individual import spend its time in statement overhead.
+        connection.Execute("CREATE OR REPLACE TEMP TABLE import_staged (entry_type VARCHAR NOT NULL, id VARCHAR NOT NULL, document VARCHAR NOT NULL)");
+        using (var staged = connection.CreateAppender("temp", "main", "import_staged"))
         {
-            if (entry.Type == EntryType.Individual)
+            foreach (var entry in batch.Entries)
             {
-                connection.Execute("UPDATE beacon.individuals SET document = $3 WHERE dataset_id = $1 AND id = $2", datasetId, entry.Id, entry.Document);
-                continue;
+                staged.CreateRow().AppendValue(entry.Type.Name()).AppendValue(entry.Id).AppendValue(entry.Document).EndRow();
             }
-
-            var type = entry.Type.Name();
-            connection.Execute("DELETE FROM beacon.entries WHERE dataset_id = $1 AND entry_type = $2 AND id = $3", datasetId, type, entry.Id);
         }
+
+        connection.Execute("""
+            UPDATE beacon.individuals SET document = staged.document FROM import_staged staged
+            WHERE beacon.individuals.dataset_id = $1 AND staged.entry_type = 'individual' AND beacon.individuals.id = staged.id
+            """, datasetId);
+        connection.Execute("""
+            DELETE FROM beacon.entries WHERE dataset_id = $1
+            AND EXISTS (SELECT 1 FROM import_staged staged WHERE staged.entry_type = beacon.entries.entry_type AND staged.id = beacon.entries.id)
+            """, datasetId);
+        connection.Execute("DROP TABLE import_staged");
 
         using (var appender = connection.CreateAppender("beacon", "entries"))
         {

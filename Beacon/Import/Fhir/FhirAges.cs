@@ -43,24 +43,30 @@ internal static class FhirAges
         }
 
         var months = ((moment.Year - birth.Year) * 12) + (momentMonth - birthMonth);
-        var days = (birth.Day, moment.Day) is ({ } bd, { } md) ? md - bd : 0;
-        if (days < 0)
+        var fullDates = birth.Day is not null && moment.Day is not null;
+        if (fullDates && moment.Day < birth.Day)
         {
             months--;
         }
 
-        if (months < 0 || (months == 0 && days < 0))
+        if (months < 0)
         {
             throw new ArgumentException("the date is before the birth date");
         }
 
-        if (months == 0 && birth.Day is not null && moment.Day is not null)
+        if (months == 0 && fullDates)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"P{days}D");
+            var days = Day(moment).DayNumber - Day(birth).DayNumber;
+            return days >= 0 ? string.Create(CultureInfo.InvariantCulture, $"P{days}D") : throw new ArgumentException("the date is before the birth date");
         }
 
         return Duration(months / 12, months % 12);
     }
+
+    private static DateOnly Day(PartialDate date) =>
+        DateOnly.TryParseExact(date.FullDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : throw new ArgumentException("not a calendar date");
 
     /// <summary>An Age (a UCUM time quantity: a, mo, wk, d) as a duration; null with the reason when it is not one.</summary>
     public static string? Of(Quantity age, out string? problem)

@@ -10,6 +10,9 @@ namespace GenomeNode.Beacon.Import.Fhir;
 /// <summary>One resource read from an import file, with where it was and its Bundle entry's fullUrl.</summary>
 internal readonly record struct FhirRecord(Resource Resource, string Origin, string? FullUrl);
 
+/// <summary>What parsing one resource gave: the resource or the error; the findings a lenient read accepted.</summary>
+internal readonly record struct Parsed(Resource? Resource, ClinicalImportException? Error, List<(string Message, string Origin)>? Findings);
+
 /// <summary>
 /// Reads FHIR R4 JSON files into resources with the SDK's parser: NDJSON (one resource a line, as FHIR Bulk Data
 /// exports write them) and JSON files holding a Bundle or one resource. Strict: the SDK's strict mode (unknown elements,
@@ -23,6 +26,9 @@ internal sealed class FhirSource(ClinicalReadOptions options, FhirWarnings warni
 
     private static readonly HashSet<Bundle.BundleType> ImportedBundles =
         [Bundle.BundleType.Collection, Bundle.BundleType.Transaction, Bundle.BundleType.Batch, Bundle.BundleType.Searchset];
+
+    /// <summary>NDJSON lines parsed together (in parallel) before they are mapped in order.</summary>
+    private const int ChunkLines = 2048;
 
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private long documents;
@@ -67,34 +73,49 @@ internal sealed class FhirSource(ClinicalReadOptions options, FhirWarnings warni
     private void ReadNdjson(string path, string name, long totalBytes, Action<FhirRecord> accept, CancellationToken cancellationToken)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        using var lines = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+        using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
         var lineNumber = 0;
-        var buffer = new byte[4096];
-        while (lines.ReadLine() is { } line)
+        var chunk = new List<(int Line, byte[] Json)>(ChunkLines);
+        var parsed = new Parsed[ChunkLines];
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
+        while (true)
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            chunk.Clear();
+            while (chunk.Count < ChunkLines && text.ReadLine() is { } line)
             {
-                continue;
+                lineNumber++;
+                if (!string.IsNullOrWhiteSpace(line))
+                {
+                    chunk.Add((lineNumber, Encoding.UTF8.GetBytes(line)));
+                }
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            var length = Encoding.UTF8.GetMaxByteCount(line.Length);
-            if (buffer.Length < length)
+            if (chunk.Count == 0)
             {
-                buffer = new byte[Math.Max(length, buffer.Length * 2)];
+                return;
             }
 
-            var written = Encoding.UTF8.GetBytes(line, buffer);
-            var origin = $"{name}:{lineNumber}";
-            var resource = Parse(buffer.AsSpan(0, written), name, lineNumber);
-            if (resource is Bundle)
+            // The SDK's parse is most of an import's work: lines are parsed on every core, then taken in file order.
+            Parallel.For(0, chunk.Count, parallel, i => parsed[i] = Parse(chunk[i].Json, name, chunk[i].Line));
+            for (var i = 0; i < chunk.Count; i++)
             {
-                throw new ClinicalImportException($"{origin}: a Bundle in an NDJSON file: NDJSON holds one resource a line; give a Bundle as a .json file");
-            }
+                var (resource, error, findings) = parsed[i];
+                parsed[i] = default;
+                var origin = $"{name}:{chunk[i].Line}";
+                if (error is not null)
+                {
+                    throw error;
+                }
 
-            accept(new FhirRecord(resource, origin, null));
-            Report(name, bytesBefore + stream.Position, totalBytes);
+                AddFindings(findings);
+                if (resource is Bundle)
+                {
+                    throw new ClinicalImportException($"{origin}: a Bundle in an NDJSON file: NDJSON holds one resource a line; give a Bundle as a .json file");
+                }
+
+                accept(new FhirRecord(resource!, origin, null));
+                Report(name, bytesBefore + stream.Position, totalBytes);
+            }
         }
     }
 
@@ -108,7 +129,14 @@ internal sealed class FhirSource(ClinicalReadOptions options, FhirWarnings warni
         }
 
         var lines = new LineIndex(json);
-        var resource = Parse(json, name, 1);
+        var (parsed, error, findings) = Parse(json, name, 1);
+        if (error is not null)
+        {
+            throw error;
+        }
+
+        AddFindings(findings);
+        var resource = parsed!;
         if (resource is not Bundle bundle)
         {
             accept(new FhirRecord(resource, $"{name}:{lines.LineOf(FirstObject(json))}", null));
@@ -149,19 +177,23 @@ internal sealed class FhirSource(ClinicalReadOptions options, FhirWarnings warni
         }
     }
 
-    /// <summary>Parses one JSON value holding a resource; errors name the file and line (first line: <paramref name="line"/>).</summary>
-    private Resource Parse(ReadOnlySpan<byte> json, string name, int line)
+    /// <summary>
+    /// Parses one JSON value holding a resource (its first line: <paramref name="line"/>): the resource, or the error
+    /// naming file and line; in a lenient read, the strict findings it was accepted despite. Safe on any thread.
+    /// </summary>
+    private Parsed Parse(ReadOnlySpan<byte> json, string name, int line)
     {
         try
         {
             var peek = new Utf8JsonReader(json);
             if (!peek.Read() || peek.TokenType != JsonTokenType.StartObject)
             {
-                throw new ClinicalImportException($"{name}:{line}: not a FHIR resource (a JSON object with a resourceType)");
+                return new Parsed(null, new ClinicalImportException($"{name}:{line}: not a FHIR resource (a JSON object with a resourceType)"), null);
             }
 
             var reader = new Utf8JsonReader(json);
             Resource resource;
+            List<(string, string)>? findings = null;
             try
             {
                 resource = Strict.DeserializeResource(ref reader);
@@ -175,13 +207,12 @@ internal sealed class FhirSource(ClinicalReadOptions options, FhirWarnings warni
                 }
                 catch (DeserializationFailedException)
                 {
-                    throw Refusal(strict, name, line);
+                    return new Parsed(null, Refusal(strict, name, line), null);
                 }
 
-                foreach (var finding in strict.Exceptions)
-                {
-                    warnings.Add($"accepted despite: {Describe(finding)}", $"{name}:{line + Math.Max(0, LineOf(finding) - 1)}");
-                }
+                findings = strict.Exceptions
+                    .Select(finding => ($"accepted despite: {Describe(finding)}", $"{name}:{line + Math.Max(0, LineOf(finding) - 1)}"))
+                    .ToList();
             }
 
             // A second value after the resource (two resources on one NDJSON line) is broken JSON too.
@@ -189,21 +220,29 @@ internal sealed class FhirSource(ClinicalReadOptions options, FhirWarnings warni
             {
             }
 
-            return resource;
+            return new Parsed(resource, null, findings);
         }
         catch (JsonException broken)
         {
             var reason = broken.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].TrimEnd('.');
-            throw new ClinicalImportException(
-                $"{name}:{line + (int)(broken.LineNumber ?? 0)}: broken JSON at byte {(broken.BytePositionInLine ?? 0) + 1} of the line: {reason}", broken);
+            return new Parsed(null, new ClinicalImportException(
+                $"{name}:{line + (int)(broken.LineNumber ?? 0)}: broken JSON at byte {(broken.BytePositionInLine ?? 0) + 1} of the line: {reason}", broken), null);
         }
         catch (DeserializationFailedException failed)
         {
-            throw Refusal(failed, name, line);
+            return new Parsed(null, Refusal(failed, name, line), null);
         }
         catch (Exception other) when (other is InvalidOperationException or FormatException)
         {
-            throw new ClinicalImportException($"{name}:{line}: not a FHIR R4 resource: {other.Message}", other);
+            return new Parsed(null, new ClinicalImportException($"{name}:{line}: not a FHIR R4 resource: {other.Message}", other), null);
+        }
+    }
+
+    private void AddFindings(List<(string Message, string Origin)>? findings)
+    {
+        foreach (var (message, origin) in findings ?? [])
+        {
+            warnings.Add(message, origin);
         }
     }
 
