@@ -91,6 +91,9 @@ internal static class BeaconSchemas
             resolver.Add(new Uri(relative == "external/vrs-1.3/vrs.json" ? VrsUrl : RawBase + relative), File.ReadAllBytes(file));
         }
 
+        // The model schemas' "../common/info.json" names a file only the framework has (specs/beacon-v2/PROVENANCE.txt, defect 1).
+        resolver.Add(new Uri(RawBase + "models/json/beacon-v2-default-model/common/info.json"),
+            File.ReadAllBytes(Path.Combine(Root, "framework", "json", "common", "info.json")));
         return resolver;
     }
 }

@@ -296,13 +296,11 @@ internal sealed class FhirMapping(ClinicalReadOptions options, FhirWarnings warn
                     return null;
                 }
 
+                // The model's Value is the quantity itself ({unit, value}), not Phenopackets' {"quantity": {...}}.
                 measurementValue = new JsonObject
                 {
-                    ["quantity"] = new JsonObject
-                    {
-                        ["unit"] = Term("UCUM:" + quantity.Code, quantity.Unit ?? quantity.Code),
-                        ["value"] = number,
-                    },
+                    ["unit"] = Term("UCUM:" + quantity.Code, quantity.Unit ?? quantity.Code),
+                    ["value"] = number,
                 };
                 break;
             case CodeableConcept concept:
@@ -520,7 +518,7 @@ internal sealed class FhirMapping(ClinicalReadOptions options, FhirWarnings warn
         if (!options.Lenient)
         {
             throw new ClinicalImportException(
-                $"{record.Origin}: a {type} resource: this import maps Patient, Condition, Observation, Procedure, Specimen and FamilyMemberHistory " +
+                $"{record.Origin}: resource type '{type}' is not mapped: this import maps Patient, Condition, Observation, Procedure, Specimen and FamilyMemberHistory " +
                 "(docs/fhir-mapping.md); --lenient skips other types with a warning");
         }
 
@@ -533,7 +531,7 @@ internal sealed class FhirMapping(ClinicalReadOptions options, FhirWarnings warn
     {
         if (!options.Lenient)
         {
-            throw new ClinicalImportException($"{record.Origin}: {record.Resource.TypeName} '{record.Resource.Id}': {reason} ({detail}); --lenient skips such resources with a warning");
+            throw new ClinicalImportException($"{record.Origin}: {reason} ({detail}); --lenient skips such resources with a warning");
         }
 
         warnings.Add($"{reason}; skipped", record.Origin);
