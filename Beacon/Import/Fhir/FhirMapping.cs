@@ -464,7 +464,8 @@ internal sealed class FhirMapping(ClinicalReadOptions options, FhirWarnings warn
             return false;
         }
 
-        var document = new JsonObject { ["id"] = specimen.Id };
+        // individualId is set once the reference is resolved (Finish); given here for its place in the document.
+        var document = new JsonObject { ["id"] = specimen.Id, ["individualId"] = subject.PatientId };
         // FHIR says nothing of a sample being normal or abnormal: its status is unknown.
         document["biosampleStatus"] = Term("NCIT:C17998", "unknown");
         var type = FhirTerms.TermOf(specimen.Type);

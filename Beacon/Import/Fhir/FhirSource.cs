@@ -210,6 +210,12 @@ internal sealed class FhirSource(ClinicalReadOptions options, FhirWarnings warni
                     return new Parsed(null, Refusal(strict, name, line), null);
                 }
 
+                // No-overflow mode keeps a resource of an unknown type as an untyped one: that is no FHIR R4 data.
+                if (!ModelInfo.IsKnownResource(resource.TypeName))
+                {
+                    return new Parsed(null, Refusal(strict, name, line), null);
+                }
+
                 findings = strict.Exceptions
                     .Select(finding => ($"accepted despite: {Describe(finding)}", $"{name}:{line + Math.Max(0, LineOf(finding) - 1)}"))
                     .ToList();
