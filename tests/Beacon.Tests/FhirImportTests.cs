@@ -288,6 +288,27 @@ public sealed class FhirImportTests : IDisposable
         Assert.Null(Document(EntryIndex.Read(database.Connection, Dataset).Find(EntryType.Individual, "L1")!)["diseases"]);
     }
 
+    [Fact]
+    public void A_lenient_read_accepts_what_the_SDK_reads_into_the_model_but_never_a_resource_of_an_unknown_type()
+    {
+        // Observation.status is required (1..1): strict refuses, no-overflow mode still reads every value.
+        File.WriteAllText(files.Combine("nostatus.ndjson"),
+            """{"resourceType":"Patient","id":"W1","gender":"male","birthDate":"1990-06-01"}""" + "\n" +
+            """{"resourceType":"Observation","subject":{"reference":"Patient/W1"},"code":{"coding":[{"system":"http://loinc.org","code":"29463-7"}]},"valueQuantity":{"value":70,"system":"http://unitsofmeasure.org","code":"kg"}}""" + "\n");
+        File.WriteAllText(files.Combine("unknown.ndjson"), """{"resourceType":"Patient","id":"W2"}""" + "\n" + """{"resourceType":"Patientt","id":"W3"}""" + "\n");
+
+        var strict = Assert.Throws<ClinicalImportException>(() => Import(files.Combine("nostatus.ndjson")));
+        var lenient = Import(files.Combine("nostatus.ndjson"), lenient: true);
+        var unknown = Assert.Throws<ClinicalImportException>(() => Import(files.Combine("unknown.ndjson"), lenient: true));
+
+        Assert.StartsWith("nostatus.ndjson:2: not valid FHIR R4: ", strict.Message, StringComparison.Ordinal);
+        Assert.Contains("status", strict.Message, StringComparison.Ordinal);
+        Assert.StartsWith("nostatus.ndjson:2: accepted despite: ", Assert.Single(lenient.Warnings), StringComparison.Ordinal);
+        Assert.Single(Items(Document(EntryIndex.Read(database.Connection, Dataset).Find(EntryType.Individual, "W1")!), "measures"));
+        Assert.StartsWith("unknown.ndjson:2: not valid FHIR R4: ", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("'Patientt'", unknown.Message, StringComparison.Ordinal);
+    }
+
     private ClinicalImportResult Import(string path, bool lenient = false)
     {
         var batch = new FhirReader().Read(path, new ClinicalReadOptions(lenient), null, CancellationToken.None);
