@@ -63,6 +63,7 @@ public static class BeaconModule
         builder.Services.AddScoped<EntryWriter>();
         builder.Services.AddSingleton<IClinicalReader, BffReader>();
         builder.Services.AddSingleton<IClinicalReader, PhenopacketReader>();
+        builder.Services.AddSingleton<IClinicalReader, FhirReader>();
         builder.Services.AddSingleton<EntryIndex>();
         // Filters' ontology terms, held until an ontology load commits (the store tells its listeners).
         builder.Services.AddSingleton<OntologyTerms>();

@@ -10,6 +10,12 @@ namespace GenomeNode.Beacon.Import;
 public sealed record ImportedEntry(
     EntryType Type, string Id, string? IndividualId, string? BiosampleId, string? RunId, string Document, string Origin);
 
+/// <summary>One item an import adds to an array of a stored individual's document.</summary>
+/// <param name="Field">the array it joins: diseases, phenotypicFeatures, measures, interventionsOrProcedures</param>
+/// <param name="Item">the item's JSON (an object)</param>
+/// <param name="Origin">where in the input it was read: what errors name</param>
+public sealed record IndividualAddition(string IndividualId, string Field, string Item, string Origin);
+
 /// <summary>
 /// What one import command brings into a dataset: entries of any type but genomic variations (individuals matched by
 /// id to the dataset's existing ones, VCF samples included), written together in one transaction by
@@ -18,6 +24,13 @@ public sealed record ImportedEntry(
 public sealed class ClinicalBatch
 {
     public List<ImportedEntry> Entries { get; } = [];
+
+    /// <summary>
+    /// Items for individuals the dataset already holds that the import does not bring (a FHIR Condition of a Patient
+    /// imported before): <see cref="EntryWriter"/> appends each to its individual's stored document in the same
+    /// transaction, and refuses the import when the dataset holds no such individual.
+    /// </summary>
+    public List<IndividualAddition> IndividualAdditions { get; } = [];
 
     /// <summary>Files that were read (for the summary line).</summary>
     public List<string> Files { get; } = [];

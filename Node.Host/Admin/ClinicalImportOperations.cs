@@ -59,6 +59,7 @@ internal static class ClinicalImportOperations
         var warnings = result.Warnings.Count == 0 ? "" : Environment.NewLine + string.Join(Environment.NewLine, result.Warnings.Select(w => "warning: " + w));
         return $"imported {request.Path} ({request.Format}) into dataset '{result.DatasetId}': " +
             (parts.Count == 0 ? "nothing" : string.Join(", ", parts)) +
-            (result.NewIndividuals > 0 ? $" ({result.NewIndividuals} new individuals)" : "") + warnings;
+            (result.NewIndividuals > 0 ? $" ({result.NewIndividuals} new individuals)" : "") +
+            (result.AmendedIndividuals > 0 ? $"; added to {result.AmendedIndividuals} individuals already stored" : "") + warnings;
     }
 }

@@ -16,7 +16,7 @@ internal static class ImportCommands
             "runs.json, analyses.json, genomicVariations.json), each validated against the Beacon v2 model."),
         Create(globals, "fhir",
             "Import FHIR R4 JSON: a Bundle, or NDJSON bulk-export files (a directory or file) of Patient, Condition, Observation, " +
-            "Specimen, Procedure and FamilyMemberHistory, mapped onto individuals and biosamples (docs/clinical-import.md)."),
+            "Specimen, Procedure and FamilyMemberHistory, mapped onto individuals and biosamples (docs/fhir-mapping.md)."),
         Create(globals, "phenopacket",
             "Import GA4GH Phenopackets v2 JSON (a file or a directory of them): subject, phenotypic features, diseases, biosamples, measurements."),
     ];
