@@ -17,13 +17,18 @@ public sealed class ImportedNode : IAsyncLifetime
 
     public static string DataPath(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "Data", .. parts]);
 
+    /// <summary>The synthetic FHIR bulk export imported as dataset fhir-export.</summary>
+    public string FhirExport => Node.Data.Combine("fhir-export");
+
     public async Task InitializeAsync()
     {
         _ = Node.Server;
+        GenomeNode.Bench.FhirExport.SyntheticFhirExport.Write(FhirExport, 60, seed: 11);
         foreach (var (dataset, format, path) in new[]
                  {
                      ("fi-cohort", "bff", DataPath("bff")),
                      ("pheno", "phenopacket", DataPath("phenopackets")),
+                     ("fhir-export", "fhir", FhirExport),
                  })
         {
             using var scope = Node.Services.CreateScope();
@@ -129,5 +134,28 @@ public sealed class ImportRoundTripTests(ImportedNode fixture) : IClassFixture<I
         {
             await AssertRecordsValidAsync("/api/biosamples", "pheno", "biosamples", biosamples);
         }
+    }
+
+    [Fact]
+    public async Task A_FHIR_export_comes_back_out_through_Beacon()
+    {
+        JsonNode[] Resources(string type) =>
+            [.. File.ReadAllLines(Path.Combine(fixture.FhirExport, type + ".ndjson")).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!)];
+        static string Patient(JsonNode? reference) => ((string)reference!["reference"]!)["Patient/".Length..];
+        static bool IsBreastCancer(JsonNode? code) =>
+            code!["coding"]!.AsArray().Any(c => (string?)c!["system"] == "http://snomed.info/sct" && (string?)c["code"] == "254837009");
+        var patients = Resources("Patient");
+        var women = patients.Where(p => (string?)p["gender"] == "female").Select(p => (string)p["id"]!).ToHashSet();
+        // Breast cancer of the patient (Condition) or in the family (FamilyMemberHistory): both are the individual's diseases.
+        var withBreastCancer = Resources("Condition").Where(c => IsBreastCancer(c["code"])).Select(c => Patient(c["subject"]))
+            .Concat(Resources("FamilyMemberHistory").Where(f => f["condition"]!.AsArray().Any(c => IsBreastCancer(c!["code"])))
+                .Select(f => Patient(f["patient"])))
+            .ToHashSet();
+
+        Assert.Equal(patients.Length, await CountAsync("/api/individuals", "fhir-export"));
+        Assert.Equal(Resources("Specimen").Length, await CountAsync("/api/biosamples", "fhir-export"));
+        Assert.Equal(women.Count, await CountAsync("/api/individuals", "fhir-export", "NCIT:C16576"));
+        Assert.Equal(women.Count(withBreastCancer.Contains), await CountAsync("/api/individuals", "fhir-export", "NCIT:C16576,SNOMED:254837009"));
+        await AssertRecordsValidAsync("/api/individuals", "fhir-export", "individuals", patients.Length);
     }
 }
