@@ -41,7 +41,7 @@ zcat "$vcf" | mawk -F'\t' '/^#CHROM/ { for (i = 10; i <= NF; i++) print $i; exit
     sex = rand() < 0.5 ? "{\"id\":\"NCIT:C16576\",\"label\":\"female\"}" : "{\"id\":\"NCIT:C20197\",\"label\":\"male\"}"
     d = int(rand() * 3)
     disease = d == 0 ? "{\"id\":\"NCIT:C4872\",\"label\":\"Breast Carcinoma\"}" : d == 1 ? "{\"id\":\"NCIT:C3117\",\"label\":\"Hypertension\"}" : "{\"id\":\"NCIT:C26747\",\"label\":\"Type 2 Diabetes Mellitus\"}"
-    printf "%s{\"id\":\"%s\",\"sex\":%s,\"diseases\":[{\"diseaseCode\":%s,\"ageOfOnset\":{\"iso8601duration\":\"P%dY\"}}],\"phenotypicFeatures\":[{\"featureType\":{\"id\":\"HP:0000822\",\"label\":\"Hypertension\"}}]}\n", NR > 1 ? "," : "", $1, sex, disease, 20 + int(rand() * 60)
+    printf "%s{\"id\":\"%s\",\"sex\":%s,\"diseases\":[{\"diseaseCode\":%s,\"ageOfOnset\":{\"iso8601duration\":\"P%dY\"}}],\"phenotypicFeatures\":[{\"featureType\":{\"id\":\"HP:0000822\",\"label\":\"Hypertension\"}}]}\n", (NR > 1 ? "," : ""), $1, sex, disease, 20 + int(rand() * 60)
   }
   END { print "]" }' >"$bff/individuals.json"
 start=$(date +%s.%N)
