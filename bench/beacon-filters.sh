@@ -18,7 +18,7 @@ port=${BENCH_PORT:-18953}
 mkdir -p "$work"
 
 source bench/lib.sh
-bench_require bench/beacon-filters.sh curl mawk bc
+bench_require bench/beacon-filters.sh bcftools curl mawk bc
 
 if [[ ! -s $scale/data/node.duckdb || ! -s $scale/picks.tsv ]]; then
   bash bench/beacon-scale.sh >&2
@@ -36,7 +36,7 @@ bff=$work/bff
 mkdir -p "$bff"
 # Deterministic individuals: sex alternates by a hash of the index, one disease (breast carcinoma, hypertension or
 # type 2 diabetes) with an onset age of 20-79 years, one phenotype.
-zcat "$vcf" | mawk -F'\t' '/^#CHROM/ { for (i = 10; i <= NF; i++) print $i; exit }' | mawk 'BEGIN { srand(20261205); print "[" }
+bcftools query -l "$vcf" | mawk 'BEGIN { srand(20261205); print "[" }
   {
     sex = rand() < 0.5 ? "{\"id\":\"NCIT:C16576\",\"label\":\"female\"}" : "{\"id\":\"NCIT:C20197\",\"label\":\"male\"}"
     d = int(rand() * 3)
