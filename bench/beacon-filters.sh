@@ -70,15 +70,17 @@ body() { # KIND CHROM START REF ALT
 }
 curl -fsS -X POST "$api/individuals" -H 'Content-Type: application/json' -d "$(body sex)" | grep -q '"numTotalResults":[1-9]' ||
   { echo "no woman counted: the import or the filters failed (see $work/import.out)" >&2; exit 1; }
-measure() { # NAME: the requests in $work/requests.curl, one connection
-  mapfile -t times < <(curl -fsS --config "$work/requests.curl" -w '%{time_total}\n')
+measure() { # the requests in $work/requests.curl, one connection
+  sed -i '$ d' "$work/requests.curl" # the last "next" would open a group without a URL
+  mapfile -t times < <(curl --config "$work/requests.curl")
   median_ms=$(printf '%s\n' "${times[@]}" | median | awk '{print $1 * 1000}')
 }
-printf 'url = "%s/info"\noutput = /dev/null\n' "$api" | awk -v n="$queries" '{ a = a $0 "\n" } END { for (i = 0; i < n; i++) printf "%s", a }' >"$work/requests.curl"
+printf 'url = "%s/info"\noutput = /dev/null\nfail\nsilent\nshow-error\nwrite-out = "%%{time_total}\\n"\nnext\n' "$api" | awk -v n="$queries" '{ a = a $0 "\n" } END { for (i = 0; i < n; i++) printf "%s", a }' >"$work/requests.curl"
 measure; static_ms=$median_ms
 for kind in sex sex-age sex-sequence sex-range-100kb; do
   while IFS=$'\t' read -r chrom pos ref alt; do
-    printf 'url = "%s/individuals"\nrequest = "POST"\nheader = "Content-Type: application/json"\ndata = "%s"\noutput = /dev/null\n' \
+    # "next" starts each request afresh (a POST's method, header and body would otherwise be shared by all).
+    printf 'url = "%s/individuals"\nrequest = "POST"\nheader = "Content-Type: application/json"\ndata = "%s"\noutput = /dev/null\nfail\nsilent\nshow-error\nwrite-out = "%%{time_total}\\n"\nnext\n' \
       "$api" "$(body "$kind" "$chrom" $((pos - 1)) "$ref" "$alt" | sed 's/"/\\"/g')"
   done <"$scale/picks.tsv" >"$work/requests.curl"
   measure
