@@ -44,6 +44,23 @@ public sealed class SexOntologyTests : IDisposable
     }
 
     [Fact]
+    public void An_ncit_disease_restriction_is_taken_as_given_while_only_the_subset_is_loaded_and_checked_once_ncit_is()
+    {
+        DuoOntology.EnsureLoaded(store);
+        SexOntology.EnsureLoaded(store);
+        var dataUse = new GenomeNode.DataUseOntology.DataUse.DatasetDataUse(database.Connection, store);
+
+        Assert.Equal(["NCIT:C4872"], dataUse.Interpret(["DUO:0000007"], ["NCIT:C4872"]).Diseases);
+
+        using var directory = new TemporaryDirectory("genome-node-ncit");
+        var full = directory.Combine("ncit.obo");
+        File.WriteAllText(full, "data-version: 25.01d\n\n[Term]\nid: NCIT:C16576\nname: Female\n");
+        store.Replace(OntologyFiles.Parse(full, null, new HashSet<string>()), "ncit.obo");
+        var refused = Assert.Throws<GenomeNode.DataUseOntology.DataUse.DataUseException>(() => dataUse.Interpret(["DUO:0000007"], ["NCIT:C4872"]));
+        Assert.Equal("unknown disease term NCIT:C4872", refused.Message);
+    }
+
+    [Fact]
     public void An_earlier_shipped_subset_is_replaced_by_this_release()
     {
         var earlier = SexOntology.Parse() with { Version = "genome-node/ncit_sex/0", Terms = SexOntology.Parse().Terms.Take(2).ToList() };
