@@ -149,9 +149,40 @@ public sealed class EntryEndpointsTests(EntryNode fixture) : IClassFixture<Entry
 
         var carried = Tools.Shell($"bcftools view -a -s DEMO-0001 {Tools.Quote(Tools.DemoVcf)} | bcftools norm -m- | bcftools query -i 'GT~\"1\"' -f '%CHROM\\n'")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
-        (status, json) = await node.GetAsync("/api/individuals/DEMO-0001/g_variants?requestedGranularity=count");
+        // The variants of a biosample, a run or an analysis are those of its individual (DEMO-0001's, whose they are).
+        foreach (var path in new[] { "individuals/DEMO-0001", "biosamples/DEMO-0001-S1", "runs/DEMO-0001-S2-R", "analyses/DEMO-0001-S1-A" })
+        {
+            (status, json) = await node.GetAsync($"/api/{path}/g_variants?requestedGranularity=count");
+            Assert.True(status == 200, json);
+            Assert.Equal(carried, (int?)BeaconNode.Parse(json)["responseSummary"]!["numTotalResults"] ?? 0);
+        }
+
+        // The biosamples of the variant's carriers: two for each carrier among the first ten individuals.
+        var carrierIds = Tools.Shell($"bcftools query -i 'POS=43045712 && REF=\"G\" && ALT=\"A\"' -f '[%SAMPLE\\t%GT\\n]' {Tools.Quote(Tools.DemoVcf)}")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))
+            .Where(p => p[1].Split('/', '|').Contains("1")).Select(p => p[0]).ToHashSet();
+        (status, json) = await node.GetAsync("/api/g_variants/17:43045711:G:A/biosamples?requestedGranularity=count");
         Assert.True(status == 200, json);
-        Assert.Equal(carried, (int?)BeaconNode.Parse(json)["responseSummary"]!["numTotalResults"] ?? 0);
+        Assert.Equal(2 * EntryNode.Individuals.Count(carrierIds.Contains), (int?)BeaconNode.Parse(json)["responseSummary"]!["numTotalResults"] ?? 0);
+
+        // Every allele of the demo that someone carries.
+        var alleles = Tools.Shell($"bcftools norm -m- {Tools.Quote(Tools.DemoVcf)} 2>/dev/null | bcftools query -i 'GT~\"1\"' -f '%CHROM\\t%POS\\t%REF\\t%ALT\\n'")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().Count();
+        (status, json) = await node.GetAsync("/api/datasets/demo/g_variants?requestedGranularity=count");
+        Assert.True(status == 200, json);
+        Assert.Equal(alleles, (int?)BeaconNode.Parse(json)["responseSummary"]!["numTotalResults"] ?? 0);
+    }
+
+    [Fact]
+    public async Task A_filter_term_the_node_does_not_know_matches_nothing_and_is_named_in_a_warning()
+    {
+        var (status, json) = await node.PostAsync("/api/individuals",
+            """{"query":{"filters":[{"id":"XYZ:0000001","operator":null,"value":null}],"requestedGranularity":"count"}}""");
+
+        Assert.True(status == 200, json);
+        var answer = BeaconNode.Parse(json);
+        Assert.Equal(0, (int?)answer["responseSummary"]!["numTotalResults"] ?? 0);
+        Assert.Contains(answer["info"]!["warnings"]!.AsArray(), w => ((string)w!).Contains("XYZ:0000001", StringComparison.Ordinal));
     }
 
     [Theory]
