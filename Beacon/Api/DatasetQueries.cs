@@ -139,6 +139,34 @@ public sealed record AdmittedQuery(
     public Dictionary<string, string> RefusalReasons() =>
         Refused.ToDictionary(c => c.Dataset.Id, c => DatasetQueries.Refusal(c, Kind), StringComparer.Ordinal);
 
+    /// <summary>
+    /// The answer's shape from each answering dataset's count: the datasets with a hit, the granularity returned (the
+    /// requested one, lowered to what every dataset with a hit allows, or with no hit to the most any queried dataset
+    /// allows: never more than a dataset's ceiling), the total, and its precision.
+    /// </summary>
+    public AnsweredCounts Counted(IReadOnlyDictionary<string, CountAnswer> answers, Granularity requested)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var ceilings = Answering.ToDictionary(c => c.Dataset.Id, c => answers[c.Dataset.Id].BooleanOnly ? Granularity.Boolean : c.Ceiling!.Value,
+            StringComparer.Ordinal);
+        var hits = Answering.Where(c => answers[c.Dataset.Id].Count > 0).Select(c => c.Dataset.Id).ToList();
+        var ceiling = hits.Count > 0
+            ? hits.Min(id => ceilings[id])
+            : ceilings.Count > 0 ? ceilings.Values.Max() : Granularity.Boolean;
+        var precision = GVariantService.Precision(Answering.Where(c => hits.Contains(c.Dataset.Id) && GVariantService.CountsShown(requested, c))
+            .Select(c => c.Privacy.Precision(c.Standing)));
+        return new AnsweredCounts(hits, (Granularity)Math.Min((int)requested, (int)ceiling), hits.Sum(id => answers[id].Count), precision);
+    }
+
+    /// <summary>Whether a dataset's result set is sent, by <c>includeResultsetResponses</c>.</summary>
+    public static bool Includes(ResultSetResponses include, bool hit) => include switch
+    {
+        ResultSetResponses.All => true,
+        ResultSetResponses.Hit => hit,
+        ResultSetResponses.Miss => !hit,
+        _ => false,
+    };
+
     /// <summary>Rows for the datasets not answered, then every row recorded (awaited until durable).</summary>
     public Task RecordAsync()
     {
@@ -146,6 +174,9 @@ public sealed record AdmittedQuery(
         return Trail.RecordAsync();
     }
 }
+
+/// <summary>What an answer's counts make of it: the datasets with a hit, the granularity returned, the total and its precision.</summary>
+public sealed record AnsweredCounts(IReadOnlyList<string> Hits, Granularity Returned, long Total, string? Precision);
 
 /// <summary>
 /// The audit rows of one request, one per dataset it could reach, recorded as one unit (all or none, in one batch) and

@@ -196,20 +196,10 @@ public sealed class EntryService(
     {
         var beacon = options.Value;
         var answering = admitted.Answering;
-        var ceilings = answering.ToDictionary(c => c.Dataset.Id, c => answers[c.Dataset.Id].BooleanOnly ? Granularity.Boolean : c.Ceiling!.Value,
-            StringComparer.Ordinal);
-        var hits = answering.Where(c => answers[c.Dataset.Id].Count > 0).Select(c => c.Dataset.Id).ToList();
-        var ceiling = hits.Count > 0
-            ? hits.Min(id => ceilings[id])
-            : ceilings.Count > 0 ? ceilings.Values.Max() : Granularity.Boolean;
-        var returned = (Granularity)Math.Min((int)request.RequestedGranularity, (int)ceiling);
-        var total = hits.Sum(id => answers[id].Count);
+        var (hits, returned, total, precision) = admitted.Counted(answers, request.RequestedGranularity);
         var meta = new ResponseMeta(beacon.Id, BeaconOptions.ApiVersion, ReturnedSchemas(target), returned.ToName(),
             GVariantService.Summary(request.Received, request.RequestedGranularity, EntryService.ReturnedSchemas(target)), request.InTestMode);
         var info = GVariantService.Info(request.RequestedGranularity, admitted, warnings);
-        var precision = GVariantService.Precision(answering
-            .Where(c => hits.Contains(c.Dataset.Id) && GVariantService.CountsShown(request.RequestedGranularity, c))
-            .Select(c => c.Privacy.Precision(c.Standing)));
         if (returned == Granularity.Boolean)
         {
             return new EntryAnswer(meta, new ResponseSummary(hits.Count > 0), null, info);
@@ -229,14 +219,7 @@ public sealed class EntryService(
             var id = c.Dataset.Id;
             var count = answers[id].Count;
             var hit = count > 0;
-            var include = request.IncludeResultsetResponses switch
-            {
-                ResultSetResponses.All => true,
-                ResultSetResponses.Hit => hit,
-                ResultSetResponses.Miss => !hit,
-                _ => false,
-            };
-            if (!include)
+            if (!AdmittedQuery.Includes(request.IncludeResultsetResponses, hit))
             {
                 continue;
             }

@@ -112,21 +112,9 @@ public sealed class GVariantService(
     {
         var beacon = options.Value;
         var answering = admitted.Answering;
-        var ceilings = answering.ToDictionary(c => c.Dataset.Id, c => answers[c.Dataset.Id].BooleanOnly ? Granularity.Boolean : c.Ceiling!.Value,
-            StringComparer.Ordinal);
-        var hits = answering.Where(c => answers[c.Dataset.Id].Count > 0).Select(c => c.Dataset.Id).ToList();
-
-        // The returned granularity is the requested one, lowered to what every dataset with a hit allows (or, with
-        // no hit, to the most any queried dataset allows): never more than a dataset's ceiling, always what is sent.
-        var ceiling = hits.Count > 0
-            ? hits.Min(id => ceilings[id])
-            : ceilings.Count > 0 ? ceilings.Values.Max() : Granularity.Boolean;
-        var returned = (Granularity)Math.Min((int)request.RequestedGranularity, (int)ceiling);
-        var total = hits.Sum(id => answers[id].Count);
+        var (hits, returned, total, precision) = admitted.Counted(answers, request.RequestedGranularity);
         var meta = Meta(beacon, request, returned);
         var info = Info(request.RequestedGranularity, admitted, warnings);
-        var precision = Precision(answering.Where(c => hits.Contains(c.Dataset.Id) && CountsShown(request.RequestedGranularity, c))
-            .Select(c => c.Privacy.Precision(c.Standing)));
         if (returned == Granularity.Boolean)
         {
             return new GVariantAnswer(meta, new ResponseSummary(hits.Count > 0), null, info);
@@ -143,14 +131,7 @@ public sealed class GVariantService(
             var id = c.Dataset.Id;
             var count = answers[id].Count;
             var hit = count > 0;
-            var include = request.IncludeResultsetResponses switch
-            {
-                ResultSetResponses.All => true,
-                ResultSetResponses.Hit => hit,
-                ResultSetResponses.Miss => !hit,
-                _ => false,
-            };
-            if (!include)
+            if (!AdmittedQuery.Includes(request.IncludeResultsetResponses, hit))
             {
                 continue;
             }
