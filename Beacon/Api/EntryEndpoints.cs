@@ -1,6 +1,7 @@
 using GenomeNode.Beacon.Entries;
 using GenomeNode.Beacon.Requests;
 using GenomeNode.Passport.Access;
+using GenomeNode.Passport.Clearinghouse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -88,54 +89,42 @@ public static class EntryEndpoints
             .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized).Produces<ErrorResponse>(StatusCodes.Status403Forbidden);
     }
 
-    private static Task<IResult> Entries(HttpRequest http, bool fromBody, IServiceProvider services, EntryType target, EntryPath path)
-    {
-        var beacon = services.GetRequiredService<IOptions<BeaconOptions>>().Value;
-        var access = RequestAccess.For(http.HttpContext);
-        var service = services.GetRequiredService<EntryService>();
-        return BeaconEndpoints.RunAsync(http, fromBody, access, beacon, EntryService.Resource(target),
-            query => GVariantRequestParser.EntryFromQuery(query, beacon.RequestSettings),
-            body => GVariantRequestParser.EntryFromBody(body, beacon.RequestSettings),
-            request => request.Received,
-            async (request, caller, asked) => Respond(await service.AnswerAsync(target, path, request, access, caller, asked, http.HttpContext.RequestAborted)),
-            http.HttpContext.RequestAborted);
-    }
+    private static Task<IResult> Entries(HttpRequest http, bool fromBody, IServiceProvider services, EntryType target, EntryPath path) =>
+        Answer(http, fromBody, services, target, async (request, access, caller, asked) => Respond(
+            await services.GetRequiredService<EntryService>().AnswerAsync(target, path, request, access, caller, asked, http.HttpContext.RequestAborted)));
 
     /// <summary>From a collection (a dataset, a cohort) or a variant: its path's id read with the request's parameters.</summary>
     private static Task<IResult> Related(HttpRequest http, bool fromBody, IServiceProvider services, EntryType from, EntryType target)
     {
-        var beacon = services.GetRequiredService<IOptions<BeaconOptions>>().Value;
-        var access = RequestAccess.For(http.HttpContext);
-        var service = services.GetRequiredService<EntryService>();
         var id = Id(http);
-        return BeaconEndpoints.RunAsync(http, fromBody, access, beacon, EntryService.Resource(target),
-            query => GVariantRequestParser.EntryFromQuery(query, beacon.RequestSettings),
-            body => GVariantRequestParser.EntryFromBody(body, beacon.RequestSettings),
-            request => request.Received,
-            async (request, caller, asked) =>
-            {
-                var path = from == EntryType.GenomicVariation
-                    ? new EntryPath(from, id, VariantQueryParser.FromVariantId(id, request.Parameters))
-                    : new EntryPath(from, id);
-                // A dataset's entries are asked of that dataset only, whatever datasetIds the request names.
-                var scoped = from == EntryType.Dataset ? request with { Parameters = request.Parameters with { DatasetIds = [id] } } : request;
-                return Respond(await service.AnswerAsync(target, path, scoped, access, caller, asked, http.HttpContext.RequestAborted));
-            },
-            http.HttpContext.RequestAborted);
+        return Answer(http, fromBody, services, target, async (request, access, caller, asked) =>
+        {
+            var path = from == EntryType.GenomicVariation
+                ? new EntryPath(from, id, VariantQueryParser.FromVariantId(id, request.Parameters))
+                : new EntryPath(from, id);
+            // A dataset's entries are asked of that dataset only, whatever datasetIds the request names.
+            var scoped = from == EntryType.Dataset ? request with { Parameters = request.Parameters with { DatasetIds = [id] } } : request;
+            return Respond(await services.GetRequiredService<EntryService>()
+                .AnswerAsync(target, path, scoped, access, caller, asked, http.HttpContext.RequestAborted));
+        });
     }
 
-    private static Task<IResult> Collections(HttpRequest http, bool fromBody, IServiceProvider services, EntryType type, string? id)
+    private static Task<IResult> Collections(HttpRequest http, bool fromBody, IServiceProvider services, EntryType type, string? id) =>
+        Answer(http, fromBody, services, type, async (request, access, caller, asked) => TypedResults.Json(
+            await services.GetRequiredService<CollectionService>().AnswerAsync(type, id, request, access, caller, asked, http.HttpContext.RequestAborted),
+            BeaconJsonContext.Default.CollectionsResponse));
+
+    /// <summary>An entry request of <paramref name="type"/>, read from the query string or the body, answered under the Beacon rules (<see cref="BeaconEndpoints.RunAsync"/>).</summary>
+    private static Task<IResult> Answer(
+        HttpRequest http, bool fromBody, IServiceProvider services, EntryType type, Func<EntryRequest, RequestAccess, Caller, string, Task<IResult>> answer)
     {
         var beacon = services.GetRequiredService<IOptions<BeaconOptions>>().Value;
         var access = RequestAccess.For(http.HttpContext);
-        var service = services.GetRequiredService<CollectionService>();
         return BeaconEndpoints.RunAsync(http, fromBody, access, beacon, EntryService.Resource(type),
             query => GVariantRequestParser.EntryFromQuery(query, beacon.RequestSettings),
             body => GVariantRequestParser.EntryFromBody(body, beacon.RequestSettings),
             request => request.Received,
-            async (request, caller, asked) => (IResult)TypedResults.Json(
-                await service.AnswerAsync(type, id, request, access, caller, asked, http.HttpContext.RequestAborted),
-                BeaconJsonContext.Default.CollectionsResponse),
+            (request, caller, asked) => answer(request, access, caller, asked),
             http.HttpContext.RequestAborted);
     }
 
