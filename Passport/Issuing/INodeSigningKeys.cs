@@ -15,5 +15,5 @@ public interface INodeSigningKeys
     IReadOnlyList<JsonWebKey> Published { get; }
 
     /// <summary>Records that the key <paramref name="keyId"/> signed something valid until <paramref name="expires"/>, so it stays published until then.</summary>
-    void Signed(string keyId, DateTimeOffset expires);
+    void RecordSigned(string keyId, DateTimeOffset expires);
 }
