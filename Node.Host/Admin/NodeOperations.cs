@@ -36,6 +36,9 @@ public sealed class NodeOperations
         [ClinicalImportOperations.Import] = ClinicalImportOperations.ImportAsync,
         [AuditOperations.Export] = AuditOperations.ExportAsync,
         [AuditOperations.Summary] = AuditOperations.SummaryAsync,
+        [CommitteeOperations.AddKey] = CommitteeOperations.AddKeyAsync,
+        [CommitteeOperations.ListKeys] = CommitteeOperations.ListKeysAsync,
+        [CommitteeOperations.RevokeKey] = CommitteeOperations.RevokeKeyAsync,
     };
 
     /// <summary>
@@ -48,6 +51,7 @@ public sealed class NodeOperations
         OntologyOperations.List,
         AuditOperations.Export,
         AuditOperations.Summary,
+        CommitteeOperations.ListKeys,
     };
 
     public bool Exists(string name) => handlers.ContainsKey(name);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using GenomeNode.Beacon;
+using GenomeNode.Committee;
 using GenomeNode.DataUseOntology;
 using GenomeNode.DataUseOntology.Ontologies;
 using GenomeNode.Host.Admin;
@@ -23,6 +24,7 @@ public static class NodeComposition
     [
         DataUseOntologyModule.Migrations,
         PassportModule.Migrations,
+        CommitteeModule.Migrations,
         HtsgetModule.Migrations,
         BeaconModule.Migrations,
     ];
@@ -57,6 +59,7 @@ public static class NodeComposition
                 passport.Audiences = [audience, audience + "/"];
             }
         });
+        builder.AddCommittee();
         builder.AddHtsget();
         builder.Services.AddOptions<HtsgetOptions>().PostConfigure<IOptions<NodeOptions>>((htsget, node) =>
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GenomeNode.Beacon.Api;
+using GenomeNode.Committee;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Host.Admin;
 using GenomeNode.Htsget.Api;
@@ -80,6 +81,7 @@ public static class NodeWebApp
         portals.MapBeacon();
         portals.MapFilteringTerms();
         app.MapHtsget();
+        app.MapCommittee();
         app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
             new ServiceType("org.ga4gh", "beacon", GenomeNode.Beacon.Api.BeaconOptions.ApiVersion),
             GenomeNode.Beacon.Api.BeaconEndpoints.Prefix,

@@ -18,7 +18,8 @@ public sealed class DependencyRulesTests
         ["Passport"] = ["Storage", "DataUseOntology"],
         ["Htsget"] = ["Storage", "Passport"],
         ["Beacon"] = ["Storage", "Passport", "DataUseOntology"],
-        ["Node.Host"] = ["Storage", "DataUseOntology", "Passport", "Htsget", "Beacon"],
+        ["Committee"] = ["Storage", "Passport", "DataUseOntology"],
+        ["Node.Host"] = ["Storage", "DataUseOntology", "Passport", "Committee", "Htsget", "Beacon"],
     };
 
     /// <summary>Namespaces of plain protocol and format logic: tested without a database or HTTP, they must not use either.</summary>
@@ -28,6 +29,7 @@ public sealed class DependencyRulesTests
         { "GenomeNode.Htsget", "GenomeNode.Htsget.Planning" },
         { "GenomeNode.DataUseOntology", "GenomeNode.DataUseOntology.Matching" },
         { "GenomeNode.Passport", "GenomeNode.Passport.Visas" },
+        { "GenomeNode.Committee", "GenomeNode.Committee.Workflow" },
         { "GenomeNode.Beacon", "GenomeNode.Beacon.Requests" },
         { "GenomeNode.Beacon", "GenomeNode.Beacon.Vcf" },
     };
