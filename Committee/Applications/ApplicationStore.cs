@@ -134,7 +134,7 @@ public sealed class ApplicationStore(DuckDBConnection connection, TimeProvider t
 
     public List<ApplicationEvent> Events(long applicationId) =>
         connection.Read(
-            "SELECT id, application_id, actor, at, type, payload FROM committee.events WHERE application_id = $1 ORDER BY id",
+            "SELECT id, application_id, actor, occurred_at, type, payload FROM committee.events WHERE application_id = $1 ORDER BY id",
             reader => new ApplicationEvent(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), Time(reader, 3), reader.GetString(4),
                 JsonNode.Parse(reader.GetString(5))!.AsObject()),
             applicationId);
@@ -206,7 +206,7 @@ public sealed class ApplicationStore(DuckDBConnection connection, TimeProvider t
 
     private void AppendEvent(long applicationId, string actor, DateTimeOffset at, string type, JsonObject payload) =>
         connection.Execute(
-            "INSERT INTO committee.events (id, application_id, actor, at, type, payload) VALUES (nextval('committee.event_ids'), $1, $2, $3, $4, $5)",
+            "INSERT INTO committee.events (id, application_id, actor, occurred_at, type, payload) VALUES (nextval('committee.event_ids'), $1, $2, $3, $4, $5)",
             applicationId, actor, at, type, payload.ToJsonString());
 
     // ---- attachments

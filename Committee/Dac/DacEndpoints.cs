@@ -221,9 +221,8 @@ public static class DacEndpoints
         {
             CommandStatus.NotFound => Error(StatusCodes.Status404NotFound, "not-found", outcome.Message!),
             // Why a caller may not decide: not the committee's member, or the applicant side.
-            CommandStatus.Forbidden => desk.Store.Find(id) is { } application && (desk.IsCommitteeMember(application, member) || CommitteeDesk.IsApplicantSide(application, member))
-                ? Error(StatusCodes.Status403Forbidden, "forbidden", desk.DecisionRefusal(application, member))
-                : Error(StatusCodes.Status403Forbidden, "forbidden", outcome.Message!),
+            CommandStatus.Forbidden => Error(StatusCodes.Status403Forbidden, "forbidden",
+                desk.Store.Find(id) is { } application ? desk.DecisionRefusal(application, member) : outcome.Message!),
             CommandStatus.WrongState or CommandStatus.Conflict => Error(StatusCodes.Status409Conflict, outcome.Status == CommandStatus.Conflict ? "conflict" : "wrong-state", outcome.Message!),
             _ => Error(StatusCodes.Status400BadRequest, outcome.Error ?? "invalid", outcome.Message!),
         };

@@ -71,7 +71,7 @@ CREATE TABLE committee.events (
     id BIGINT PRIMARY KEY,
     application_id BIGINT NOT NULL,
     actor VARCHAR NOT NULL,
-    at TIMESTAMPTZ NOT NULL,
+    occurred_at TIMESTAMPTZ NOT NULL,
     type VARCHAR NOT NULL,
     payload VARCHAR NOT NULL          -- JSON object
 );
