@@ -33,6 +33,9 @@ public sealed class CommitteeNode : WebApplicationFactory<GenomeNode.Host.Progra
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>Further settings for this node (set before it starts).</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The committees as configuration keys: the way to seed them (appsettings, environment, or here).</summary>
     public static Dictionary<string, string?> CommitteeSettings() => new(StringComparer.Ordinal)
     {
@@ -53,7 +56,7 @@ public sealed class CommitteeNode : WebApplicationFactory<GenomeNode.Host.Progra
         builder.UseSetting("Node:DataDirectory", Data.Path);
         builder.UseSetting("Node:PublicUrl", "https://node.example.org");
         builder.UseSetting("urls", "http://127.0.0.1:0");
-        foreach (var (key, value) in CommitteeSettings())
+        foreach (var (key, value) in CommitteeSettings().Concat(Settings))
         {
             builder.UseSetting(key, value);
         }
@@ -61,9 +64,14 @@ public sealed class CommitteeNode : WebApplicationFactory<GenomeNode.Host.Progra
         builder.ConfigureTestServices(services => services.AddSingleton<IVisaIssuer>(Issuer));
     }
 
-    public static async Task<CommitteeNode> StartAsync()
+    public static async Task<CommitteeNode> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var node = new CommitteeNode();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            node.Settings[key] = value;
+        }
+
         node.UseKestrel(0);
         node.StartServer();
         node.Http = node.CreateClient();
