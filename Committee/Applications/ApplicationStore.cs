@@ -39,13 +39,25 @@ public sealed class ApplicationStore(DuckDBConnection connection, TimeProvider t
     {
         foreach (var dataset in datasets)
         {
-            connection.Execute(
-                "INSERT INTO committee.catalogue_items (id, dataset_id, created_at) " +
-                "SELECT nextval('committee.catalogue_item_ids'), $1, $2 WHERE NOT EXISTS (SELECT 1 FROM committee.catalogue_items WHERE dataset_id = $1) " +
-                "ON CONFLICT (dataset_id) DO NOTHING",
-                dataset, Now);
+            try
+            {
+                connection.Execute(
+                    "INSERT INTO committee.catalogue_items (id, dataset_id, created_at) " +
+                    "SELECT nextval('committee.catalogue_item_ids'), $1, $2 WHERE NOT EXISTS (SELECT 1 FROM committee.catalogue_items WHERE dataset_id = $1) " +
+                    "ON CONFLICT (dataset_id) DO NOTHING",
+                    dataset, Now);
+            }
+            catch (DuckDBException ex) when (IsConflict(ex) || ex.Message.Contains("constraint", StringComparison.OrdinalIgnoreCase))
+            {
+                // A concurrent request made the item first: the unique dataset id kept it one.
+            }
         }
     }
+
+    /// <summary>When each catalogue item was made (its REMS <c>start</c>).</summary>
+    public Dictionary<long, DateTimeOffset> CatalogueItemStarts() =>
+        connection.Read("SELECT id, created_at FROM committee.catalogue_items", row => (row.GetInt64(0), Time(row, 1)))
+            .ToDictionary(item => item.Item1, item => item.Item2);
 
     /// <summary>Every catalogue item: id → dataset id.</summary>
     public Dictionary<long, string> CatalogueItems() =>

@@ -83,9 +83,11 @@ public static class RemsEndpoints
         }
 
         var items = new JsonArray();
-        foreach (var (id, dataset) in desk.CatalogueItems().Where(item => resource is null || item.Value == resource))
+        var catalogue = desk.CatalogueItems();
+        var starts = desk.Store.CatalogueItemStarts();
+        foreach (var (id, dataset) in catalogue.Where(item => resource is null || item.Value == resource))
         {
-            items.Add(RemsViews.CatalogueItem(id, dataset, await desk.TitleAsync(dataset, cancellationToken), desk.Store.Now));
+            items.Add(RemsViews.CatalogueItem(id, dataset, await desk.TitleAsync(dataset, cancellationToken), starts[id]));
         }
 
         return Results.Json(items);
@@ -99,7 +101,7 @@ public static class RemsEndpoints
         }
 
         return desk.CatalogueItems().TryGetValue(id, out var dataset)
-            ? Results.Json(RemsViews.CatalogueItem(id, dataset, await desk.TitleAsync(dataset, cancellationToken), desk.Store.Now))
+            ? Results.Json(RemsViews.CatalogueItem(id, dataset, await desk.TitleAsync(dataset, cancellationToken), desk.Store.CatalogueItemStarts()[id]))
             : NotFound();
     }
 
@@ -150,7 +152,7 @@ public static class RemsEndpoints
         var end = application.State == ApplicationState.Approved
             ? desk.Store.GrantsOf(application.Id).Select(grant => (DateTimeOffset?)grant.End).Max()
             : null;
-        return RemsViews.Application(application, viewer, whole, desk, titles,
+        return RemsViews.Application(application, viewer, whole, desk, titles, desk.Store.CatalogueItemStarts(),
             user => users.TryGetValue(user, out var known) ? known : users[user] = desk.Store.User(user), events, end);
     }
 

@@ -114,7 +114,7 @@ internal static class RemsViews
     /// </summary>
     public static JsonObject Application(
         ApplicationRecord application, string viewer, bool whole, CommitteeDesk desk, IReadOnlyDictionary<string, string> titles,
-        Func<string, UserInfo> users, IReadOnlyList<ApplicationEvent>? events, DateTimeOffset? entitlementEnd)
+        IReadOnlyDictionary<long, DateTimeOffset> itemStarts, Func<string, UserInfo> users, IReadOnlyList<ApplicationEvent>? events, DateTimeOffset? entitlementEnd)
     {
         var roles = new JsonArray();
         var permissions = new JsonArray();
@@ -156,7 +156,8 @@ internal static class RemsViews
             ["application/invited-members"] = new JsonArray([.. application.Members.Where(member => member.UserId is null)
                 .Select(member => (JsonNode)new JsonObject { ["name"] = member.Name, ["email"] = member.Email })]),
             ["application/resources"] = new JsonArray([.. application.Resources.Select(resource =>
-                (JsonNode)Resource(resource, titles.GetValueOrDefault(resource.DatasetId, resource.DatasetId), application.CreatedAt))]),
+                (JsonNode)Resource(resource, titles.GetValueOrDefault(resource.DatasetId, resource.DatasetId),
+                itemStarts.GetValueOrDefault(resource.CatalogueItemId, application.CreatedAt)))]),
             ["application/accepted-licenses"] = new JsonObject(application.AcceptedLicenses.Select(pair =>
                 KeyValuePair.Create(pair.Key, (JsonNode?)new JsonArray([.. pair.Value.Select(id => (JsonNode)id)])))),
             ["application/attachments"] = new JsonArray([.. application.Attachments.Select(attachment => (JsonNode)new JsonObject
