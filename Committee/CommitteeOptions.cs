@@ -15,6 +15,27 @@ public sealed class CommitteeDefinition
 
     /// <summary>Ids of the catalog's datasets this committee decides on (each dataset has at most one committee).</summary>
     public List<string> Datasets { get; set; } = [];
+
+    /// <summary>
+    /// This committee as configuration keys at position <paramref name="index"/> (<c>Committee:Committees:{index}:*</c>),
+    /// to seed a node's settings (a demo, a test) the way an operator configures one.
+    /// </summary>
+    public Dictionary<string, string?> ToSettings(int index)
+    {
+        var prefix = $"{CommitteeOptions.Section}:Committees:{index}";
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal) { [$"{prefix}:Id"] = Id, [$"{prefix}:Name"] = Name };
+        for (var i = 0; i < Members.Count; i++)
+        {
+            settings[$"{prefix}:Members:{i}"] = Members[i];
+        }
+
+        for (var i = 0; i < Datasets.Count; i++)
+        {
+            settings[$"{prefix}:Datasets:{i}"] = Datasets[i];
+        }
+
+        return settings;
+    }
 }
 
 /// <summary>The committee module's settings (section <c>Committee</c>).</summary>

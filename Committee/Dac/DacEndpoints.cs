@@ -37,9 +37,15 @@ public static class DacEndpoints
     {
         if (context.Request.Headers.ContainsKey(RemsCaller.ApiKeyHeader))
         {
-            return RemsCaller.From(context) is { } caller
+            if (RemsCaller.From(context) is not { } caller)
+            {
+                return (null, Error(StatusCodes.Status401Unauthorized, "unauthorized", "the API key is unknown or revoked, or x-rems-user-id is missing"));
+            }
+
+            // A key acts as any user it names: only keys made for committee tools may name committee members.
+            return caller.Has(ApiKeys.Dac)
                 ? (caller.UserId, null)
-                : (null, Error(StatusCodes.Status401Unauthorized, "unauthorized", "the API key is unknown or revoked, or x-rems-user-id is missing"));
+                : (null, Error(StatusCodes.Status403Forbidden, "forbidden", $"this API key may not act on {Prefix} (it lacks the role {ApiKeys.Dac})"));
         }
 
         var caller2 = await RequestAccess.For(context).CallerAsync(cancellationToken);

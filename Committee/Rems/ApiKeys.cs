@@ -13,30 +13,49 @@ public sealed record ApiKeyInfo(long Id, string Comment, IReadOnlyList<string> R
 /// <summary>
 /// The REMS API keys (<c>x-rems-api-key</c>): 256 random bits, shown once, stored as their SHA-256 (a random key of that
 /// length needs no slow hash). Roles, as REMS' owner roles: <c>user-owner</c> may create users, <c>reporter</c> may read
-/// any user's entitlements and permissions. Every key may act as the user it names in <c>x-rems-user-id</c>.
+/// any user's entitlements and permissions, <c>dac</c> may act on /dac. Every key may act on the REMS API as the user
+/// it names in <c>x-rems-user-id</c>.
 /// </summary>
 public sealed class ApiKeys(DuckDBConnection connection, TimeProvider time)
 {
     public const string UserOwner = "user-owner";
     public const string Reporter = "reporter";
-    public static IReadOnlyList<string> KnownRoles { get; } = [UserOwner, Reporter];
+
+    /// <summary>May act on <c>/dac</c> for the committee member it names (a committee's own tool, never the portal's key).</summary>
+    public const string Dac = "dac";
+
+    public static IReadOnlyList<string> KnownRoles { get; } = [UserOwner, Reporter, Dac];
 
     /// <summary>Makes a key; returns it (the only time it is seen) with its id.</summary>
     public (long Id, string Key) Add(string comment, IReadOnlyCollection<string> roles)
     {
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return (AddGiven(key, comment, roles), key);
+    }
+
+    /// <summary>
+    /// Stores a key chosen elsewhere (a demo's published key, a key a deployment's secret store made): at least 32
+    /// characters; returns its id.
+    /// </summary>
+    public long AddGiven(string key, string comment, IReadOnlyCollection<string> roles)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(comment);
         ArgumentNullException.ThrowIfNull(roles);
+        if (key is null || key.Length < 32 || key.Length > 200 || key.Any(c => c <= ' ' || c > '~'))
+        {
+            throw new ArgumentException("an API key is 32 to 200 printable ASCII characters", nameof(key));
+        }
+
         if (roles.FirstOrDefault(role => !KnownRoles.Contains(role, StringComparer.Ordinal)) is { } unknown)
         {
             throw new ArgumentException($"unknown role '{unknown}' (known: {string.Join(", ", KnownRoles)})", nameof(roles));
         }
 
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var id = Convert.ToInt64(connection.Scalar("SELECT nextval('committee.api_key_ids')"), CultureInfo.InvariantCulture);
         connection.Execute(
             "INSERT INTO committee.api_keys (id, key_sha256, comment, roles, created_at) VALUES ($1, $2, $3, $4, $5)",
             id, Hash(key), comment, string.Join(' ', roles.Distinct(StringComparer.Ordinal)), ApplicationStore.TruncateToMicroseconds(time.GetUtcNow()));
-        return (id, key);
+        return id;
     }
 
     public List<ApiKeyInfo> List() =>

@@ -23,7 +23,7 @@ internal static class CommitteeCommands
         var comment = new Option<string>("--comment") { Description = "Who uses the key (e.g. 'GDI access management service')", Required = true };
         var roles = new Option<string[]>("--role")
         {
-            Description = $"A REMS role of the key: {ApiKeys.UserOwner} (may create users), {ApiKeys.Reporter} (reads anyone's entitlements and permissions)",
+            Description = $"A role of the key: {ApiKeys.UserOwner} (may create users), {ApiKeys.Reporter} (reads anyone's entitlements and permissions), {ApiKeys.Dac} (acts on /dac for a committee member)",
             AllowMultipleArgumentsPerToken = false,
         };
         roles.AcceptOnlyFromAmong([.. ApiKeys.KnownRoles]);

@@ -31,24 +31,27 @@ public sealed class CommitteeNode : WebApplicationFactory<GenomeNode.Host.Progra
 
     public string ReporterKey { get; private set; } = "";
 
+    /// <summary>A committee tool's key (role dac), acting on /dac for the member it names.</summary>
+    public string DacKey { get; private set; } = "";
+
     public HttpClient Http { get; private set; } = null!;
 
     /// <summary>Further settings for this node (set before it starts).</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The committees as configuration keys: the way to seed them (appsettings, environment, or here).</summary>
-    public static Dictionary<string, string?> CommitteeSettings() => new(StringComparer.Ordinal)
+    public static Dictionary<string, string?> CommitteeSettings()
     {
-        ["Committee:Committees:0:Id"] = BrcaCommittee,
-        ["Committee:Committees:0:Name"] = "Breast cancer DAC",
-        ["Committee:Committees:0:Members:0"] = "member-1",
-        ["Committee:Committees:0:Members:1"] = "member-2",
-        ["Committee:Committees:0:Datasets:0"] = Brca,
-        ["Committee:Committees:1:Id"] = "other-dac",
-        ["Committee:Committees:1:Members:0"] = "other-member",
-        ["Committee:Committees:1:Datasets:0"] = Other,
-        ["Committee:MaxAttachmentBytes"] = "4096",
-    };
+        var settings = new CommitteeDefinition { Id = BrcaCommittee, Name = "Breast cancer DAC", Members = ["member-1", "member-2"], Datasets = [Brca] }
+            .ToSettings(0);
+        foreach (var (key, value) in new CommitteeDefinition { Id = "other-dac", Members = ["other-member"], Datasets = [Other] }.ToSettings(1))
+        {
+            settings[key] = value;
+        }
+
+        settings["Committee:MaxAttachmentBytes"] = "4096";
+        return settings;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -84,6 +87,7 @@ public sealed class CommitteeNode : WebApplicationFactory<GenomeNode.Host.Progra
         var keys = scope.ServiceProvider.GetRequiredService<ApiKeys>();
         node.ServiceKey = keys.Add("GDI access management service", [ApiKeys.UserOwner]).Key;
         node.ReporterKey = keys.Add("broker", [ApiKeys.Reporter]).Key;
+        node.DacKey = keys.Add("committee tool", [ApiKeys.Dac]).Key;
         return node;
     }
 
@@ -159,7 +163,7 @@ public sealed class CommitteeNode : WebApplicationFactory<GenomeNode.Host.Progra
     }
 
     public async Task<(int Status, JsonNode? Json)> DacAsync(HttpMethod method, string path, string member, JsonNode? body = null) =>
-        await JsonAsync(method, path, member, body ?? (method == HttpMethod.Post ? new JsonObject() : null));
+        await JsonAsync(method, path, member, body ?? (method == HttpMethod.Post ? new JsonObject() : null), key: DacKey);
 
     public static string FutureEnd => DateTimeOffset.UtcNow.AddDays(90).ToString("O");
 

@@ -44,6 +44,12 @@ public sealed class DacTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         var (_, others) = await Node.DacAsync(HttpMethod.Get, "/dac/applications", "other-member");
         Assert.DoesNotContain(others!.AsArray(), a => a!["id"]!.GetValue<long>() == id);
 
+        // The portal's key names users on the REMS API; it may not name a committee member on /dac.
+        (status, json) = await Node.JsonAsync(HttpMethod.Post, $"/dac/applications/{id}/approve", "member-1",
+            new JsonObject { ["end"] = CommitteeNode.FutureEnd }, key: Node.ServiceKey);
+        Assert.Equal(403, status);
+        Assert.Contains("role dac", json!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
         // No key and no token: 401, in JSON.
         using var anonymous = await Node.Http.GetAsync(new Uri("/dac/applications", UriKind.Relative));
         Assert.Equal(401, (int)anonymous.StatusCode);
