@@ -76,7 +76,7 @@ public sealed class BrokerPassports(
         }
 
         var header = PassportValidator.CheckAlgorithm(decoded) ?? PassportValidator.CheckKeyId(decoded)
-            ?? await validator.CheckSignatureAsync(decoded, broker.JwksUri, cancellationToken)
+            ?? await validator.CheckSignatureAsync(decoded, broker.JwksUri, null, cancellationToken)
             ?? PassportValidator.CheckLifetime(decoded, time.GetUtcNow(), settings.ClockSkew, "the access token");
         if (header is not null)
         {
