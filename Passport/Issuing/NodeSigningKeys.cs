@@ -136,7 +136,7 @@ public sealed partial class NodeSigningKeys : INodeSigningKeys, IDisposable
     /// <c>keys list</c> on a node that never signed anything shows none).
     /// </summary>
     public static IReadOnlyList<SigningKeyInfo> List(DuckDBConnection connection, DateTimeOffset now, TimeSpan skew) =>
-        [.. ReadRows(connection).Select(row => Describe(row, now, skew))];
+        [.. Chain(ReadRows(connection)).Select(row => Describe(row, now, skew))];
 
     private static SigningKeyInfo Describe(KeyRow row, DateTimeOffset now, TimeSpan skew) =>
         new(row.KeyId, row.CreatedAt, row.RetiredAt, row.SignedUntil, row.RetiredAt is null ? null : (row.SignedUntil ?? row.RetiredAt.Value) + skew);
@@ -181,15 +181,34 @@ public sealed partial class NodeSigningKeys : INodeSigningKeys, IDisposable
     private static Ring Load(DuckDBConnection connection)
     {
         var rows = ReadRows(connection);
-        var head = Head(rows) ?? throw new NodeStorageException("passport.signing_keys holds no current key");
-        var keys = rows.Select(row =>
+        if (Head(rows) is null)
+        {
+            throw new NodeStorageException("passport.signing_keys holds no current key");
+        }
+
+        // The current key first, then the ones it succeeded, newest first.
+        var keys = Chain(rows).Select(row =>
         {
             var rsa = RSA.Create();
             rsa.ImportPkcs8PrivateKey(row.PrivateKey, out _);
             return new HeldKey(row.KeyId, rsa, row.RetiredAt) { SignedUntil = row.SignedUntil ?? DateTimeOffset.MinValue };
         });
-        // The current key first, then the others newest first (as read).
-        return new Ring([.. keys.OrderBy(k => string.Equals(k.KeyId, head.KeyId, StringComparison.Ordinal) ? 0 : 1)]);
+        return new Ring([.. keys]);
+    }
+
+    /// <summary>The keys from the current one back to the first, each followed by the one it succeeds.</summary>
+    private static List<KeyRow> Chain(List<KeyRow> rows)
+    {
+        var byId = rows.ToDictionary(r => r.KeyId, StringComparer.Ordinal);
+        var chain = new List<KeyRow>(rows.Count);
+        for (var key = Head(rows); key is not null && chain.Count < rows.Count; key = byId.GetValueOrDefault(key.Succeeds))
+        {
+            chain.Add(key);
+        }
+
+        return chain.Count == rows.Count
+            ? chain
+            : throw new NodeStorageException("passport.signing_keys holds keys that do not form one chain from the current key back to the first");
     }
 
     /// <summary>The current key: the one no other key succeeds (null when there is none).</summary>
@@ -206,7 +225,7 @@ public sealed partial class NodeSigningKeys : INodeSigningKeys, IDisposable
     }
 
     private static List<KeyRow> ReadRows(DuckDBConnection connection) => connection.Read(
-        "SELECT kid, succeeds, created_at, private_key, retired_at, signed_until FROM passport.signing_keys ORDER BY created_at DESC, kid",
+        "SELECT kid, succeeds, created_at, private_key, retired_at, signed_until FROM passport.signing_keys",
         reader => new KeyRow(
             reader.GetString(0),
             reader.GetString(1),
