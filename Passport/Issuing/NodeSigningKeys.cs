@@ -9,12 +9,15 @@ using Microsoft.IdentityModel.Tokens;
 namespace GenomeNode.Passport.Issuing;
 
 /// <summary>One key of the ring as <c>genome-node keys list</c> shows it.</summary>
-/// <param name="PublishedUntil">null while the key is current; else the last instant it is published (its latest signed
-/// <c>exp</c> plus the clock skew), in the past once it no longer is</param>
+/// <param name="PublishedUntil">null while the key is current; else until when it is published (its latest signed
+/// <c>exp</c> plus the clock skew, or its retirement when it signed nothing), in the past once it no longer is</param>
 public sealed record SigningKeyInfo(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, DateTimeOffset? SignedUntil, DateTimeOffset? PublishedUntil)
 {
     public bool IsCurrent => RetiredAt is null;
 }
+
+/// <summary>What a rotation did: the key signing from now on, and the one it retired.</summary>
+public sealed record SigningKeyRotation(SigningKeyInfo Current, SigningKeyInfo Retired);
 
 /// <summary>
 /// The node's RS256 key ring in <c>passport.signing_keys</c>, held in memory (docs/passport.md, "Signing keys and
@@ -91,11 +94,12 @@ public sealed partial class NodeSigningKeys : INodeSigningKeys, IDisposable
     }
 
     /// <summary>
-    /// Adds a new current key and retires the previous one, in one transaction; from then on this instance signs with
-    /// the new key. Returns the new key.
+    /// Adds a new current key and retires the previous one (creating a first key if there was none), in one
+    /// transaction; from then on this instance signs with the new key.
     /// </summary>
-    public SigningKeyInfo Rotate()
+    public SigningKeyRotation Rotate()
     {
+        Loaded();
         lock (gate)
         {
             using var connection = database.OpenConnection();
@@ -118,7 +122,8 @@ public sealed partial class NodeSigningKeys : INodeSigningKeys, IDisposable
 
             Log.Rotated(logger, created.KeyId, current.KeyId);
             ring = Load(connection);
-            return Describe(ReadRows(connection).Single(r => r.KeyId == created.KeyId), now, options.CurrentValue.ClockSkew);
+            var keys = List(connection, now, options.CurrentValue.ClockSkew);
+            return new SigningKeyRotation(keys.Single(k => k.KeyId == created.KeyId), keys.Single(k => k.KeyId == current.KeyId));
         }
     }
 
@@ -139,7 +144,7 @@ public sealed partial class NodeSigningKeys : INodeSigningKeys, IDisposable
         [.. Chain(ReadRows(connection)).Select(row => Describe(row, now, skew))];
 
     private static SigningKeyInfo Describe(KeyRow row, DateTimeOffset now, TimeSpan skew) =>
-        new(row.KeyId, row.CreatedAt, row.RetiredAt, row.SignedUntil, row.RetiredAt is null ? null : (row.SignedUntil ?? row.RetiredAt.Value) + skew);
+        new(row.KeyId, row.CreatedAt, row.RetiredAt, row.SignedUntil, row.RetiredAt is null ? null : row.SignedUntil is { } until ? until + skew : row.RetiredAt);
 
     private static bool IsPublished(HeldKey key, DateTimeOffset now, TimeSpan skew) => key.SignedUntil + skew > now;
 

@@ -53,7 +53,7 @@ public sealed class NodeSigningKeysTests
         var signedUntil = node.Now.AddHours(2);
         node.Keys.RecordSigned(old, signedUntil);
 
-        var created = node.Keys.Rotate();
+        var created = node.Keys.Rotate().Current;
 
         Assert.NotEqual(old, created.KeyId);
         Assert.Equal(created.KeyId, node.Keys.Current.Key.KeyId);
