@@ -130,7 +130,7 @@ public sealed partial class PassportAuthenticator : IDisposable
         var validation = decoded is not null && decoded.Has(PassportValidator.PassportClaim)
             ? Remember(key, await validator.ValidateAsync(token, self, cancellationToken), settings)
             : await FromOwnBrokerAsync(key, token, decoded, self, settings, cancellationToken)
-                ?? await FromBrokerOnceAsync(key, token, decoded, client, settings, cancellationToken);
+                ?? await FromBrokerOnceAsync(key, token, decoded, client, self, settings, cancellationToken);
         return new Caller(validation.Passport, validation.Rejection);
     }
 
@@ -175,7 +175,7 @@ public sealed partial class PassportAuthenticator : IDisposable
     /// it (the broker client's timeout bounds it).
     /// </summary>
     private Task<PassportValidation> FromBrokerOnceAsync(
-        string key, string token, SignedToken? decoded, string? client, PassportOptions settings, CancellationToken cancellationToken)
+        string key, string token, SignedToken? decoded, string? client, NodeIssuer? self, PassportOptions settings, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -187,19 +187,19 @@ public sealed partial class PassportAuthenticator : IDisposable
             var call = new TaskCompletionSource<PassportValidation>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (brokerCalls.TryAdd(key, call.Task))
             {
-                _ = CallBrokerAsync(call, key, token, decoded, client, settings);
+                _ = CallBrokerAsync(call, key, token, decoded, client, self, settings);
                 return call.Task.WaitAsync(cancellationToken);
             }
         }
     }
 
     private async Task CallBrokerAsync(
-        TaskCompletionSource<PassportValidation> call, string key, string token, SignedToken? decoded, string? client, PassportOptions settings)
+        TaskCompletionSource<PassportValidation> call, string key, string token, SignedToken? decoded, string? client, NodeIssuer? self, PassportOptions settings)
     {
         PassportValidation validation;
         try
         {
-            validation = await brokers.FromAccessTokenAsync(token, decoded, client, CancellationToken.None);
+            validation = await brokers.FromAccessTokenAsync(token, decoded, client, self, CancellationToken.None);
             if (validation.Rejection is { } rejection && logger.IsEnabled(LogLevel.Information))
             {
                 var fingerprint = PassportValidator.Fingerprint(token);
