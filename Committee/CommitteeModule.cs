@@ -2,6 +2,7 @@ using System.Reflection;
 using GenomeNode.Committee.Applications;
 using GenomeNode.Committee.Dac;
 using GenomeNode.Committee.Rems;
+using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Issuing;
 using GenomeNode.Storage;
 using Microsoft.AspNetCore.Routing;
@@ -37,12 +38,15 @@ public static class CommitteeModule
         return builder;
     }
 
-    /// <summary>Maps the REMS-compatible API under <c>Committee:RemsPath</c> and the committee's API under <c>/dac</c>.</summary>
+    /// <summary>
+    /// Maps the REMS-compatible API under <c>Passport:RemsPath</c> (one setting: the node's visas name its JWKS there)
+    /// and the committee's API under <c>/dac</c>.
+    /// </summary>
     public static IEndpointRouteBuilder MapCommittee(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<CommitteeOptions>>().Value;
-        endpoints.MapRems(options.RemsPath);
+        var passport = endpoints.ServiceProvider.GetRequiredService<IOptions<PassportOptions>>().Value;
+        endpoints.MapRems(passport.RemsPath);
         endpoints.MapDac();
         return endpoints;
     }

@@ -43,9 +43,6 @@ public sealed class CommitteeOptions
 {
     public const string Section = "Committee";
 
-    /// <summary>Where the REMS-compatible API is mounted.</summary>
-    public string RemsPath { get; set; } = "/rems";
-
     public List<CommitteeDefinition> Committees { get; set; } = [];
 
     /// <summary>The terms of use every applicant accepts before submitting (REMS license 1, type text).</summary>
@@ -72,12 +69,6 @@ internal sealed class CommitteeOptionsValidator : IValidateOptions<CommitteeOpti
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (!options.RemsPath.StartsWith('/') || options.RemsPath.Length < 2 || options.RemsPath.EndsWith('/')
-            || options.RemsPath.Any(c => char.IsWhiteSpace(c) || c is '?' or '#' or '{' or '}'))
-        {
-            failures.Add($"Committee:RemsPath must be a path such as /rems (a leading slash, no trailing slash), not '{options.RemsPath}'");
-        }
-
         if (options.MaxAttachmentBytes < 1)
         {
             failures.Add("Committee:MaxAttachmentBytes must be positive");

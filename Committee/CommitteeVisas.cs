@@ -1,5 +1,5 @@
 using GenomeNode.Committee.Applications;
-using GenomeNode.Committee.Rems;
+using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Issuing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace GenomeNode.Committee;
 
 /// <summary>The visas of a subject's current grants (unexpired, unrevoked), signed by the node's visa issuer, for the broker.</summary>
-internal sealed class CommitteeVisas(IServiceScopeFactory scopes, IOptions<CommitteeOptions> options) : IIssuedVisas
+internal sealed class CommitteeVisas(IServiceScopeFactory scopes, IOptions<PassportOptions> passport) : IIssuedVisas
 {
     public async Task<IReadOnlyList<string>> ForSubjectAsync(string subject, string issuer, CancellationToken cancellationToken)
     {
@@ -19,12 +19,12 @@ internal sealed class CommitteeVisas(IServiceScopeFactory scopes, IOptions<Commi
         }
 
         var desk = scope.ServiceProvider.GetRequiredService<CommitteeDesk>();
-        var (iss, jku) = RemsEndpoints.Urls(issuer, options.Value.RemsPath);
+        var node = new NodeIssuer(issuer.TrimEnd('/'), passport.Value.RemsPath);
         var visas = new List<string>();
         foreach (var grant in desk.Store.Grants(subject, expired: false))
         {
             var value = await desk.VisaValueAsync(grant.DatasetId, cancellationToken);
-            visas.Add(signer.Sign(new GrantVisa(grant.UserId, value, grant.CommitteeId, grant.Start, grant.End), iss, jku));
+            visas.Add(signer.Sign(new GrantVisa(grant.UserId, value, grant.CommitteeId, grant.Start, grant.End), node.Issuer, node.VisaJwksUrl));
         }
 
         return visas;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenomeNode.Committee.Applications;
 using GenomeNode.Committee.Workflow;
+using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Issuing;
 using GenomeNode.Passport.Web;
 using Microsoft.AspNetCore.Builder;
@@ -16,7 +17,7 @@ namespace GenomeNode.Committee.Rems;
 
 /// <summary>
 /// The subset of REMS' API that the GDI User Portal's access management service calls, and REMS' GA4GH permissions
-/// and JWK endpoints, under <c>Committee:RemsPath</c>. Commands answer as REMS does: 200 with <c>{"success": false,
+/// and JWK endpoints, under <c>Passport:RemsPath</c>. Commands answer as REMS does: 200 with <c>{"success": false,
 /// "errors": [{"type": ...}]}</c> when refused, 200 <c>{"success": true}</c> when done.
 /// </summary>
 public static class RemsEndpoints
@@ -506,7 +507,7 @@ public static class RemsEndpoints
     /// a <c>reporter</c> key (REMS' owner and reporter roles, e.g. the broker's) reads anyone's.
     /// </summary>
     private static async Task<IResult> PermissionsAsync(
-        HttpContext context, CommitteeDesk desk, PublicBaseUrl baseUrl, IOptions<CommitteeOptions> options, string user, string? expired,
+        HttpContext context, CommitteeDesk desk, PublicBaseUrl baseUrl, IOptions<PassportOptions> passport, string user, string? expired,
         CancellationToken cancellationToken)
     {
         if (RemsCaller.From(context) is not { } caller)
@@ -529,23 +530,16 @@ public static class RemsEndpoints
             return Results.Text("permissions api not implemented", "text/plain", statusCode: StatusCodes.Status501NotImplemented);
         }
 
-        var (issuerUrl, jku) = Urls(baseUrl.For(context.Request), options.Value.RemsPath);
+        var node = new NodeIssuer(baseUrl.For(context.Request).TrimEnd('/'), passport.Value.RemsPath);
         var visas = new JsonArray();
-        foreach (var grant in desk.Store.Grants(user, includeExpired))
+        // A grant revoked the instant it began granted nothing: no visa can say so.
+        foreach (var grant in desk.Store.Grants(user, includeExpired).Where(grant => EndOf(grant) > grant.Start))
         {
             var value = await desk.VisaValueAsync(grant.DatasetId, cancellationToken);
-            visas.Add(issuer.Sign(new GrantVisa(grant.UserId, value, grant.CommitteeId, grant.Start, EndOf(grant)), issuerUrl, jku));
+            visas.Add(issuer.Sign(new GrantVisa(grant.UserId, value, grant.CommitteeId, grant.Start, EndOf(grant)), node.Issuer, node.VisaJwksUrl));
         }
 
         return Results.Json(new JsonObject { ["ga4gh_passport_v1"] = visas });
-    }
-
-    /// <summary>The visas' <c>iss</c> (the node's public URL with a trailing slash, as REMS' public-url) and <c>jku</c>.</summary>
-    public static (string Issuer, string Jku) Urls(string publicBase, string remsPath)
-    {
-        ArgumentNullException.ThrowIfNull(publicBase);
-        var trimmed = publicBase.TrimEnd('/');
-        return (trimmed + "/", trimmed + remsPath + "/api/jwk");
     }
 
     private static IResult Jwk(HttpContext context) =>

@@ -39,6 +39,8 @@ public sealed class NodeOperations
         [CommitteeOperations.AddKey] = CommitteeOperations.AddKeyAsync,
         [CommitteeOperations.ListKeys] = CommitteeOperations.ListKeysAsync,
         [CommitteeOperations.RevokeKey] = CommitteeOperations.RevokeKeyAsync,
+        [KeyOperations.List] = KeyOperations.ListAsync,
+        [KeyOperations.Rotate] = KeyOperations.RotateAsync,
     };
 
     /// <summary>
@@ -52,6 +54,7 @@ public sealed class NodeOperations
         AuditOperations.Export,
         AuditOperations.Summary,
         CommitteeOperations.ListKeys,
+        KeyOperations.List,
     };
 
     public bool Exists(string name) => handlers.ContainsKey(name);

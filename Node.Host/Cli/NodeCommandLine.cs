@@ -70,6 +70,7 @@ public static class NodeCommandLine
             IngestCommands.Create(globals),
             AuditCommands.Create(globals),
             CommitteeCommands.Create(globals),
+            KeyCommands.Create(globals),
         };
         return root;
     }

@@ -4,18 +4,17 @@ using System.Text.Json.Nodes;
 using GenomeNode.Committee.Rems;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Passport.Datasets;
-using GenomeNode.Passport.Issuing;
 using GenomeNode.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GenomeNode.Committee.Tests;
 
 /// <summary>
 /// The real node host on a real Kestrel (127.0.0.1) and a fresh data directory, with two committees configured as an
-/// operator would (settings), two datasets, a service API key (user-owner) and a reporter key, and a test visa issuer.
+/// operator would (settings), two datasets, a service API key (user-owner), a reporter key and a committee tool's key;
+/// visas are signed by the node's own key ring.
 /// </summary>
 public sealed class CommitteeNode : WebApplicationFactory<GenomeNode.Host.Program>
 {
@@ -24,8 +23,6 @@ public sealed class CommitteeNode : WebApplicationFactory<GenomeNode.Host.Progra
     public const string BrcaCommittee = "https://dac.example.org/brca";
 
     public TemporaryDirectory Data { get; } = new("genome-node-committee");
-
-    public TestVisaIssuer Issuer { get; } = new();
 
     public string ServiceKey { get; private set; } = "";
 
@@ -63,8 +60,6 @@ public sealed class CommitteeNode : WebApplicationFactory<GenomeNode.Host.Progra
         {
             builder.UseSetting(key, value);
         }
-
-        builder.ConfigureTestServices(services => services.AddSingleton<IVisaIssuer>(Issuer));
     }
 
     public static async Task<CommitteeNode> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
@@ -171,7 +166,6 @@ public sealed class CommitteeNode : WebApplicationFactory<GenomeNode.Host.Progra
     {
         Http?.Dispose();
         await base.DisposeAsync();
-        Issuer.Dispose();
         Data.Dispose();
     }
 }

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace GenomeNode.Committee.Tests;
 
@@ -134,7 +136,17 @@ public sealed class DacTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         using (var jwk = await Node.Http.GetAsync(new Uri("/rems/api/jwk", UriKind.Relative)))
         {
             Assert.Equal(200, (int)jwk.StatusCode);
-            Assert.NotEmpty(JsonNode.Parse(await jwk.Content.ReadAsStringAsync())!["keys"]!.AsArray());
+            // The visa verifies with an independent validator against the published keys alone.
+            var validated = await new JsonWebTokenHandler().ValidateTokenAsync(visa, new TokenValidationParameters
+            {
+                ValidIssuer = "https://node.example.org/",
+                ValidateAudience = false,
+                IssuerSigningKeys = new JsonWebKeySet(await jwk.Content.ReadAsStringAsync()).GetSigningKeys(),
+                ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+                RequireSignedTokens = true,
+                RequireExpirationTime = true,
+            });
+            Assert.True(validated.IsValid, validated.Exception?.Message);
         }
 
         // The broker's source of visas says the same.
@@ -146,6 +158,10 @@ public sealed class DacTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         (_, json) = await Node.JsonAsync(HttpMethod.Get, "/rems/api/permissions/visa-user", "visa-user");
         Assert.Empty(json!["ga4gh_passport_v1"]!.AsArray());
         Assert.Empty(await issued.ForSubjectAsync("visa-user", "https://node.example.org/", CancellationToken.None));
+        // Asked for expired ones too, the revoked grant's visa ends when it was revoked.
+        (_, json) = await Node.JsonAsync(HttpMethod.Get, "/rems/api/permissions/visa-user?expired=true", "visa-user");
+        var ended = JsonNode.Parse(Decode(Assert.Single(json!["ga4gh_passport_v1"]!.AsArray())!.GetValue<string>().Split('.')[1]))!;
+        Assert.True(ended["exp"]!.GetValue<long>() <= DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         var (_, grants) = await Node.DacAsync(HttpMethod.Get, "/dac/grants?all=true", "member-1");
         Assert.Contains(grants!.AsArray(), g => g!["applicationId"]!.GetValue<long>() == id && g["revokeReason"]!.GetValue<string>() == "ended early");
     }
