@@ -46,8 +46,12 @@ public sealed class CommitteeDesk(ApplicationStore store, IOptions<CommitteeOpti
     public bool IsCommitteeMember(ApplicationRecord application, string user) =>
         CommitteeOf(application)?.Members.Contains(user, StringComparer.Ordinal) == true;
 
-    /// <summary>Whether <paramref name="user"/> may see the application: its applicant side, or its committee.</summary>
-    public bool MaySee(ApplicationRecord application, string user) => IsApplicantSide(application, user) || IsCommitteeMember(application, user);
+    /// <summary>A committee sees an application once it was submitted: a draft is its applicant's own, as in REMS.</summary>
+    public bool CommitteeMaySee(ApplicationRecord application, string user) =>
+        application.FirstSubmittedAt is not null && IsCommitteeMember(application, user);
+
+    /// <summary>Whether <paramref name="user"/> may see the application: its applicant side, or its committee once submitted.</summary>
+    public bool MaySee(ApplicationRecord application, string user) => IsApplicantSide(application, user) || CommitteeMaySee(application, user);
 
     public static ApplicationRole? AsApplicant(ApplicationRecord application, string user) =>
         IsApplicantSide(application, user) ? ApplicationRole.Applicant : null;

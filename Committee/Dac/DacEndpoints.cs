@@ -82,8 +82,7 @@ public static class DacEndpoints
         var list = new JsonArray();
         foreach (var id in desk.Store.IdsFor([.. committees.SelectMany(committee => committee.Datasets)]))
         {
-            if (desk.Store.Find(id) is { } application && (wanted is null || application.State == wanted)
-                && (application.State != ApplicationState.Draft || wanted == ApplicationState.Draft))
+            if (desk.Store.Find(id) is { } application && (wanted is null || application.State == wanted) && desk.CommitteeMaySee(application, member))
             {
                 list.Add(Summary(application, desk));
             }
@@ -105,7 +104,7 @@ public static class DacEndpoints
         ["submitted"] = application.FirstSubmittedAt is { } submitted ? RemsViews.Time(submitted) : null,
     };
 
-    /// <summary>The application, visible to the members of its committee only (any other caller learns nothing: 404).</summary>
+    /// <summary>The application, visible to the members of its committee once submitted (any other caller learns nothing: 404).</summary>
     private static async Task<(ApplicationRecord? Application, string? Member, IResult? Refusal)> VisibleAsync(
         HttpContext context, CommitteeDesk desk, long id, CancellationToken cancellationToken)
     {
@@ -115,7 +114,7 @@ public static class DacEndpoints
             return (null, null, refusal);
         }
 
-        return desk.Store.Find(id) is { } application && desk.IsCommitteeMember(application, member)
+        return desk.Store.Find(id) is { } application && desk.CommitteeMaySee(application, member)
             ? (application, member, null)
             : (null, member, Error(StatusCodes.Status404NotFound, "not-found", $"no application {id} for a committee of {member}"));
     }

@@ -59,6 +59,27 @@ public sealed class DacTests(NodeFixture fixture) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task A_draft_is_its_applicants_own_until_submitted()
+    {
+        var id = await Node.DraftAsync("draft-owner");
+        var (status, _) = await Node.DacAsync(HttpMethod.Get, $"/dac/applications/{id}", "member-1");
+        Assert.Equal(404, status);
+        (status, _) = await Node.JsonAsync(HttpMethod.Get, $"/rems/api/applications/{id}", "member-1");
+        Assert.Equal(404, status);
+        var (_, list) = await Node.DacAsync(HttpMethod.Get, "/dac/applications", "member-1");
+        Assert.DoesNotContain(list!.AsArray(), a => a!["id"]!.GetValue<long>() == id);
+        (status, _) = await Node.DacAsync(HttpMethod.Post, $"/dac/applications/{id}/approve", "member-1", new JsonObject { ["end"] = CommitteeNode.FutureEnd });
+        Assert.Equal(409, status);
+
+        await Node.JsonAsync(HttpMethod.Post, "/rems/api/applications/submit", "draft-owner", new JsonObject { ["application-id"] = id });
+        (status, _) = await Node.DacAsync(HttpMethod.Get, $"/dac/applications/{id}", "member-1");
+        Assert.Equal(200, status);
+        (status, var json) = await Node.JsonAsync(HttpMethod.Get, $"/rems/api/applications/{id}", "member-1");
+        Assert.Equal(200, status);
+        Assert.Contains(json!["application/permissions"]!.AsArray(), p => p!.GetValue<string>() == "application.command/approve");
+    }
+
+    [Fact]
     public async Task A_member_cannot_approve_their_own_request()
     {
         var id = await Node.SubmittedAsync("member-2");
