@@ -35,6 +35,11 @@ internal sealed class NodeInitializer(
             {
                 await DemoDataset.SeedIfEmptyAsync(services, cancellationToken);
             }
+
+            if (node.SeedDemoAccess)
+            {
+                await DemoAccess.SeedIfMissingAsync(services, cancellationToken);
+            }
         }
         catch (DuckDBException ex) when (NodeDatabase.DescribeDamage(services.GetRequiredService<NodeDatabase>().DatabasePath, ex) is { } damage)
         {

@@ -38,6 +38,12 @@ public sealed class NodeOptions
 
     /// <summary>Serve the built-in synthetic demo dataset when the node has no datasets.</summary>
     public bool SeedDemo { get; set; } = true;
+
+    /// <summary>
+    /// Also seed the demo's access walk: a controlled copy of the demo dataset and the REMS API keys the README uses
+    /// (appsettings.Demo.json sets it, with the demo committee, researcher and broker client). Never on a real node.
+    /// </summary>
+    public bool SeedDemoAccess { get; set; }
 }
 
 public sealed class OrganizationOptions
