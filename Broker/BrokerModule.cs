@@ -88,6 +88,7 @@ public static class BrokerModule
             core.ReplaceAuthorizationStore<BrokerAuthorization, DuckDbAuthorizationStore>(ServiceLifetime.Scoped);
             core.ReplaceTokenStore<BrokerToken, DuckDbTokenStore>(ServiceLifetime.Scoped);
             core.ReplaceApplicationManager<BrokerApplication, BrokerApplicationManager>();
+            core.ReplaceTokenManager<BrokerToken, BrokerTokenManager>();
             // Entries are read from the database every time: a token revoked by another request is seen at once.
             core.DisableEntityCaching();
         });
@@ -140,13 +141,17 @@ public static class BrokerModule
                 aspNetCore.DisableTransportSecurityRequirement();
             }
         });
-        services.AddOptions<OpenIddictServerOptions>().Configure<BrokerSecrets, INodeSigningKeys, PublicBaseUrl>((server, secrets, keys, publicUrl) =>
+        services.AddOptions<OpenIddictServerOptions>().Configure<BrokerSecrets, INodeSigningKeys, PublicBaseUrl, TimeProvider>((server, secrets, keys, publicUrl, time) =>
         {
+            // The node's clock decides token lifetimes, as it decides everything else's.
+            server.TimeProvider = time;
             server.EncryptionCredentials.Add(new EncryptingCredentials(
                 new SymmetricSecurityKey(secrets.Derive("server encryption")), SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
             // OpenIddict requires a signing key at start; every use takes the ring's current key (NodeKeyHandlers).
             server.SigningCredentials.Add(keys.Current);
             server.RequestedTokenTypes.Add(BrokerScopes.PassportTokenType);
+            // PKCE with S256 only: "plain" would hand the verifier to whoever sees the authorization request.
+            server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
             if (publicUrl.Configured is { } configured)
             {
                 server.Issuer = new Uri(configured + "/");
@@ -184,7 +189,7 @@ public static class BrokerModule
                 RedirectUri = new Uri(BrokerEndpoints.CallbackPath.TrimStart('/'), UriKind.Relative),
             };
             registration.Scopes.Add(Scopes.OpenId);
-            foreach (var scope in upstream.Scopes)
+            foreach (var scope in upstream.EffectiveScopes)
             {
                 registration.Scopes.Add(scope);
             }

@@ -26,7 +26,7 @@ public sealed class BrokerClientOptions
     /// <c>authorization_code</c>, <c>refresh_token</c>, <c>client_credentials</c>, <c>token_exchange</c> (RFC 8693 to a
     /// passport) and, for demo clients of local accounts only, <c>password</c>.
     /// </summary>
-    public List<string> GrantTypes { get; set; } = ["authorization_code", "refresh_token"];
+    public List<string> GrantTypes { get; set; } = [];
 }
 
 /// <summary>The upstream OpenID Connect identity provider researchers sign in at (<c>Broker:Upstream</c>, e.g. LS Login).</summary>
@@ -42,8 +42,15 @@ public sealed class BrokerUpstreamOptions
 
     public string? ClientSecret { get; set; }
 
-    /// <summary>Scopes asked of the provider besides <c>openid</c>; <c>ga4gh_passport_v1</c> brings its visas.</summary>
-    public List<string> Scopes { get; set; } = ["profile", "email", "ga4gh_passport_v1"];
+    /// <summary>
+    /// Scopes asked of the provider besides <c>openid</c> (none configured: <see cref="DefaultScopes"/>);
+    /// <c>ga4gh_passport_v1</c> brings its visas.
+    /// </summary>
+    public List<string> Scopes { get; set; } = [];
+
+    public static IReadOnlyList<string> DefaultScopes { get; } = ["profile", "email", "ga4gh_passport_v1"];
+
+    public IReadOnlyList<string> EffectiveScopes => Scopes.Count > 0 ? Scopes : DefaultScopes;
 
     /// <summary>Shown on the sign-in page.</summary>
     public string DisplayName { get; set; } = "your home organisation";
@@ -128,6 +135,11 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             if (!string.IsNullOrEmpty(client.ClientSecretHash) && !SecretHash.IsWellFormed(client.ClientSecretHash))
             {
                 failures.Add($"{key}:ClientSecretHash is not a {SecretHash.Prefix}ITERATIONS$SALT$HASH value");
+            }
+
+            if (client.GrantTypes.Count == 0)
+            {
+                failures.Add($"{key}:GrantTypes must name at least one grant type");
             }
 
             foreach (var grant in client.GrantTypes.Where(g => !KnownGrantTypes.Contains(g)))

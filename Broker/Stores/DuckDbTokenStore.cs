@@ -77,6 +77,38 @@ internal sealed class DuckDbTokenStore(DuckDBConnection connection) : IOpenIddic
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Marks <paramref name="token"/> redeemed if, and only if, it is still valid in the database: one conditional
+    /// update, which of two requests only one can make.
+    /// </summary>
+    public bool TryRedeem(BrokerToken token, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var next = Guid.NewGuid().ToString("N");
+        var redeemedAt = token.RedemptionDate ?? now;
+        int changed;
+        try
+        {
+            changed = connection.Execute(
+                "UPDATE broker.tokens SET status = 'redeemed', redemption_date = $2, concurrency_token = $3 WHERE id = $1 AND status = 'valid'",
+                token.Id, redeemedAt.UtcDateTime, next);
+        }
+        catch (DuckDBException error) when (error.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (changed != 1)
+        {
+            return false;
+        }
+
+        token.Status = OpenIddictConstants.Statuses.Redeemed;
+        token.RedemptionDate = redeemedAt;
+        token.ConcurrencyToken = next;
+        return true;
+    }
+
     public ValueTask DeleteAsync(BrokerToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);

@@ -79,8 +79,7 @@ internal static partial class BrokerEndpoints
         }
 
         var identity = UserIdentity(subject, session.Principal.FindFirst(Claims.Name)?.Value,
-            session.Principal.FindFirst(BrokerScopes.IdentityProviderClaim)?.Value ?? BrokerScopes.LocalIdentityProvider);
-        identity.SetScopes(request.GetScopes());
+            session.Principal.FindFirst(BrokerScopes.IdentityProviderClaim)?.Value ?? BrokerScopes.LocalIdentityProvider, request.GetScopes());
         return SignIn(identity);
     }
 
@@ -118,8 +117,7 @@ internal static partial class BrokerEndpoints
                 return Forbid(Errors.InvalidGrant, "The account no longer exists.");
             }
 
-            var identity = UserIdentity(subject, result.Principal.GetClaim(Claims.Name), idp);
-            identity.SetScopes(result.Principal.GetScopes());
+            var identity = UserIdentity(subject, result.Principal.GetClaim(Claims.Name), idp, result.Principal.GetScopes());
             return SignIn(identity);
         }
 
@@ -143,8 +141,7 @@ internal static partial class BrokerEndpoints
                 return Forbid(Errors.InvalidGrant, "The user name or password is wrong.");
             }
 
-            var identity = UserIdentity(account!.UserId, account.Name, BrokerScopes.LocalIdentityProvider);
-            identity.SetScopes(request.GetScopes());
+            var identity = UserIdentity(account!.UserId, account.Name, BrokerScopes.LocalIdentityProvider, request.GetScopes());
             return SignIn(identity);
         }
 
@@ -298,9 +295,10 @@ internal static partial class BrokerEndpoints
     }
 
     /// <summary>The identity the broker's tokens are made of: <c>sub</c> and <c>idp</c> in the access token, <c>name</c> in the id token.</summary>
-    internal static ClaimsIdentity UserIdentity(string subject, string? name, string identityProvider)
+    internal static ClaimsIdentity UserIdentity(string subject, string? name, string identityProvider, IEnumerable<string> scopes)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetScopes(scopes);
         identity.SetClaim(Claims.Subject, subject);
         identity.SetClaim(BrokerScopes.IdentityProviderClaim, identityProvider);
         if (!string.IsNullOrEmpty(name))
