@@ -79,6 +79,8 @@ internal sealed partial class BrokerNode : IAsyncDisposable
             ["Passport:TrustedBrokers:0:JwksUri"] = BaseUrl + "/.well-known/jwks",
             ["Passport:TrustedVisaIssuers:0:Issuer"] = Dac.Issuer,
             ["Passport:TrustedVisaIssuers:0:Jku"] = Dac.JwksUrl,
+            // The committee names researchers by this broker's user ids, as REMS behind LS AAI does.
+            ["Passport:TrustedVisaIssuers:0:SubjectsOfBroker"] = BaseUrl + "/",
         };
         if (localAccounts)
         {
