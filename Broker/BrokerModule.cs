@@ -177,6 +177,13 @@ public static class BrokerModule
             if (settings.AllowHttp)
             {
                 aspNetCore.DisableTransportSecurityRequirement();
+                // Over http a browser drops a Secure cookie, and SameSite=None needs Secure: the correlation cookie of
+                // the upstream sign-in follows the request's scheme and travels on the top-level redirect back (Lax).
+                aspNetCore.Configure(options =>
+                {
+                    options.CookieBuilder.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                    options.CookieBuilder.SameSite = SameSiteMode.Lax;
+                });
             }
 
             client.UseSystemNetHttp();
