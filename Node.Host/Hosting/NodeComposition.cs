@@ -1,5 +1,6 @@
 using System.Reflection;
 using GenomeNode.Beacon;
+using GenomeNode.Broker;
 using GenomeNode.DataUseOntology;
 using GenomeNode.DataUseOntology.Ontologies;
 using GenomeNode.Host.Admin;
@@ -25,6 +26,7 @@ public static class NodeComposition
         PassportModule.Migrations,
         HtsgetModule.Migrations,
         BeaconModule.Migrations,
+        BrokerModule.Migrations,
     ];
 
     /// <summary>The node's version, as service-info and the migrations table record it.</summary>

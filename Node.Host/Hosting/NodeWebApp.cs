@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GenomeNode.Beacon.Api;
+using GenomeNode.Broker;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Host.Admin;
 using GenomeNode.Htsget.Api;
@@ -37,6 +38,8 @@ public static class NodeWebApp
         builder.Configuration.AddInMemoryCollection(overrides);
 
         builder.AddNodeCore();
+        // The broker signs in researchers (cookies, OpenIddict's ASP.NET Core handlers): only a serving node has it.
+        builder.AddBroker();
         // Registered after the web host's own reading of AllowedHosts, so it runs last.
         builder.Services.AddOptions<HostFilteringOptions>().PostConfigure<IConfiguration>(HostHeaderPolicy.Configure);
         // A passport carries its visas inline: room for one of Passport:MaxTokenBytes (64 KiB) beside other headers.
@@ -74,12 +77,15 @@ public static class NodeWebApp
         app.UseStatusCodePages();
         // CORS per surface (NodeCors): endpoints without a policy answer no cross-origin request.
         app.UseCors();
+        // Before the endpoints: OpenIddict answers its own endpoints (discovery, JWKS, token errors) here.
+        app.UseBroker();
         app.MapNodeEndpoints();
         var portals = app.PortalGroup();
         portals.MapDataUse();
         portals.MapBeacon();
         portals.MapFilteringTerms();
         app.MapHtsget();
+        app.MapBroker();
         app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
             new ServiceType("org.ga4gh", "beacon", GenomeNode.Beacon.Api.BeaconOptions.ApiVersion),
             GenomeNode.Beacon.Api.BeaconEndpoints.Prefix,
