@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WireMock.RequestBuilders;
@@ -104,11 +105,13 @@ internal sealed partial class BrokerNode : IAsyncDisposable
         if (Environment.GetEnvironmentVariable("BROKER_TEST_LOG") is not null) { builder.Logging.AddConsole(); builder.Logging.SetMinimumLevel(LogLevel.Debug); }
         builder.Services.AddSingleton(database);
         builder.Services.AddScoped(services => services.GetRequiredService<NodeDatabase>().OpenConnection());
-        builder.Services.AddSingleton<INodeSigningKeys>(Keys);
-        builder.Services.AddSingleton<IIssuedVisas>(Committee);
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.AddPassport();
         builder.AddBroker();
+        // After the modules: the test's key ring and committee stand in for whatever the modules register.
+        builder.Services.Replace(ServiceDescriptor.Singleton<INodeSigningKeys>(Keys));
+        builder.Services.RemoveAll<IIssuedVisas>();
+        builder.Services.AddSingleton<IIssuedVisas>(Committee);
         app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = FailAsync });
         app.UseBroker();
