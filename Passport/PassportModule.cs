@@ -3,6 +3,7 @@ using GenomeNode.Storage;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
+using GenomeNode.Passport.Issuing;
 using GenomeNode.Passport.Tokens;
 using GenomeNode.Passport.Web;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,12 @@ public static class PassportModule
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
         services.AddHttpClient(BrokerPassports.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
+        // The node's own key ring and visas (over the node's database, which the host provides).
+        services.AddSingleton(services => new NodeSigningKeys(services.GetRequiredService<NodeDatabase>(),
+            services.GetRequiredService<IOptionsMonitor<PassportOptions>>(), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<NodeSigningKeys>>()));
+        services.AddSingleton<INodeSigningKeys>(services => services.GetRequiredService<NodeSigningKeys>());
+        services.AddSingleton<IVisaIssuer, VisaIssuer>();
         services.AddSingleton<JwksCache>();
         services.AddSingleton<PassportValidator>();
         services.AddSingleton<BrokerCallLimiter>();

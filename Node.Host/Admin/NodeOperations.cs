@@ -36,6 +36,8 @@ public sealed class NodeOperations
         [ClinicalImportOperations.Import] = ClinicalImportOperations.ImportAsync,
         [AuditOperations.Export] = AuditOperations.ExportAsync,
         [AuditOperations.Summary] = AuditOperations.SummaryAsync,
+        [KeyOperations.List] = KeyOperations.ListAsync,
+        [KeyOperations.Rotate] = KeyOperations.RotateAsync,
     };
 
     /// <summary>
@@ -48,6 +50,7 @@ public sealed class NodeOperations
         OntologyOperations.List,
         AuditOperations.Export,
         AuditOperations.Summary,
+        KeyOperations.List,
     };
 
     public bool Exists(string name) => handlers.ContainsKey(name);

@@ -69,6 +69,7 @@ public static class NodeCommandLine
             RegisterCommands.Create(globals),
             IngestCommands.Create(globals),
             AuditCommands.Create(globals),
+            KeyCommands.Create(globals),
         };
         return root;
     }

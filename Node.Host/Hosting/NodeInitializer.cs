@@ -29,6 +29,8 @@ internal sealed class NodeInitializer(
         try
         {
             NodeComposition.OpenDatabase(services);
+            // The node's first signing key, if it has none yet, before anything is signed or published.
+            _ = services.GetRequiredService<GenomeNode.Passport.Issuing.INodeSigningKeys>().Current;
             if (node.SeedDemo)
             {
                 await DemoDataset.SeedIfEmptyAsync(services, cancellationToken);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
+using GenomeNode.Passport.Web;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,7 +77,8 @@ public sealed class RequestAccess
         }
         else
         {
-            found = await authenticator.AuthenticateAsync(authorization, ClientKey(context.Connection.RemoteIpAddress), cancellationToken);
+            found = await authenticator.AuthenticateAsync(authorization, ClientKey(context.Connection.RemoteIpAddress),
+                context.RequestServices.GetRequiredService<PublicBaseUrl>().For(context.Request), cancellationToken);
             if (found.Passport is { } passport && connection is not null)
             {
                 var until = now + ConnectionReuse;

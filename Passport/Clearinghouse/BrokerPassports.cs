@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using GenomeNode.Passport.Issuing;
 using GenomeNode.Passport.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,15 @@ public sealed class BrokerPassports(
     private const int MaxResponseBytes = 1024 * 1024;
 
     /// <param name="client">who sent the token (see <see cref="Access.RequestAccess.ClientKey"/>), for the per-client bound</param>
-    public async Task<PassportValidation> FromAccessTokenAsync(string accessToken, SignedToken? decoded, string? client, CancellationToken cancellationToken)
+    public Task<PassportValidation> FromAccessTokenAsync(string accessToken, SignedToken? decoded, string? client, CancellationToken cancellationToken) =>
+        FromAccessTokenAsync(accessToken, decoded, client, null, cancellationToken);
+
+    /// <param name="accessToken">the bearer token</param>
+    /// <param name="decoded">the token when it is a JWT</param>
+    /// <param name="client">who sent the token, for the per-client bound</param>
+    /// <param name="self">this node as an issuer when its own visas are trusted (they may come in a broker's passport), else null</param>
+    /// <param name="cancellationToken">the call's</param>
+    public async Task<PassportValidation> FromAccessTokenAsync(string accessToken, SignedToken? decoded, string? client, NodeIssuer? self, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var (broker, expiresAt, problem) = await AttributeAsync(decoded, settings, cancellationToken);
@@ -41,8 +50,8 @@ public sealed class BrokerPassports(
         try
         {
             return broker!.TokenEndpoint is { Length: > 0 }
-                ? await ExchangeAsync(broker, accessToken, decoded?.Subject, cancellationToken)
-                : await UserinfoAsync(broker, accessToken, decoded?.Subject, expiresAt ?? time.GetUtcNow().AddSeconds(settings.ValidationCacheSeconds), settings, cancellationToken);
+                ? await ExchangeAsync(broker, accessToken, decoded?.Subject, self, cancellationToken)
+                : await UserinfoAsync(broker, accessToken, decoded?.Subject, expiresAt ?? time.GetUtcNow().AddSeconds(settings.ValidationCacheSeconds), settings, self, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidDataException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -76,7 +85,7 @@ public sealed class BrokerPassports(
         }
 
         var header = PassportValidator.CheckAlgorithm(decoded) ?? PassportValidator.CheckKeyId(decoded)
-            ?? await validator.CheckSignatureAsync(decoded, broker.JwksUri, cancellationToken)
+            ?? await validator.CheckSignatureAsync(decoded, broker.JwksUri, null, cancellationToken)
             ?? PassportValidator.CheckLifetime(decoded, time.GetUtcNow(), settings.ClockSkew, "the access token");
         if (header is not null)
         {
@@ -87,7 +96,7 @@ public sealed class BrokerPassports(
         return (broker, DateTimeOffset.FromUnixTimeSeconds(exp), null);
     }
 
-    private async Task<PassportValidation> ExchangeAsync(TrustedBrokerOptions broker, string accessToken, string? tokenSubject, CancellationToken cancellationToken)
+    private async Task<PassportValidation> ExchangeAsync(TrustedBrokerOptions broker, string accessToken, string? tokenSubject, NodeIssuer? self, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, broker.TokenEndpoint)
         {
@@ -114,7 +123,7 @@ public sealed class BrokerPassports(
             return PassportValidation.Rejected(ValidationStep.Broker, $"the broker {broker.Issuer} answered the token exchange without a passport");
         }
 
-        var validation = await validator.ValidateAsync(passport.GetString()!, cancellationToken);
+        var validation = await validator.ValidateAsync(passport.GetString()!, self, cancellationToken);
         if (validation.Passport is not { } valid)
         {
             return validation;
@@ -132,7 +141,8 @@ public sealed class BrokerPassports(
     }
 
     private async Task<PassportValidation> UserinfoAsync(
-        TrustedBrokerOptions broker, string accessToken, string? tokenSubject, DateTimeOffset expiresAt, PassportOptions settings, CancellationToken cancellationToken)
+        TrustedBrokerOptions broker, string accessToken, string? tokenSubject, DateTimeOffset expiresAt, PassportOptions settings, NodeIssuer? self,
+        CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, broker.UserinfoEndpoint);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
@@ -166,7 +176,7 @@ public sealed class BrokerPassports(
             visas.AddRange(list.EnumerateArray().Select(v => v.GetString()!));
         }
 
-        return PassportValidation.Accepted(await validator.ValidateVisasAsync(broker.Issuer, subject, expiresAt, visas, cancellationToken));
+        return PassportValidation.Accepted(await validator.ValidateVisasAsync(broker.Issuer, subject, expiresAt, visas, self, cancellationToken));
     }
 
     /// <summary>Sends a request to a broker: the JSON answer, or the refusal as "HTTP status error".</summary>

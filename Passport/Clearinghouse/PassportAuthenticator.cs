@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using GenomeNode.Passport.Issuing;
 using GenomeNode.Passport.Tokens;
+using GenomeNode.Passport.Web;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -34,14 +37,26 @@ public sealed partial class PassportAuthenticator : IDisposable
     private readonly TimeProvider time;
     private readonly PassportMetrics metrics;
     private readonly ILogger<PassportAuthenticator> logger;
+    private readonly PublicBaseUrl publicBaseUrl;
+    private readonly IServiceProvider services;
     private readonly MemoryCache accepted;
     private readonly MemoryCache refused;
     private readonly ConcurrentDictionary<string, Task<PassportValidation>> brokerCalls = new(StringComparer.Ordinal);
 
+    /// <param name="validator">checks passports and visas</param>
+    /// <param name="brokers">asks trusted brokers about access tokens</param>
+    /// <param name="options">whom to trust</param>
+    /// <param name="time">the clock</param>
+    /// <param name="metrics">counters</param>
+    /// <param name="logger">log</param>
+    /// <param name="publicBaseUrl">the node's configured public URL, its issuer's base when set</param>
+    /// <param name="services">for this node's own broker (<see cref="IOwnBroker"/>), when one is registered</param>
     public PassportAuthenticator(
         PassportValidator validator, BrokerPassports brokers, IOptionsMonitor<PassportOptions> options, TimeProvider time,
-        PassportMetrics metrics, ILogger<PassportAuthenticator> logger)
+        PassportMetrics metrics, ILogger<PassportAuthenticator> logger, PublicBaseUrl publicBaseUrl, IServiceProvider services)
     {
+        this.publicBaseUrl = publicBaseUrl;
+        this.services = services;
         this.validator = validator;
         this.brokers = brokers;
         this.options = options;
@@ -56,7 +71,15 @@ public sealed partial class PassportAuthenticator : IDisposable
     /// <param name="client">who sent it (an address, see <see cref="Access.RequestAccess.ClientKey"/>; null when unknown):
     /// broker calls are bounded per client</param>
     /// <param name="cancellationToken">the request's</param>
-    public async Task<Caller> AuthenticateAsync(string? authorization, string? client, CancellationToken cancellationToken)
+    public Task<Caller> AuthenticateAsync(string? authorization, string? client, CancellationToken cancellationToken) =>
+        AuthenticateAsync(authorization, client, null, cancellationToken);
+
+    /// <param name="authorization">the request's <c>Authorization</c> header</param>
+    /// <param name="client">who sent it (see the other overload)</param>
+    /// <param name="requestBaseUrl">the base URL of the request being served (<see cref="PublicBaseUrl.For"/>): the
+    /// node's issuer is its configured public URL, else this, plus "/"; null when there is no request</param>
+    /// <param name="cancellationToken">the request's</param>
+    public async Task<Caller> AuthenticateAsync(string? authorization, string? client, string? requestBaseUrl, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(authorization))
         {
@@ -81,7 +104,11 @@ public sealed partial class PassportAuthenticator : IDisposable
             return Refused(tooLarge);
         }
 
-        var key = CacheKey(token);
+        // The node's own issuer, when trusted; it is part of the cache key, since it may follow the request's host.
+        var self = settings.TrustOwnIssuer && (publicBaseUrl.Configured ?? requestBaseUrl?.TrimEnd('/')) is { Length: > 0 } nodeBase
+            ? new NodeIssuer(nodeBase, settings.RemsPath)
+            : null;
+        var key = CacheKey(self is null ? token : $"{self.Issuer} {token}");
         if (accepted.TryGetValue(key, out ValidatedPassport? known) && known!.ExpiresAt + settings.ClockSkew > time.GetUtcNow())
         {
             metrics.CacheHit();
@@ -101,9 +128,45 @@ public sealed partial class PassportAuthenticator : IDisposable
         }
 
         var validation = decoded is not null && decoded.Has(PassportValidator.PassportClaim)
-            ? Remember(key, await validator.ValidateAsync(token, cancellationToken), settings)
-            : await FromBrokerOnceAsync(key, token, decoded, client, settings, cancellationToken);
+            ? Remember(key, await validator.ValidateAsync(token, self, cancellationToken), settings)
+            : await FromOwnBrokerAsync(key, token, decoded, self, settings, cancellationToken)
+                ?? await FromBrokerOnceAsync(key, token, decoded, client, self, settings, cancellationToken);
         return new Caller(validation.Passport, validation.Rejection);
+    }
+
+    /// <summary>
+    /// Asks this node's own broker, in-process, for the passport of an access token it issued: null when there is no
+    /// own broker, it is not trusted, or the token is not one of its tokens (then the trusted brokers are asked).
+    /// </summary>
+    private async Task<PassportValidation?> FromOwnBrokerAsync(
+        string key, string token, SignedToken? decoded, NodeIssuer? self, PassportOptions settings, CancellationToken cancellationToken)
+    {
+        if (self is null || services.GetService<IOwnBroker>() is not { } ownBroker
+            || await ownBroker.PassportForAsync(token, cancellationToken) is not { } passport)
+        {
+            return null;
+        }
+
+        var validation = await validator.ValidateAsync(passport, self, cancellationToken);
+        if (validation.Passport is { } valid)
+        {
+            if (!string.Equals(valid.Issuer, self.Issuer, StringComparison.Ordinal))
+            {
+                validation = PassportValidation.Rejected(ValidationStep.Broker, "this node's broker answered a passport of another issuer");
+            }
+            else if (decoded?.Subject is { } subject && !string.Equals(valid.Subject, subject, StringComparison.Ordinal))
+            {
+                validation = PassportValidation.Rejected(ValidationStep.Broker, "this node's broker answered a passport of another subject than the access token's");
+            }
+        }
+
+        if (validation.Rejection is { } rejection && logger.IsEnabled(LogLevel.Information))
+        {
+            var fingerprint = PassportValidator.Fingerprint(token);
+            Log.AccessTokenRejected(logger, rejection.Step, rejection.Reason, fingerprint);
+        }
+
+        return Remember(key, validation, settings);
     }
 
     /// <summary>
@@ -112,7 +175,7 @@ public sealed partial class PassportAuthenticator : IDisposable
     /// it (the broker client's timeout bounds it).
     /// </summary>
     private Task<PassportValidation> FromBrokerOnceAsync(
-        string key, string token, SignedToken? decoded, string? client, PassportOptions settings, CancellationToken cancellationToken)
+        string key, string token, SignedToken? decoded, string? client, NodeIssuer? self, PassportOptions settings, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -124,19 +187,19 @@ public sealed partial class PassportAuthenticator : IDisposable
             var call = new TaskCompletionSource<PassportValidation>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (brokerCalls.TryAdd(key, call.Task))
             {
-                _ = CallBrokerAsync(call, key, token, decoded, client, settings);
+                _ = CallBrokerAsync(call, key, token, decoded, client, self, settings);
                 return call.Task.WaitAsync(cancellationToken);
             }
         }
     }
 
     private async Task CallBrokerAsync(
-        TaskCompletionSource<PassportValidation> call, string key, string token, SignedToken? decoded, string? client, PassportOptions settings)
+        TaskCompletionSource<PassportValidation> call, string key, string token, SignedToken? decoded, string? client, NodeIssuer? self, PassportOptions settings)
     {
         PassportValidation validation;
         try
         {
-            validation = await brokers.FromAccessTokenAsync(token, decoded, client, CancellationToken.None);
+            validation = await brokers.FromAccessTokenAsync(token, decoded, client, self, CancellationToken.None);
             if (validation.Rejection is { } rejection && logger.IsEnabled(LogLevel.Information))
             {
                 var fingerprint = PassportValidator.Fingerprint(token);

@@ -116,6 +116,16 @@ public sealed class PassportOptions
     /// <summary>Broker calls the node waits on at once, over all clients; a token that would need another is refused.</summary>
     public int MaxBrokerCallsInFlight { get; set; } = 16;
 
+    /// <summary>
+    /// Whether this node's own visas (<c>iss</c> its issuer, <c>jku</c> its REMS JWKS) and its own broker's passports
+    /// and access tokens are trusted without being listed (docs/passport.md, "Trusting itself"). Their keys are taken
+    /// in-process, never fetched.
+    /// </summary>
+    public bool TrustOwnIssuer { get; set; } = true;
+
+    /// <summary>Where the node's REMS-compatible committee API lives under its public URL; its JWKS is at <c>{RemsPath}/api/jwk</c>.</summary>
+    public string RemsPath { get; set; } = "/rems";
+
     public TimeSpan ClockSkew => TimeSpan.FromSeconds(ClockSkewSeconds);
 
     /// <summary>Visa issuers whose <c>sub</c> values are a broker's subject identifiers, mapped to that broker's <c>iss</c>.</summary>
@@ -229,6 +239,12 @@ internal sealed class PassportOptionsValidator : IValidateOptions<PassportOption
         if (options.MaxBrokerCallsInFlight is < 1 or > 10_000)
         {
             failures.Add("Passport:MaxBrokerCallsInFlight must be between 1 and 10000");
+        }
+
+        if (string.IsNullOrEmpty(options.RemsPath) || options.RemsPath[0] != '/' || options.RemsPath.EndsWith('/')
+            || !Uri.TryCreate("https://node.example" + options.RemsPath, UriKind.Absolute, out var rems) || rems.PathAndQuery != options.RemsPath)
+        {
+            failures.Add("Passport:RemsPath must be a path such as /rems: starting with '/', not ending with '/', without query or escapes");
         }
 
         foreach (var policy in options.RegisteredAccessPolicies)

@@ -1,11 +1,15 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using GenomeNode.Passport.Issuing;
 using GenomeNode.Passport.Tokens;
 using GenomeNode.Passport.Visas;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace GenomeNode.Passport.Clearinghouse;
 
@@ -14,8 +18,12 @@ namespace GenomeNode.Passport.Clearinghouse;
 /// failed and why. A failing passport is refused whole; a failing visa is left out and the rest of the passport kept.
 /// </summary>
 public sealed partial class PassportValidator(
-    JwksCache jwks, IOptionsMonitor<PassportOptions> options, TimeProvider time, ILogger<PassportValidator> logger, PassportMetrics metrics)
+    JwksCache jwks, IOptionsMonitor<PassportOptions> options, TimeProvider time, ILogger<PassportValidator> logger, PassportMetrics metrics,
+    IServiceProvider services)
 {
+    // The public halves of the node's own keys as verifiers, built once per key the ring publishes.
+    private readonly ConditionalWeakTable<JsonWebKey, SigningKey?> ownVerifiers = [];
+
     public const string PassportMediaType = "vnd.ga4gh.passport+jwt";
     public const string PassportClaim = "ga4gh_passport_v1";
     public const string VisaClaim = "ga4gh_visa_v1";
@@ -24,9 +32,15 @@ public sealed partial class PassportValidator(
     public static string Fingerprint(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..12];
 
-    public async Task<PassportValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    public Task<PassportValidation> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        ValidateAsync(token, null, cancellationToken);
+
+    /// <param name="token">the passport JWT</param>
+    /// <param name="self">this node as an issuer when its own passports and visas are trusted (<see cref="PassportOptions.TrustOwnIssuer"/>), else null</param>
+    /// <param name="cancellationToken">the request's</param>
+    public async Task<PassportValidation> ValidateAsync(string token, NodeIssuer? self, CancellationToken cancellationToken)
     {
-        var result = await ValidatePassportAsync(token, cancellationToken);
+        var result = await ValidatePassportAsync(token, self, cancellationToken);
         if (result.Rejection is { } rejection)
         {
             if (logger.IsEnabled(LogLevel.Information))
@@ -45,7 +59,7 @@ public sealed partial class PassportValidator(
         return result;
     }
 
-    private async Task<PassportValidation> ValidatePassportAsync(string token, CancellationToken cancellationToken)
+    private async Task<PassportValidation> ValidatePassportAsync(string token, NodeIssuer? self, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         if (CheckSize(token, settings) is { } tooLarge)
@@ -63,13 +77,13 @@ public sealed partial class PassportValidator(
             return new(null, headerProblem);
         }
 
-        if (FindBroker(passport!, settings) is not { } broker)
+        if ((FindBroker(passport!, settings) ?? OwnBroker(passport!, self)) is not { } broker)
         {
             return PassportValidation.Rejected(ValidationStep.TrustedIssuer,
                 $"the passport's issuer '{Shorten(passport!.Issuer)}' is not a trusted broker");
         }
 
-        if (await CheckSignatureAsync(passport!, broker.JwksUri, cancellationToken) is { } signatureProblem)
+        if (await CheckSignatureAsync(passport!, broker.JwksUri, self, cancellationToken) is { } signatureProblem)
         {
             return new(null, signatureProblem);
         }
@@ -86,7 +100,7 @@ public sealed partial class PassportValidator(
         }
 
         passport!.TryGetSeconds("exp", out var expires);
-        var validated = await ValidateVisasAsync(broker.Issuer, passport.Subject!, DateTimeOffset.FromUnixTimeSeconds(expires), visaTokens, cancellationToken);
+        var validated = await ValidateVisasAsync(broker.Issuer, passport.Subject!, DateTimeOffset.FromUnixTimeSeconds(expires), visaTokens, self, cancellationToken);
         if (validated.Ignored.Count > 0 && logger.IsEnabled(LogLevel.Information))
         {
             var fingerprint = Fingerprint(token);
@@ -103,11 +117,17 @@ public sealed partial class PassportValidator(
     /// Validates the visas of a passport of (<paramref name="issuer"/>, <paramref name="subject"/>): each on its own,
     /// then their subjects against the passport's (directly or through LinkedIdentities visas).
     /// </summary>
+    public Task<ValidatedPassport> ValidateVisasAsync(
+        string issuer, string subject, DateTimeOffset expiresAt, IReadOnlyList<string> visaTokens, CancellationToken cancellationToken) =>
+        ValidateVisasAsync(issuer, subject, expiresAt, visaTokens, null, cancellationToken);
+
+    /// <inheritdoc cref="ValidateVisasAsync(string, string, DateTimeOffset, IReadOnlyList{string}, CancellationToken)"/>
+    /// <param name="self">this node as an issuer when its own visas are trusted, else null</param>
     public async Task<ValidatedPassport> ValidateVisasAsync(
-        string issuer, string subject, DateTimeOffset expiresAt, IReadOnlyList<string> visaTokens, CancellationToken cancellationToken)
+        string issuer, string subject, DateTimeOffset expiresAt, IReadOnlyList<string> visaTokens, NodeIssuer? self, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(visaTokens);
-        var outcomes = await Task.WhenAll(visaTokens.Select((visa, index) => ValidateVisaAsync(visa, cancellationToken)));
+        var outcomes = await Task.WhenAll(visaTokens.Select((visa, index) => ValidateVisaAsync(visa, self, cancellationToken)));
         var accepted = new List<(int Index, AcceptedVisa Visa)>();
         var ignored = new List<IgnoredVisa>();
         for (var i = 0; i < outcomes.Length; i++)
@@ -147,7 +167,14 @@ public sealed partial class PassportValidator(
     }
 
     /// <summary>Checks one visa JWT on its own: signature by an allow-listed (issuer, jku), lifetime, visa object.</summary>
-    public async Task<(AcceptedVisa? Visa, Rejection? Rejection)> ValidateVisaAsync(string token, CancellationToken cancellationToken)
+    public Task<(AcceptedVisa? Visa, Rejection? Rejection)> ValidateVisaAsync(string token, CancellationToken cancellationToken) =>
+        ValidateVisaAsync(token, null, cancellationToken);
+
+    /// <summary>
+    /// Checks one visa JWT on its own; with <paramref name="self"/>, the node's own visas (its issuer and REMS jku) are
+    /// trusted too, verified with its own published keys.
+    /// </summary>
+    public async Task<(AcceptedVisa? Visa, Rejection? Rejection)> ValidateVisaAsync(string token, NodeIssuer? self, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         if (!SignedToken.TryDecode(token, out var visa, out var decodeError))
@@ -174,13 +201,14 @@ public sealed partial class PassportValidator(
                 "the visa has no jku header (visa access tokens, which need polling the issuer, are not accepted)"));
         }
 
-        if (!settings.TrustedVisaIssuers.Any(t => string.Equals(t.Issuer, issuer, StringComparison.Ordinal) && string.Equals(t.Jku, jku, StringComparison.Ordinal)))
+        if (!settings.TrustedVisaIssuers.Any(t => string.Equals(t.Issuer, issuer, StringComparison.Ordinal) && string.Equals(t.Jku, jku, StringComparison.Ordinal))
+            && !(self is not null && string.Equals(self.Issuer, issuer, StringComparison.Ordinal) && string.Equals(self.VisaJwksUrl, jku, StringComparison.Ordinal)))
         {
             return (null, new Rejection(ValidationStep.TrustedIssuer,
                 $"issuer '{Shorten(issuer)}' with jku '{Shorten(jku)}' is not a trusted visa issuer (its keys were not fetched)"));
         }
 
-        if (await CheckSignatureAsync(visa, jku, cancellationToken) is { } signatureProblem)
+        if (await CheckSignatureAsync(visa, jku, self, cancellationToken) is { } signatureProblem)
         {
             return (null, signatureProblem);
         }
@@ -229,24 +257,46 @@ public sealed partial class PassportValidator(
     private static TrustedBrokerOptions? FindBroker(SignedToken token, PassportOptions settings) =>
         token.Issuer is { } issuer ? settings.TrustedBrokers.FirstOrDefault(b => string.Equals(b.Issuer, issuer, StringComparison.Ordinal)) : null;
 
-    /// <summary>Resolves the token's kid at <paramref name="jwksUrl"/> (an allow-listed URL) and verifies the signature.</summary>
-    internal async Task<Rejection?> CheckSignatureAsync(SignedToken token, string jwksUrl, CancellationToken cancellationToken)
+    /// <summary>The node's own broker when <paramref name="self"/> is trusted and the token names it as its issuer.</summary>
+    internal static TrustedBrokerOptions? OwnBroker(SignedToken token, NodeIssuer? self) =>
+        self is not null && string.Equals(token.Issuer, self.Issuer, StringComparison.Ordinal)
+            ? new TrustedBrokerOptions { Issuer = self.Issuer, JwksUri = self.BrokerJwksUrl }
+            : null;
+
+    /// <summary>
+    /// Resolves the token's kid at <paramref name="jwksUrl"/> (an allow-listed URL) and verifies the signature; the
+    /// node's own JWKS URLs (of <paramref name="self"/>) are answered in-process from its key ring, never fetched.
+    /// </summary>
+    internal async Task<Rejection?> CheckSignatureAsync(SignedToken token, string jwksUrl, NodeIssuer? self, CancellationToken cancellationToken)
     {
         if (token.Signature.Length == 0)
         {
             return new Rejection(ValidationStep.Signature, "the token has no signature");
         }
 
-        var lookup = await jwks.FindAsync(jwksUrl, token.KeyId!, cancellationToken);
+        var own = self is not null && (string.Equals(jwksUrl, self.VisaJwksUrl, StringComparison.Ordinal) || string.Equals(jwksUrl, self.BrokerJwksUrl, StringComparison.Ordinal));
+        var lookup = own ? OwnKey(token.KeyId!, jwksUrl) : await jwks.FindAsync(jwksUrl, token.KeyId!, cancellationToken);
         if (lookup.Key is not { } key)
         {
-            // An unreachable JWKS, or a key the issuer may publish at its next refresh: not the token's fault.
-            return new Rejection(ValidationStep.SigningKey, lookup.Problem!) { Retryable = true };
+            // An unreachable JWKS, or a key the issuer may publish at its next refresh: not the token's fault. The
+            // node's own keys are known in-process: a kid it does not publish is the token's.
+            return new Rejection(ValidationStep.SigningKey, lookup.Problem!) { Retryable = !own };
         }
 
         return key.Verifies(token.Algorithm!, token.SigningInput, token.Signature)
             ? null
             : new Rejection(ValidationStep.Signature, $"the signature does not verify with key '{Shorten(key.KeyId)}' ({key.Algorithm}) of {jwksUrl}");
+    }
+
+    /// <summary>The node's own published key <paramref name="keyId"/>, from its key ring.</summary>
+    private KeyLookup OwnKey(string keyId, string jwksUrl)
+    {
+        var published = services.GetRequiredService<INodeSigningKeys>().Published;
+        var key = published.FirstOrDefault(k => string.Equals(k.Kid, keyId, StringComparison.Ordinal));
+        var verifier = key is null ? null : ownVerifiers.GetValue(key, SigningKey.FromPublished);
+        return verifier is null
+            ? new KeyLookup(null, $"this node publishes no usable key with kid '{Shorten(keyId)}' at {jwksUrl}")
+            : new KeyLookup(verifier, null);
     }
 
     /// <summary><c>exp</c> and <c>iat</c> are required, <c>nbf</c> optional; each is compared with the clock skew allowed.</summary>

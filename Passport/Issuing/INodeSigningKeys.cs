@@ -15,5 +15,11 @@ public interface INodeSigningKeys
     IReadOnlyList<JsonWebKey> Published { get; }
 
     /// <summary>Records that the key <paramref name="keyId"/> signed something valid until <paramref name="expires"/>, so it stays published until then.</summary>
+    /// <remarks>
+    /// Call it before the token leaves the process: it returns once the record is durable (it writes only when the
+    /// recorded time grows, so it is cheap for most tokens). A <paramref name="keyId"/> the ring does not hold throws
+    /// <see cref="InvalidOperationException"/>. The key may have been retired meanwhile; it is then published again
+    /// until <paramref name="expires"/>.
+    /// </remarks>
     void RecordSigned(string keyId, DateTimeOffset expires);
 }

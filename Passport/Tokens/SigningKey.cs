@@ -73,6 +73,23 @@ public sealed class SigningKey
         return result;
     }
 
+    /// <summary>A verifier of one of this node's own published keys (null if the key breaks this node's rules).</summary>
+    internal static SigningKey? FromPublished(JsonWebKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["kty"] = key.Kty,
+            ["kid"] = key.Kid,
+            ["alg"] = key.Alg,
+            ["use"] = key.Use,
+            ["n"] = key.N,
+            ["e"] = key.E,
+        }.ToJsonString();
+        using var document = JsonDocument.Parse(json);
+        return TryRead(document.RootElement, out var signingKey) is null ? signingKey : null;
+    }
+
     private static string? TryRead(JsonElement element, out SigningKey? signingKey)
     {
         signingKey = null;
