@@ -19,10 +19,9 @@ public sealed class PassportMinter(
     public async Task<IReadOnlyList<string>> VisasAsync(string subject, string issuer, CancellationToken cancellationToken)
     {
         var visas = new List<string>();
-        // The committee's visas name the node without a trailing slash (its public URL), as REMS does.
         foreach (var source in issuedVisas)
         {
-            visas.AddRange(await source.ForSubjectAsync(subject, issuer.TrimEnd('/'), cancellationToken));
+            visas.AddRange(await source.ForSubjectAsync(subject, issuer, cancellationToken));
         }
 
         visas.AddRange(upstreamVisas.Current(subject));
