@@ -1,5 +1,6 @@
 using System.Reflection;
 using GenomeNode.Beacon;
+using GenomeNode.Broker;
 using GenomeNode.Committee;
 using GenomeNode.DataUseOntology;
 using GenomeNode.DataUseOntology.Ontologies;
@@ -27,6 +28,7 @@ public static class NodeComposition
         CommitteeModule.Migrations,
         HtsgetModule.Migrations,
         BeaconModule.Migrations,
+        BrokerModule.Migrations,
     ];
 
     /// <summary>The node's version, as service-info and the migrations table record it.</summary>

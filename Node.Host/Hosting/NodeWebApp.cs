@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GenomeNode.Beacon.Api;
+using GenomeNode.Broker;
 using GenomeNode.Committee;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Host.Admin;
@@ -38,6 +39,8 @@ public static class NodeWebApp
         builder.Configuration.AddInMemoryCollection(overrides);
 
         builder.AddNodeCore();
+        // The broker signs in researchers (cookies, OpenIddict's ASP.NET Core handlers): only a serving node has it.
+        builder.AddBroker();
         // Registered after the web host's own reading of AllowedHosts, so it runs last.
         builder.Services.AddOptions<HostFilteringOptions>().PostConfigure<IConfiguration>(HostHeaderPolicy.Configure);
         // A passport carries its visas inline: room for one of Passport:MaxTokenBytes (64 KiB) beside other headers.
@@ -75,6 +78,8 @@ public static class NodeWebApp
         app.UseStatusCodePages();
         // CORS per surface (NodeCors): endpoints without a policy answer no cross-origin request.
         app.UseCors();
+        // Before the endpoints: OpenIddict answers its own endpoints (discovery, JWKS, token errors) here.
+        app.UseBroker();
         app.MapNodeEndpoints();
         var portals = app.PortalGroup();
         portals.MapDataUse();
@@ -82,6 +87,7 @@ public static class NodeWebApp
         portals.MapFilteringTerms();
         app.MapHtsget();
         app.MapCommittee();
+        app.MapBroker();
         app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
             new ServiceType("org.ga4gh", "beacon", GenomeNode.Beacon.Api.BeaconOptions.ApiVersion),
             GenomeNode.Beacon.Api.BeaconEndpoints.Prefix,

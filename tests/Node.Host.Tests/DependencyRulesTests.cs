@@ -19,7 +19,8 @@ public sealed class DependencyRulesTests
         ["Htsget"] = ["Storage", "Passport"],
         ["Beacon"] = ["Storage", "Passport", "DataUseOntology"],
         ["Committee"] = ["Storage", "Passport", "DataUseOntology"],
-        ["Node.Host"] = ["Storage", "DataUseOntology", "Passport", "Committee", "Htsget", "Beacon"],
+        ["Broker"] = ["Storage", "Passport"],
+        ["Node.Host"] = ["Storage", "DataUseOntology", "Passport", "Committee", "Htsget", "Beacon", "Broker"],
     };
 
     /// <summary>Namespaces of plain protocol and format logic: tested without a database or HTTP, they must not use either.</summary>
@@ -60,6 +61,7 @@ public sealed class DependencyRulesTests
         }
 
         Assert.DoesNotContain("Htsget", Allowed["Beacon"]);
+        Assert.All(["Beacon", "Htsget", "DataUseOntology"], module => Assert.DoesNotContain(module, Allowed["Broker"]));
         Assert.DoesNotContain("Beacon", Allowed["Htsget"]);
     }
 

@@ -53,7 +53,7 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void Every_module_has_numbered_migrations_and_its_own_schema()
     {
-        Assert.Equal(["ontology", "passport", "committee", "htsget", "beacon"], NodeComposition.Migrations.Select(m => m.Module));
+        Assert.Equal(["ontology", "passport", "committee", "htsget", "beacon", "broker"], NodeComposition.Migrations.Select(m => m.Module));
         using var database = Open();
         database.Open(NodeComposition.Migrations, "test");
 
@@ -61,7 +61,7 @@ public sealed class MigrationTests : IDisposable
             SELECT schema_name FROM duckdb_schemas()
             WHERE database_name = current_database() AND NOT internal AND schema_name <> 'main' ORDER BY schema_name
             """);
-        Assert.Equal("beacon\ncommittee\nhtsget\nontology\npassport", schemas);
+        Assert.Equal("beacon\nbroker\ncommittee\nhtsget\nontology\npassport", schemas);
         Assert.Equal("main.node_migrations", Query(database,
             "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"));
         foreach (var module in NodeComposition.Migrations)
