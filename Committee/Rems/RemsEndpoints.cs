@@ -485,14 +485,15 @@ public static class RemsEndpoints
         var list = new JsonArray();
         foreach (var grant in desk.Store.Grants(whose, includeExpired, string.IsNullOrEmpty(resource) ? null : resource))
         {
+            var holder = desk.Store.User(grant.UserId);
             list.Add(new JsonObject
             {
                 ["resource"] = grant.DatasetId,
                 ["application-id"] = grant.ApplicationId,
+                ["user"] = RemsViews.User(holder),
                 ["start"] = RemsViews.Time(grant.Start),
                 ["end"] = RemsViews.Time(EndOf(grant)),
-                ["mail"] = desk.Store.User(grant.UserId).Email,
-                ["userid"] = grant.UserId,
+                ["mail"] = holder.Email,
             });
         }
 

@@ -15,6 +15,15 @@ internal static class RemsViews
 
     public static JsonObject User(UserInfo user) => new() { ["userid"] = user.UserId, ["name"] = user.Name, ["email"] = user.Email };
 
+    /// <summary>REMS' one organisation of a node that has no organisations: <c>default</c>, as REMS seeds it.</summary>
+    public static JsonObject Organization() => new()
+    {
+        ["organization/id"] = "default",
+        ["organization/short-name"] = Localized("default"),
+        ["organization/name"] = Localized("default"),
+    };
+
+    /// <summary>REMS' <c>CatalogueItem</c>: the title only in <c>localizations</c>, per language.</summary>
     public static JsonObject CatalogueItem(long id, string datasetId, string title, DateTimeOffset start) => new()
     {
         ["id"] = id,
@@ -22,9 +31,11 @@ internal static class RemsViews
         ["resource-id"] = id,
         ["formid"] = ResearchForm.Id,
         ["wfid"] = WorkflowId,
-        ["title"] = Localized(title),
-        ["localizations"] = new JsonObject { ["en"] = new JsonObject { ["title"] = title, ["infourl"] = null } },
-        ["infourl"] = new JsonObject(),
+        ["organization"] = Organization(),
+        ["localizations"] = new JsonObject
+        {
+            ["en"] = new JsonObject { ["id"] = id, ["langcode"] = "en", ["title"] = title, ["infourl"] = null },
+        },
         ["start"] = Time(start),
         ["end"] = null,
         ["enabled"] = true,
@@ -136,7 +147,9 @@ internal static class RemsViews
             : desk.AsCommittee(application, viewer) is { } committee ? committee : (ApplicationRole?)null;
         if (role is { } acting)
         {
-            foreach (var command in ApplicationWorkflow.Allowed(application.State, acting))
+            // REMS has no add-attachment command (an upload needs save-draft), and the service's generated client
+            // rejects a permission outside REMS' enum.
+            foreach (var command in ApplicationWorkflow.Allowed(application.State, acting).Where(command => command != ApplicationCommand.AddAttachment))
             {
                 permissions.Add(ApplicationWorkflow.RemsName(command));
             }

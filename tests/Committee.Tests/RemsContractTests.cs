@@ -278,7 +278,7 @@ public sealed class RemsContractTests(NodeFixture fixture) : IClassFixture<NodeF
         var entitlement = Assert.Single(json!.AsArray())!;
         Assert.Equal(CommitteeNode.Brca, entitlement["resource"]!.GetValue<string>());
         Assert.Equal(id, entitlement["application-id"]!.GetValue<long>());
-        Assert.Equal("entitled-user", entitlement["userid"]!.GetValue<string>());
+        Assert.Equal("entitled-user", entitlement["user"]!["userid"]!.GetValue<string>());
         Assert.NotNull(entitlement["start"]);
 
         (_, json) = await Node.JsonAsync(HttpMethod.Get, "/rems/api/entitlements", "someone-else");
