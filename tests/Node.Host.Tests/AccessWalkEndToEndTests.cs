@@ -13,7 +13,7 @@ namespace GenomeNode.Node.Host.Tests;
 /// visa, Beacon answers records and samtools streams the controlled BAM through htsget; after a revocation a new
 /// passport lacks the visa and htsget refuses it.
 /// </summary>
-public sealed class AccessWalkEndToEndTests : IAsyncLifetime
+public sealed class AccessWalkEndToEndTests : IAsyncLifetime, IDisposable
 {
     private const string Researcher = "demo-researcher";
     private const string Member = "demo-dac-member";
@@ -31,10 +31,11 @@ public sealed class AccessWalkEndToEndTests : IAsyncLifetime
         client = new HttpClient { BaseAddress = node.BaseAddress };
     }
 
-    public async Task DisposeAsync()
+    public async Task DisposeAsync() => await node.DisposeAsync();
+
+    public void Dispose()
     {
         client.Dispose();
-        await node.DisposeAsync();
         data.Dispose();
     }
 
@@ -98,7 +99,7 @@ public sealed class AccessWalkEndToEndTests : IAsyncLifetime
         Assert.NotEqual(0, Samtools(after).ExitCode);
     }
 
-    private static IEnumerable<JsonNode?> ApplicationsOf(JsonNode answer) =>
+    private static JsonArray ApplicationsOf(JsonNode answer) =>
         answer is JsonArray array ? array : answer["applications"]!.AsArray();
 
     private (int ExitCode, byte[] Output, string Error) Samtools(string passport)
