@@ -240,7 +240,7 @@ public sealed class RegistrationTests(BuiltFiles files)
             using var command = database.Connection.CreateCommand();
             command.CommandText = $"SELECT count(*) FROM htsget.{table} WHERE object_id = $1 AND ($2 IS NULL OR format = $2)";
             command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter(objectId));
-            command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter(format));
+            command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter((object?)format ?? DBNull.Value));
             counts.Add(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
         }
 
