@@ -42,7 +42,8 @@ public static class HtsgetEndpoints
         {
             var name = KindName(kind);
             var title = kind == HtsgetKind.Reads ? "Reads" : "Variants";
-            group.MapGet($"/{name}/service-info", (IOptions<HtsgetServiceInfoOptions> options) => ServiceInfo(kind, options.Value))
+            group.MapGet($"/{name}/service-info", (IOptions<HtsgetServiceInfoOptions> options, HtsgetObjectCache objects) =>
+                    ServiceInfo(kind, options.Value, objects.ServedFormats(kind)))
                 .WithName($"Htsget{title}ServiceInfo")
                 .WithSummary($"GA4GH service-info of the htsget {name} API")
                 .Produces<HtsgetServiceInfo>(StatusCodes.Status200OK, TicketContentType);
@@ -75,7 +76,8 @@ public static class HtsgetEndpoints
         return endpoints;
     }
 
-    private static JsonHttpResult<HtsgetServiceInfo> ServiceInfo(HtsgetKind kind, HtsgetServiceInfoOptions options) =>
+    // formats: those some registered object can serve (all the endpoint serves while none of the kind is registered).
+    private static JsonHttpResult<HtsgetServiceInfo> ServiceInfo(HtsgetKind kind, HtsgetServiceInfoOptions options, IReadOnlyList<string> formats) =>
         TypedResults.Json(
             new HtsgetServiceInfo(
                 Id: $"{options.Id}.htsget-{KindName(kind)}",
@@ -89,7 +91,7 @@ public static class HtsgetEndpoints
                 DocumentationUrl: options.DocumentationUrl,
                 Environment: options.Environment,
                 Version: options.Version,
-                Htsget: new HtsgetCapabilities(KindName(kind), HtsgetQuery.Formats(kind), FieldsParameterEffective: false, TagsParametersEffective: false)),
+                Htsget: new HtsgetCapabilities(KindName(kind), formats, FieldsParameterEffective: false, TagsParametersEffective: false)),
             HtsgetJsonContext.Web.HtsgetServiceInfo,
             TicketContentType);
 

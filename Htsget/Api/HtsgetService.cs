@@ -60,7 +60,11 @@ public sealed class HtsgetService(
         HtsgetTicketResponse ticket;
         try
         {
-            ticket = Plan(registered, query, dataBaseUrl, ticketId);
+            // Which formats the object holds is told only to a caller granted access.
+            var file = HtsgetObjectStore.DefaultFormat(current.Files, query.Format)
+                ?? throw new HtsgetException(HtsgetErrorType.UnsupportedFormat,
+                    $"Object '{registered.ObjectId}' is not held as {query.Format}; it is held as {string.Join(" and ", current.Files.Select(held => held.Format))}.");
+            ticket = Plan(file, query, dataBaseUrl, ticketId);
         }
         catch (HtsgetException)
         {
@@ -121,9 +125,22 @@ public sealed class HtsgetService(
             throw new HtsgetException(HtsgetErrorType.PermissionDenied, "This is not a valid data URL; request a new ticket.");
         }
 
-        var registered = (await objects.FindAsync(parsed.Range.ObjectId, cancellationToken))?.Registered
+        var files = (await objects.FindAsync(parsed.Range.ObjectId, cancellationToken))?.Files
             ?? throw new HtsgetException(HtsgetErrorType.NotFound, "The object of this data URL is no longer registered.");
-        switch (dataUrls.Check(parsed, registered.Sha256))
+        // The token is signed over the SHA-256 of one format's file: it names that file, and no other.
+        var registered = files[0];
+        var status = DataTokenStatus.Invalid;
+        foreach (var file in files)
+        {
+            status = dataUrls.Check(parsed, file.Sha256);
+            if (status != DataTokenStatus.Invalid)
+            {
+                registered = file;
+                break;
+            }
+        }
+
+        switch (status)
         {
             case DataTokenStatus.Invalid:
                 Log.DataUrlRefused(logger, "bad signature");

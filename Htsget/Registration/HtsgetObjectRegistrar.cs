@@ -23,6 +23,8 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
     // Virtual offsets are stored as signed BIGINT and compared as such: compressed offsets must stay below 2^47.
     private const long MaxFileSize = 1L << 47;
 
+    private static readonly string[] KnownFormats = ["BAM", "CRAM", "VCF", "BCF"];
+
     private static readonly string[] Tables = ["objects", "references", "index_references", "blocks", "bins", "lower_bounds", "crai"];
 
     /// <summary>A registrar whose registrations no cache hears of (for tools and tests without a serving node).</summary>
@@ -32,7 +34,8 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
     }
 
     /// <summary>
-    /// Registers (or re-registers, replacing atomically) the object. Throws <see cref="HtsgetRegistrationException"/>
+    /// Registers the file as its format of the object: a new id, a further format of an id (BAM beside CRAM, VCF
+    /// beside BCF), or the same format again (replacing that format's file atomically). Throws <see cref="HtsgetRegistrationException"/>
     /// naming the file when the id is invalid, the file or its index is missing, unreadable or mismatched, or the file
     /// is not of the request's kind; a refused or failed registration leaves any previous one as it was.
     /// </summary>
@@ -95,7 +98,11 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
         return new ReadRegistration(request, path, size, sha256, written.AddTicks(-(written.Ticks % TimeSpan.TicksPerMicrosecond)), parsed);
     }
 
-    /// <summary>Stores a read registration inside the caller's open transaction, replacing an earlier registration of the id.</summary>
+    /// <summary>
+    /// Stores a read registration inside the caller's open transaction, replacing an earlier registration of the id in
+    /// the same format. Refused (<see cref="HtsgetRegistrationException"/>) when the id holds other formats of another
+    /// kind or dataset: every format of one id is the same data.
+    /// </summary>
     public RegisteredObject StoreInTransaction(ReadRegistration read)
     {
         ArgumentNullException.ThrowIfNull(read);
@@ -107,6 +114,11 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
             RegisteredUtc = registeredAt,
         };
     }
+
+    /// <summary>The formats the object holds now (as seen by the connection's transaction, if any), in the endpoints' order.</summary>
+    public IReadOnlyList<string> Formats(string objectId) =>
+        [.. connection.Read("SELECT format FROM htsget.objects WHERE object_id = $1", reader => reader.GetString(0), objectId)
+            .OrderBy(format => Array.IndexOf(KnownFormats, format))];
 
     /// <summary>True when <paramref name="objectId"/> is a valid opaque object id (letters, digits, '.', '_', '-').</summary>
     public static bool IsValidObjectId(string? objectId) =>
@@ -173,9 +185,25 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
     private DateTime Store(RegistrationRequest request, string path, long size, string sha256, DateTime modified, ParsedObject parsed)
     {
         var id = request.ObjectId;
+        var format = parsed.Format;
+        var kind = request.Kind == HtsgetKind.Reads ? "reads" : "variants";
+        var others = connection.Read("SELECT format, kind, dataset_id FROM htsget.objects WHERE object_id = $1 AND format <> $2",
+            reader => (Format: reader.GetString(0), Kind: reader.GetString(1), Dataset: reader.GetString(2)), id, format);
+        if (others.FirstOrDefault(other => other.Kind != kind) is { Format: not null } otherKind)
+        {
+            throw new HtsgetRegistrationException(
+                $"Object '{id}' holds {otherKind.Kind} ({otherKind.Format}); {path} is {kind} ({format}): register it under another id.");
+        }
+
+        if (others.FirstOrDefault(other => other.Dataset != request.DatasetId) is { Format: not null } otherDataset)
+        {
+            throw new HtsgetRegistrationException(
+                $"Object '{id}' holds {otherDataset.Format} of dataset '{otherDataset.Dataset}'; its other formats belong to the same dataset: register {path} with --dataset {otherDataset.Dataset}.");
+        }
+
         foreach (var table in Tables)
         {
-            connection.Execute($"DELETE FROM htsget.{table} WHERE object_id = $1", id);
+            connection.Execute($"DELETE FROM htsget.{table} WHERE object_id = $1 AND format = $2", id, format);
         }
 
         using (var references = connection.CreateAppender("htsget", "references"))
@@ -183,7 +211,7 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
             for (var i = 0; i < parsed.References.Count; i++)
             {
                 var (name, length) = parsed.References[i];
-                references.CreateRow().AppendValue(id).AppendValue(i).AppendValue(name).AppendValue(length).EndRow();
+                references.CreateRow().AppendValue(id).AppendValue(i).AppendValue(name).AppendValue(length).AppendValue(format).EndRow();
             }
         }
 
@@ -191,7 +219,7 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
         {
             for (var i = 0; i < parsed.IndexReferences.Count; i++)
             {
-                names.CreateRow().AppendValue(id).AppendValue(i).AppendValue(parsed.IndexReferences[i]).EndRow();
+                names.CreateRow().AppendValue(id).AppendValue(i).AppendValue(parsed.IndexReferences[i]).AppendValue(format).EndRow();
             }
         }
 
@@ -200,13 +228,13 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
             foreach (var block in parsed.Blocks)
             {
                 blocks.CreateRow().AppendValue(id).AppendValue(block.Offset).AppendValue(block.CompressedSize)
-                    .AppendValue(block.UncompressedSize).AppendValue(block.RecordCount).EndRow();
+                    .AppendValue(block.UncompressedSize).AppendValue(block.RecordCount).AppendValue(format).EndRow();
             }
         }
 
         if (parsed.Index is { } index)
         {
-            StoreBinningIndex(id, index);
+            StoreBinningIndex(id, format, index);
         }
 
         using (var crai = connection.CreateAppender("htsget", "crai"))
@@ -215,7 +243,7 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
             {
                 crai.CreateRow().AppendValue(id).AppendValue(entry.ReferenceSequenceId).AppendValue(entry.AlignmentStart)
                     .AppendValue(entry.AlignmentSpan).AppendValue(entry.ContainerOffset).AppendValue(entry.SliceOffset)
-                    .AppendValue(entry.SliceSize).EndRow();
+                    .AppendValue(entry.SliceSize).AppendValue(format).EndRow();
             }
         }
 
@@ -224,15 +252,16 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
                 index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset, reference_count, block_count)
             VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS TIMESTAMPTZ), $9, $10, $11, $12, $13, $14, $15, $16, $17)
             """,
-            id, request.DatasetId, request.Kind == HtsgetKind.Reads ? "reads" : "variants", parsed.Format, path, size, sha256,
+            id, request.DatasetId, kind, format, path, size, sha256,
             modified.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00", parsed.IndexPath,
             parsed.IndexFormat, parsed.HeaderEnd, parsed.EndsWithEof, parsed.MinShift, parsed.Depth, parsed.UnplacedOffset,
             parsed.References.Count, (long)parsed.Blocks.Count);
-        var microseconds = connection.Read("SELECT epoch_us(registered_at) FROM htsget.objects WHERE object_id = $1", reader => reader.GetInt64(0), id).Single();
+        var microseconds = connection.Read("SELECT epoch_us(registered_at) FROM htsget.objects WHERE object_id = $1 AND format = $2",
+            reader => reader.GetInt64(0), id, format).Single();
         return DateTime.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);
     }
 
-    private void StoreBinningIndex(string id, BinningIndex index)
+    private void StoreBinningIndex(string id, string format, BinningIndex index)
     {
         using (var bins = connection.CreateAppender("htsget", "bins"))
         {
@@ -241,7 +270,7 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
                 foreach (var (bin, start, end, chunk) in IndexRows.Bins(index, index.References[r]))
                 {
                     bins.CreateRow().AppendValue(id).AppendValue(r).AppendValue(bin).AppendValue(start).AppendValue(end)
-                        .AppendValue((long)chunk.Start.Value).AppendValue((long)chunk.End.Value).EndRow();
+                        .AppendValue((long)chunk.Start.Value).AppendValue((long)chunk.End.Value).AppendValue(format).EndRow();
                 }
             }
         }
@@ -252,7 +281,7 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
             foreach (var window in IndexRows.LowerBounds(index, index.References[r]))
             {
                 bounds.CreateRow().AppendValue(id).AppendValue(r).AppendValue(window.Start).AppendValue(window.End)
-                    .AppendValue((long)window.Offset.Value).EndRow();
+                    .AppendValue((long)window.Offset.Value).AppendValue(format).EndRow();
             }
         }
     }

@@ -45,8 +45,38 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
     {
     }
 
-    public RegisteredObject? Find(string objectId) =>
-        connection.Read($"SELECT {ObjectColumns} FROM htsget.objects o WHERE o.object_id = $1", ReadObject, objectId).FirstOrDefault();
+    /// <summary>
+    /// The registration of the object's <paramref name="format"/>; without one, of its default format (see
+    /// <see cref="DefaultFormat"/>). Null when the object holds no such format.
+    /// </summary>
+    public RegisteredObject? Find(string objectId, string? format = null) => DefaultFormat(FindAll(objectId), format);
+
+    /// <summary>Every format the object holds (one registration each), in the order of <see cref="HtsgetQuery.Formats"/>; empty for an unknown object.</summary>
+    public IReadOnlyList<RegisteredObject> FindAll(string objectId) =>
+        [.. connection.Read($"SELECT {ObjectColumns} FROM htsget.objects o WHERE o.object_id = $1", ReadObject, objectId)
+            .OrderBy(registered => FormatOrder(registered.Format))];
+
+    /// <summary>
+    /// Of an object's registrations, the one of <paramref name="format"/>, or without one the kind's default format
+    /// (BAM for reads, VCF for variants) or else the only format it has; null when none fits.
+    /// </summary>
+    public static RegisteredObject? DefaultFormat(IReadOnlyList<RegisteredObject> files, string? format)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (format is not null)
+        {
+            return files.FirstOrDefault(file => file.Format == format);
+        }
+
+        return files.Count == 1 ? files[0] : files.FirstOrDefault(file => file.Format == HtsgetQuery.Formats(file.Kind)[0]);
+    }
+
+    /// <summary>Formats registered for at least one object of each kind.</summary>
+    public IReadOnlyList<(HtsgetKind Kind, string Format)> RegisteredFormats() =>
+        connection.Read("SELECT DISTINCT kind, format FROM htsget.objects",
+            reader => (reader.GetString(0) == "reads" ? HtsgetKind.Reads : HtsgetKind.Variants, reader.GetString(1)));
+
+    private static int FormatOrder(string format) => format switch { "BAM" => 0, "CRAM" => 1, "VCF" => 2, _ => 3 };
 
     /// <summary>Every registered object, or those of one dataset, ordered by object id.</summary>
     public IReadOnlyList<RegisteredObject> List(string? datasetId = null) =>
@@ -55,18 +85,18 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
             : connection.Read($"SELECT {ObjectColumns} FROM htsget.objects o WHERE o.dataset_id = $1 ORDER BY o.object_id", ReadObject, datasetId);
 
     /// <summary>Header location and layout facts a ticket needs, or null for an unknown object.</summary>
-    public ObjectLayout? Layout(string objectId) =>
-        connection.Read("""
+    public ObjectLayout? Layout(string objectId, string? format = null) =>
+        Find(objectId, format) is not { } registered ? null : connection.Read("""
             SELECT object_id, format, path, size, index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset
-            FROM htsget.objects WHERE object_id = $1
+            FROM htsget.objects WHERE object_id = $1 AND format = $2
             """,
             reader => new ObjectLayout(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
                 reader.GetString(4), reader.GetInt64(5), reader.GetBoolean(6),
                 reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetInt32(8),
                 reader.IsDBNull(9) ? null : reader.GetInt64(9)),
-            objectId).FirstOrDefault();
+            objectId, registered.Format).FirstOrDefault();
 
-    /// <summary>Removes the object and all its rows in one transaction; false when no object has this id.</summary>
+    /// <summary>Removes the object (every format it holds) and all its rows in one transaction; false when no object has this id.</summary>
     public bool Remove(string objectId)
     {
         using var transaction = connection.BeginTransaction();
@@ -94,49 +124,52 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
         DeleteWhere("object_id IN (SELECT object_id FROM htsget.objects WHERE dataset_id = $1)", datasetId);
 
     /// <summary>
-    /// The object's current registration and its <see cref="ObjectSnapshot"/>, both read in one transaction (so from
-    /// one registration even while the object is registered again); null for an unknown object.
+    /// The current registration of the object's <paramref name="format"/> (null: its default format) and its
+    /// <see cref="ObjectSnapshot"/>, both read in one transaction (so from one registration even while the object is
+    /// registered again); null when the object holds no such format.
     /// </summary>
-    public (RegisteredObject Registered, ObjectSnapshot Snapshot)? LoadSnapshot(string objectId)
+    public (RegisteredObject Registered, ObjectSnapshot Snapshot)? LoadSnapshot(string objectId, string? format = null)
     {
         using var transaction = connection.BeginTransaction();
-        var registered = Find(objectId);
-        var layout = Layout(objectId);
+        var registered = Find(objectId, format);
+        var layout = registered is null ? null : Layout(objectId, registered.Format);
         if (registered is null || layout is null)
         {
             return null;
         }
 
-        var references = References(objectId).Select(reference => reference.Name);
-        var indexNames = connection.Read("SELECT name FROM htsget.index_references WHERE object_id = $1 ORDER BY ref_index",
-            reader => reader.GetString(0), objectId);
+        format = registered.Format;
+        var references = References(objectId, format).Select(reference => reference.Name);
+        var indexNames = connection.Read("SELECT name FROM htsget.index_references WHERE object_id = $1 AND format = $2 ORDER BY ref_index",
+            reader => reader.GetString(0), objectId, format);
         BinnedIndex? binned = null;
         CraiIndex? crai = null;
         if (layout.Format == "CRAM")
         {
             var slices = connection.Read("""
                 SELECT c.ref_index, c."start", c.span, c.container_offset, b."offset" + b.compressed_size
-                FROM htsget.crai c JOIN htsget.blocks b ON b.object_id = c.object_id AND b."offset" = c.container_offset
-                WHERE c.object_id = $1
+                FROM htsget.crai c
+                JOIN htsget.blocks b ON b.object_id = c.object_id AND b.format = c.format AND b."offset" = c.container_offset
+                WHERE c.object_id = $1 AND c.format = $2
                 ORDER BY c.ref_index, c."start"
                 """,
                 reader => new CraiSlice(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)),
-                objectId);
+                objectId, format);
             crai = new CraiIndex(indexNames, slices);
         }
         else if (layout.MinShift is { } minShift && layout.Depth is { } depth)
         {
             var chunks = connection.Read("""
-                SELECT ref_index, bin_start, bin_end, chunk_start, chunk_end FROM htsget.bins WHERE object_id = $1
+                SELECT ref_index, bin_start, bin_end, chunk_start, chunk_end FROM htsget.bins WHERE object_id = $1 AND format = $2
                 """,
                 reader => (Reference: reader.GetInt32(0), Chunk: new BinChunk(reader.GetInt64(1), reader.GetInt64(2),
                     new VirtualOffset((ulong)reader.GetInt64(3)), new VirtualOffset((ulong)reader.GetInt64(4)))),
-                objectId).ToLookup(row => row.Reference, row => row.Chunk);
+                objectId, format).ToLookup(row => row.Reference, row => row.Chunk);
             var bounds = connection.Read("""
-                SELECT ref_index, window_start, window_end, "offset" FROM htsget.lower_bounds WHERE object_id = $1
+                SELECT ref_index, window_start, window_end, "offset" FROM htsget.lower_bounds WHERE object_id = $1 AND format = $2
                 """,
                 reader => (Reference: reader.GetInt32(0), Bound: new LowerBound(reader.GetInt64(1), reader.GetInt64(2), new VirtualOffset((ulong)reader.GetInt64(3)))),
-                objectId).ToLookup(row => row.Reference, row => row.Bound);
+                objectId, format).ToLookup(row => row.Reference, row => row.Bound);
             var byName = new Dictionary<string, BinnedReference>(StringComparer.Ordinal);
             for (var index = 0; index < indexNames.Count; index++)
             {
@@ -161,9 +194,10 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
     }
 
     /// <summary>The file header's references in header order (length -1 when the header gives none); empty for an unknown object.</summary>
-    public IReadOnlyList<(string Name, long Length)> References(string objectId) =>
-        connection.Read("SELECT name, coalesce(length, -1) FROM htsget.references WHERE object_id = $1 ORDER BY ref_index",
-            reader => (reader.GetString(0), reader.GetInt64(1)), objectId);
+    public IReadOnlyList<(string Name, long Length)> References(string objectId, string? format = null) =>
+        Find(objectId, format) is not { } registered ? [] :
+        connection.Read("SELECT name, coalesce(length, -1) FROM htsget.references WHERE object_id = $1 AND format = $2 ORDER BY ref_index",
+            reader => (reader.GetString(0), reader.GetInt64(1)), objectId, registered.Format);
 
     /// <summary>
     /// Merged chunks of a BAM, VCF.gz or BCF object that hold every record of <paramref name="referenceName"/>
@@ -173,11 +207,11 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
     /// on it). Throws <see cref="KeyNotFoundException"/> for an unknown object, <see cref="InvalidOperationException"/>
     /// for a CRAM object (see <see cref="CramContainerRanges"/>).
     /// </summary>
-    public IReadOnlyList<Chunk> RegionChunks(string objectId, string referenceName, long start, long end)
+    public IReadOnlyList<Chunk> RegionChunks(string objectId, string referenceName, long start, long end, string? format = null)
     {
         ArgumentNullException.ThrowIfNull(referenceName);
         ArgumentOutOfRangeException.ThrowIfNegative(start);
-        var layout = Layout(objectId) ?? throw new KeyNotFoundException($"No htsget object '{objectId}' is registered.");
+        var layout = Layout(objectId, format) ?? throw new KeyNotFoundException($"No htsget object '{objectId}' is registered.");
         if (layout.MinShift is not { } minShift || layout.Depth is not { } depth)
         {
             throw new InvalidOperationException($"Object '{objectId}' is {layout.Format}, which has no binning index.");
@@ -194,20 +228,20 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
         var rightOfRegion = (((end - 1) >> minShift) + 1) << minShift;
         var chunks = connection.Read("""
             WITH reference AS (
-                SELECT ref_index FROM htsget.index_references WHERE object_id = $1 AND name = $2 LIMIT 1),
+                SELECT ref_index FROM htsget.index_references WHERE object_id = $1 AND format = $6 AND name = $2 LIMIT 1),
             bound AS (
                 SELECT coalesce(max(l."offset"), 0) AS value FROM htsget.lower_bounds l, reference r
-                WHERE l.object_id = $1 AND l.ref_index = r.ref_index AND l.window_start <= $3 AND $3 < l.window_end),
+                WHERE l.object_id = $1 AND l.format = $6 AND l.ref_index = r.ref_index AND l.window_start <= $3 AND $3 < l.window_end),
             upper AS (
                 SELECT coalesce(min(u.chunk_start), 9223372036854775807) AS value FROM htsget.bins u, reference r
-                WHERE u.object_id = $1 AND u.ref_index = r.ref_index AND u.bin_start >= $5)
+                WHERE u.object_id = $1 AND u.format = $6 AND u.ref_index = r.ref_index AND u.bin_start >= $5)
             SELECT greatest(b.chunk_start, bound.value), least(b.chunk_end, upper.value)
             FROM htsget.bins b, reference r, bound, upper
-            WHERE b.object_id = $1 AND b.ref_index = r.ref_index AND b.bin_start < $4 AND b.bin_end > $3
+            WHERE b.object_id = $1 AND b.format = $6 AND b.ref_index = r.ref_index AND b.bin_start < $4 AND b.bin_end > $3
                 AND greatest(b.chunk_start, bound.value) < least(b.chunk_end, upper.value)
             """,
             reader => new Chunk(new VirtualOffset((ulong)reader.GetInt64(0)), new VirtualOffset((ulong)reader.GetInt64(1))),
-            objectId, referenceName, start, end, rightOfRegion);
+            objectId, referenceName, start, end, rightOfRegion, layout.Format);
         return ChunkMerger.Merge(chunks);
     }
 
@@ -216,18 +250,19 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
     /// from the one at s's compressed offset through the one holding e, or up to e's block when e points at its
     /// first byte. Sorted, with overlapping or adjacent ranges merged.
     /// </summary>
-    public IReadOnlyList<(long Offset, long Length)> ByteRanges(string objectId, IReadOnlyList<Chunk> chunks)
+    public IReadOnlyList<(long Offset, long Length)> ByteRanges(string objectId, IReadOnlyList<Chunk> chunks, string? format = null)
     {
         ArgumentNullException.ThrowIfNull(chunks);
+        var registered = Find(objectId, format) ?? throw new KeyNotFoundException($"No htsget object '{objectId}' is registered.");
         var ranges = new List<(long Start, long End)>();
         foreach (var chunk in chunks.Where(chunk => chunk.End > chunk.Start))
         {
             var end = connection.Read("""
                 SELECT max("offset" + compressed_size) FROM htsget.blocks
-                WHERE object_id = $1 AND "offset" >= $2 AND ("offset" < $3 OR ($4 AND "offset" = $3))
+                WHERE object_id = $1 AND format = $5 AND "offset" >= $2 AND ("offset" < $3 OR ($4 AND "offset" = $3))
                 """,
                 reader => reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0),
-                objectId, chunk.Start.CompressedOffset, chunk.End.CompressedOffset, chunk.End.UncompressedOffset > 0).Single();
+                objectId, chunk.Start.CompressedOffset, chunk.End.CompressedOffset, chunk.End.UncompressedOffset > 0, registered.Format).Single();
             if (end is { } value && value > chunk.Start.CompressedOffset)
             {
                 ranges.Add((chunk.Start.CompressedOffset, value));
@@ -242,22 +277,22 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
     /// reference (0-based, half-open), from the CRAI rows; "*" selects the unmapped slices. Sorted, adjacent merged.
     /// Empty for a reference the file does not declare.
     /// </summary>
-    public IReadOnlyList<(long Offset, long Length)> CramContainerRanges(string objectId, string referenceName, long start, long end)
+    public IReadOnlyList<(long Offset, long Length)> CramContainerRanges(string objectId, string referenceName, long start, long end, string format = "CRAM")
     {
         ArgumentNullException.ThrowIfNull(referenceName);
         var ranges = connection.Read("""
             WITH reference AS (
                 SELECT -1 AS ref_index WHERE $2 = '*'
                 UNION ALL
-                SELECT ref_index FROM htsget.index_references WHERE object_id = $1 AND name = $2)
+                SELECT ref_index FROM htsget.index_references WHERE object_id = $1 AND format = $5 AND name = $2)
             SELECT DISTINCT c.container_offset, b."offset" + b.compressed_size
             FROM htsget.crai c
             JOIN reference r ON c.ref_index = r.ref_index
-            JOIN htsget.blocks b ON b.object_id = c.object_id AND b."offset" = c.container_offset
-            WHERE c.object_id = $1 AND (c.ref_index = -1 OR (c."start" - 1 < $4 AND c."start" - 1 + c.span > $3))
+            JOIN htsget.blocks b ON b.object_id = c.object_id AND b.format = c.format AND b."offset" = c.container_offset
+            WHERE c.object_id = $1 AND c.format = $5 AND (c.ref_index = -1 OR (c."start" - 1 < $4 AND c."start" - 1 + c.span > $3))
             ORDER BY 1
             """,
-            reader => (reader.GetInt64(0), reader.GetInt64(1)), objectId, referenceName, start, end);
+            reader => (reader.GetInt64(0), reader.GetInt64(1)), objectId, referenceName, start, end, format);
         return Planning.ByteRanges.Merge(ranges);
     }
 
@@ -281,7 +316,7 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
 
     private int DeleteWhere(string condition, string key)
     {
-        var objects = connection.Read($"SELECT count(*) FROM htsget.objects WHERE {condition}", reader => reader.GetInt64(0), key).Single();
+        var objects = connection.Read($"SELECT count(DISTINCT object_id) FROM htsget.objects WHERE {condition}", reader => reader.GetInt64(0), key).Single();
         // objects last: the other tables' conditions may select through it.
         foreach (var table in Enumerable.Reverse(Tables))
         {

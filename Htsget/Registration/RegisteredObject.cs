@@ -105,7 +105,7 @@ public sealed record RegisteredObject(
     public DateTime RegisteredUtc { get; init; }
 
     /// <summary>Which registration of the object this is: a new registration has a new one even for the same file.</summary>
-    public ObjectVersion Version => new(ObjectId, Sha256, RegisteredUtc);
+    public ObjectVersion Version => new(ObjectId, Format, Sha256, RegisteredUtc);
 
     /// <summary>
     /// True when the file on disk still has the size and last write time it had when registered (to the microsecond
@@ -125,7 +125,7 @@ public sealed record RegisteredObject(
 /// One registration of an object: its id, the SHA-256 of the file registered and when. Tickets are planned from, and
 /// cached per, a version; data URLs are signed for the file's SHA-256.
 /// </summary>
-public readonly record struct ObjectVersion(string ObjectId, string Sha256, DateTime RegisteredUtc);
+public readonly record struct ObjectVersion(string ObjectId, string Format, string Sha256, DateTime RegisteredUtc);
 
 /// <summary>A registration was refused; the message is for the operator and names the file at fault.</summary>
 public class HtsgetRegistrationException : Exception

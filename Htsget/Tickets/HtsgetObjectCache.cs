@@ -11,8 +11,12 @@ using Microsoft.Extensions.Primitives;
 
 namespace GenomeNode.Htsget.Tickets;
 
-/// <summary>An object as registered now, with its dataset's catalog entry (null once the dataset is gone).</summary>
-public sealed record CurrentObject(RegisteredObject Registered, Dataset? Dataset);
+/// <summary>
+/// An object as registered now: every format it holds (<paramref name="Files"/>, one registration each), the one a
+/// request without a format gets (<paramref name="Registered"/>, see <see cref="HtsgetObjectStore.DefaultFormat"/>;
+/// its dataset and kind are those of every format), and its dataset's catalog entry (null once the dataset is gone).
+/// </summary>
+public sealed record CurrentObject(RegisteredObject Registered, Dataset? Dataset, IReadOnlyList<RegisteredObject> Files);
 
 /// <summary>
 /// What tickets and data URLs need of registered objects, kept in memory so that a request reads no table:
@@ -20,7 +24,7 @@ public sealed record CurrentObject(RegisteredObject Registered, Dataset? Dataset
 /// <item>each object's registration and its dataset, read again after any change this node commits to htsget objects
 /// or datasets (<see cref="ObjectChanged"/>, <see cref="DatasetChanged"/>), and at the latest after
 /// <see cref="ObjectLifetime"/>, so that even a change no one announced is seen within that time;</item>
-/// <item>each object's <see cref="ObjectSnapshot"/>, keyed by its registered version (SHA-256 and registration
+/// <item>each object's <see cref="ObjectSnapshot"/> per format, keyed by its registered version (SHA-256 and registration
 /// time): a snapshot is only ever used for the registration it was read from. The least recently used are dropped
 /// beyond <see cref="HtsgetOptions.IndexCacheMegabytes"/>;</item>
 /// <item>the re-compressed edges of recently planned chunks (<see cref="IDataFileEdges"/>), per version, within
@@ -39,8 +43,9 @@ public sealed class HtsgetObjectCache : IDisposable
     private readonly MemoryCache? edges;
     private readonly ConcurrentDictionary<string, ObjectEntry> objects = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
-    private readonly Dictionary<string, SnapshotEntry> snapshots = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string ObjectId, string Format), SnapshotEntry> snapshots = [];
     private readonly ConcurrentDictionary<ObjectVersion, Lazy<SnapshotEntry?>> loading = new();
+    private FormatsEntry? registeredFormats;
     private long generation;
     private long snapshotBytes;
     private long uses;
@@ -76,18 +81,39 @@ public sealed class HtsgetObjectCache : IDisposable
 
         var readAt = time.GetTimestamp();
         await using var scope = scopes.CreateAsyncScope();
-        var registered = scope.ServiceProvider.GetRequiredService<HtsgetObjectStore>().Find(objectId);
-        if (registered is null)
+        var files = scope.ServiceProvider.GetRequiredService<HtsgetObjectStore>().FindAll(objectId);
+        if (HtsgetObjectStore.DefaultFormat(files, null) is not { } registered)
         {
             objects.TryRemove(objectId, out _);
             return null;
         }
 
         var dataset = await scope.ServiceProvider.GetRequiredService<DatasetCatalog>().FindAsync(registered.DatasetId, cancellationToken);
-        var current = new CurrentObject(registered, dataset);
+        var current = new CurrentObject(registered, dataset, files);
         // Stamped with the generation seen before reading: a change committed meanwhile outdates it at once.
         objects[objectId] = new ObjectEntry(current, seen, readAt);
         return current;
+    }
+
+    /// <summary>
+    /// The formats of <paramref name="kind"/> some registered object can serve, in the endpoint's order; all the
+    /// endpoint serves while no object of the kind is registered. Read again as objects are (see <see cref="FindAsync"/>).
+    /// </summary>
+    public IReadOnlyList<string> ServedFormats(HtsgetKind kind)
+    {
+        var seen = Volatile.Read(ref generation);
+        var entry = Volatile.Read(ref registeredFormats);
+        if (entry is null || entry.Generation != seen || time.GetElapsedTime(entry.ReadAt) >= ObjectLifetime)
+        {
+            var readAt = time.GetTimestamp();
+            using var scope = scopes.CreateScope();
+            entry = new FormatsEntry(scope.ServiceProvider.GetRequiredService<HtsgetObjectStore>().RegisteredFormats(), seen, readAt);
+            Volatile.Write(ref registeredFormats, entry);
+        }
+
+        var all = HtsgetQuery.Formats(kind);
+        var served = all.Where(format => entry.Formats.Contains((kind, format))).ToList();
+        return served.Count == 0 ? all : served;
     }
 
     /// <summary>
@@ -107,16 +133,17 @@ public sealed class HtsgetObjectCache : IDisposable
         return new CachedFileEdges(new DataFileEdges(registered.Path), entry is null ? null : this, entry);
     }
 
-    /// <summary>After a registration or removal of the object committed: read it again, drop its snapshot.</summary>
+    /// <summary>After a registration or removal of the object committed: read it again, drop its snapshots (of every format).</summary>
     public void ObjectChanged(string objectId)
     {
         Interlocked.Increment(ref generation);
         objects.TryRemove(objectId, out _);
         lock (gate)
         {
-            if (snapshots.Remove(objectId, out var entry))
+            foreach (var key in snapshots.Keys.Where(key => key.ObjectId == objectId).ToList())
             {
-                Drop(entry);
+                snapshots.Remove(key, out var entry);
+                Drop(entry!);
             }
         }
     }
@@ -186,7 +213,7 @@ public sealed class HtsgetObjectCache : IDisposable
     {
         lock (gate)
         {
-            if (snapshots.TryGetValue(version.ObjectId, out var entry) && entry.Version == version)
+            if (snapshots.TryGetValue((version.ObjectId, version.Format), out var entry) && entry.Version == version)
             {
                 entry.LastUse = ++uses;
                 return entry;
@@ -221,7 +248,7 @@ public sealed class HtsgetObjectCache : IDisposable
     {
         var started = Stopwatch.GetTimestamp();
         using var scope = scopes.CreateScope();
-        var loaded = scope.ServiceProvider.GetRequiredService<HtsgetObjectStore>().LoadSnapshot(version.ObjectId);
+        var loaded = scope.ServiceProvider.GetRequiredService<HtsgetObjectStore>().LoadSnapshot(version.ObjectId, version.Format);
         if (loaded is not { } found || found.Registered.Version != version)
         {
             // Registered again (or removed) since this request found it: its next lookup reads the object again.
@@ -241,7 +268,7 @@ public sealed class HtsgetObjectCache : IDisposable
         var entry = new SnapshotEntry(version, found.Registered.DatasetId, snapshot, kept ? size : 0);
         lock (gate)
         {
-            if (snapshots.Remove(version.ObjectId, out var previous))
+            if (snapshots.Remove((version.ObjectId, version.Format), out var previous))
             {
                 Drop(previous);
             }
@@ -256,7 +283,7 @@ public sealed class HtsgetObjectCache : IDisposable
             if (kept)
             {
                 entry.LastUse = ++uses;
-                snapshots[version.ObjectId] = entry;
+                snapshots[(version.ObjectId, version.Format)] = entry;
                 snapshotBytes += entry.Size;
             }
         }
@@ -273,6 +300,8 @@ public sealed class HtsgetObjectCache : IDisposable
     }
 
     private sealed record ObjectEntry(CurrentObject Current, long Generation, long ReadAt);
+
+    private sealed record FormatsEntry(IReadOnlyList<(HtsgetKind Kind, string Format)> Formats, long Generation, long ReadAt);
 
     internal sealed class SnapshotEntry(ObjectVersion version, string datasetId, ObjectSnapshot snapshot, long size)
     {

@@ -23,7 +23,7 @@ public sealed class TicketPlanner(HtsgetObjectStore store)
     public TicketPlan Plan(RegisteredObject registered, HtsgetQuery query)
     {
         ArgumentNullException.ThrowIfNull(registered);
-        var (current, snapshot) = store.LoadSnapshot(registered.ObjectId)
+        var (current, snapshot) = store.LoadSnapshot(registered.ObjectId, registered.Format)
             ?? throw new HtsgetException(HtsgetErrorType.NotFound, $"No object has the id '{registered.ObjectId}'.");
         using var file = new DataFileEdges(current.Path);
         return TicketPlanning.Plan(snapshot, query, file);

@@ -25,8 +25,9 @@ internal static class RegisterOperations
             var read = HtsgetObjectRegistrar.Read(
                 new RegistrationRequest(request.ObjectId, request.DatasetId, request.Kind, request.Path, request.IndexPath));
             var registrar = services.GetRequiredService<HtsgetObjectRegistrar>();
-            var registered = services.GetRequiredService<DatasetCatalog>().WriteData(request.DatasetId, () => registrar.StoreInTransaction(read));
-            return OperationResult.Ok(Describe(registered));
+            var (registered, formats) = services.GetRequiredService<DatasetCatalog>().WriteData(request.DatasetId,
+                () => (registrar.StoreInTransaction(read), registrar.Formats(request.ObjectId)));
+            return OperationResult.Ok($"{Describe(registered)}; object '{registered.ObjectId}' now holds {string.Join(" and ", formats)}");
         }
         catch (Exception ex) when (ex is HtsgetRegistrationException or DatasetCatalogException)
         {

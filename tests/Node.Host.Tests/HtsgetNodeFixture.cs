@@ -30,6 +30,15 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
     /// <summary>The C. elegans reference the CRAM files are written against.</summary>
     public static string CeReference => Path.Combine(Htslib, "ce.fa");
 
+    /// <summary>Id of the object (dataset <c>multi</c>) holding a BAM and a CRAM of the same reads.</summary>
+    public const string MultiReads = "multi-reads";
+
+    /// <summary>Id of the object (dataset <c>multi</c>) holding a VCF.gz and a BCF of the same variants.</summary>
+    public const string MultiVariants = "multi-variants";
+
+    /// <summary>The files of <see cref="MultiReads"/> and <see cref="MultiVariants"/> by format.</summary>
+    public IReadOnlyDictionary<string, string> MultiFormat { get; private set; } = new Dictionary<string, string>();
+
     /// <summary>Registered objects by id, with their files.</summary>
     public IReadOnlyDictionary<string, HtsgetObjectFile> Objects { get; private set; } = new Dictionary<string, HtsgetObjectFile>();
 
@@ -90,6 +99,16 @@ public sealed class HtsgetNodeFixture : IAsyncLifetime, IDisposable
             {
                 item.PlainGzipRefusal = TryRegister(registrar, item with { Id = item.Id + ".plain", Path = item.PlainGzip, Index = null });
             }
+        }
+
+        // One id holding two formats of the same data (the compliance suite's shape): BAM and CRAM of index.sam,
+        // VCF.gz and BCF of index.vcf, each format registered on its own.
+        await catalog.AddAsync(new NewDataset("multi", "One id, several formats", AccessTier.Public));
+        MultiFormat = new Dictionary<string, string> { ["BAM"] = bam, ["CRAM"] = cram, ["VCF"] = vcf, ["BCF"] = bcf };
+        foreach (var (format, path) in MultiFormat)
+        {
+            var reads = format is "BAM" or "CRAM";
+            registrar.Register(new RegistrationRequest(reads ? MultiReads : MultiVariants, "multi", reads ? HtsgetKind.Reads : HtsgetKind.Variants, path, null));
         }
 
         Objects = objects.Concat(debian).ToDictionary(item => item.Id);

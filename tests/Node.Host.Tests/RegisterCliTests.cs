@@ -70,6 +70,43 @@ public sealed class RegisterCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_format_joins_the_id_and_the_same_format_again_replaces_its_file()
+    {
+        await Cli("dataset", "add", "--id", "cohort", "--name", "Cohort", "--tier", "controlled");
+        await Cli("dataset", "add", "--id", "other", "--name", "Other", "--tier", "controlled");
+        var bcf = files.Combine("demo.bcf");
+        ExternalTools.Run("bcftools", "view", "--no-version", "-Ob", "-o", bcf, files.Combine("demo.vcf.gz"));
+        ExternalTools.Run("bcftools", "index", bcf);
+
+        var vcf = await Cli("register", "variants", "--dataset", "cohort", "--id", "calls", files.Combine("demo.vcf.gz"));
+        var joined = await Cli("register", "variants", "--dataset", "cohort", "--id", "calls", bcf);
+        var again = await Cli("register", "variants", "--dataset", "cohort", "--id", "calls", bcf);
+        var otherKind = await Cli("register", "reads", "--dataset", "cohort", "--id", "calls", files.Combine("demo.bam"));
+        var otherDataset = await Cli("register", "variants", "--dataset", "other", "--id", "calls", bcf);
+
+        Assert.True(vcf.ExitCode == 0, vcf.ToString());
+        Assert.EndsWith("; object 'calls' now holds VCF", vcf.Output.TrimEnd(), StringComparison.Ordinal);
+        Assert.True(joined.ExitCode == 0, joined.ToString());
+        Assert.StartsWith("registered variants object 'calls' of dataset 'cohort': BCF with CSI index", joined.Output, StringComparison.Ordinal);
+        Assert.EndsWith("; object 'calls' now holds VCF and BCF", joined.Output.TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("now holds VCF and BCF", again.Output.TrimEnd(), StringComparison.Ordinal);
+        Assert.Equal(1, otherKind.ExitCode);
+        Assert.Contains("holds variants", otherKind.Error, StringComparison.Ordinal);
+        Assert.Equal(1, otherDataset.ExitCode);
+        Assert.Contains("--dataset cohort", otherDataset.Error, StringComparison.Ordinal);
+        Assert.Equal(2L, CountObjects("object_id = 'calls'"));
+        Assert.Equal(1L, Scalar("SELECT count(DISTINCT sha256) FROM htsget.objects WHERE format = 'BCF'"));
+        // Each format's rows once: the BCF registered twice left one copy of its blocks.
+        Assert.Equal(Scalar("SELECT block_count FROM htsget.objects WHERE format = 'BCF'"), Scalar("SELECT count(*) FROM htsget.blocks WHERE format = 'BCF'"));
+
+        var remove = await Cli("dataset", "remove", "--id", "cohort");
+
+        Assert.Equal(0, remove.ExitCode);
+        Assert.Equal(0L, CountObjects("true"));
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM htsget.blocks"));
+    }
+
+    [Fact]
     public async Task Register_refuses_an_object_id_ending_in_a_newline()
     {
         await Cli("dataset", "add", "--id", "cohort", "--name", "Cohort", "--tier", "controlled");

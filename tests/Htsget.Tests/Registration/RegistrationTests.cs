@@ -139,6 +139,58 @@ public sealed class RegistrationTests(BuiltFiles files)
     }
 
     [Fact]
+    public void Two_formats_of_one_id_registered_in_open_transactions_at_once_both_land_and_go_together()
+    {
+        using var database = new TestDatabase();
+        var read = HtsgetObjectRegistrar.Read(new("obj", "ds", HtsgetKind.Reads, files.IndexBam, files.IndexBam + ".bai"));
+        using var other = database.OpenConnection();
+        using (var open = other.BeginTransaction())
+        {
+            new HtsgetObjectRegistrar(other).StoreInTransaction(read);
+            new HtsgetObjectRegistrar(database.Connection).Register(new("obj", "ds", HtsgetKind.Reads, files.IndexCram, null));
+            open.Commit();
+        }
+
+        var store = new HtsgetObjectStore(database.Connection);
+        using var bamOnly = new TestDatabase();
+        new HtsgetObjectRegistrar(bamOnly.Connection).Register(new("obj", "ds", HtsgetKind.Reads, files.IndexBam, files.IndexBam + ".bai"));
+        using var cramOnly = new TestDatabase();
+        new HtsgetObjectRegistrar(cramOnly.Connection).Register(new("obj", "ds", HtsgetKind.Reads, files.IndexCram, null));
+
+        Assert.Equal(["BAM", "CRAM"], store.FindAll("obj").Select(registered => registered.Format));
+        Assert.Equal(["BAM", "CRAM"], new HtsgetObjectRegistrar(database.Connection).Formats("obj"));
+        Assert.Equal("BAM", store.Find("obj")!.Format);
+        Assert.Equal("CRAM", store.LoadSnapshot("obj", "CRAM")!.Value.Snapshot.Format);
+        Assert.Equal("BAM", store.LoadSnapshot("obj")!.Value.Snapshot.Format);
+        Assert.Null(store.LoadSnapshot("obj", "VCF"));
+        // Each format's rows are its own file's, as if it were registered alone.
+        Assert.Equal(RowCounts(bamOnly, "obj", "BAM"), RowCounts(database, "obj", "BAM"));
+        Assert.Equal(RowCounts(cramOnly, "obj", "CRAM"), RowCounts(database, "obj", "CRAM"));
+
+        Assert.True(store.Remove("obj"));
+        Assert.All(RowCounts(database, "obj"), count => Assert.Equal(0, count));
+    }
+
+    [Fact]
+    public void Without_a_format_the_default_or_the_only_one_is_found()
+    {
+        using var database = new TestDatabase();
+        var registrar = new HtsgetObjectRegistrar(database.Connection);
+        var store = new HtsgetObjectStore(database.Connection);
+        registrar.Register(new("cram", "ds", HtsgetKind.Reads, files.IndexCram, null));
+        registrar.Register(new("calls", "ds", HtsgetKind.Variants, files.IndexBcf, null));
+
+        Assert.Equal("CRAM", store.Find("cram")!.Format);
+        Assert.Null(store.Find("cram", "BAM"));
+        Assert.Equal("BCF", store.Find("calls")!.Format);
+
+        registrar.Register(new("calls", "ds", HtsgetKind.Variants, files.IndexVcf, null));
+
+        Assert.Equal("VCF", store.Find("calls")!.Format);
+        Assert.Equal(2, store.RemoveDataset("ds"));
+    }
+
+    [Fact]
     public void Removing_a_dataset_removes_its_objects_and_all_their_rows()
     {
         using var database = new TestDatabase();
@@ -180,14 +232,15 @@ public sealed class RegistrationTests(BuiltFiles files)
         Assert.Empty(store.RegionChunks("bam", store.References("bam")[0].Name, 100, 100));
     }
 
-    private static List<long> RowCounts(TestDatabase database, string objectId)
+    private static List<long> RowCounts(TestDatabase database, string objectId, string? format = null)
     {
         var counts = new List<long>();
         foreach (var table in new[] { "objects", "references", "index_references", "blocks", "bins", "lower_bounds", "crai" })
         {
             using var command = database.Connection.CreateCommand();
-            command.CommandText = $"SELECT count(*) FROM htsget.{table} WHERE object_id = $1";
+            command.CommandText = $"SELECT count(*) FROM htsget.{table} WHERE object_id = $1 AND ($2 IS NULL OR format = $2)";
             command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter(objectId));
+            command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter((object?)format ?? DBNull.Value));
             counts.Add(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
         }
 

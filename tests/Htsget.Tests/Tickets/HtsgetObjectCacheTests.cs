@@ -46,6 +46,37 @@ public sealed class HtsgetObjectCacheTests(BuiltFiles files) : IDisposable
     }
 
     [Fact]
+    public async Task Each_format_of_an_id_has_its_own_snapshot_and_service_info_claims_the_formats_held()
+    {
+        using var cache = Cache(indexBudget: 64L << 20);
+        var registrar = new HtsgetObjectRegistrar(database.Connection, cache);
+
+        // Nothing registered: the endpoints claim every format they serve, as before several formats per id.
+        Assert.Equal(["BAM", "CRAM"], cache.ServedFormats(HtsgetKind.Reads));
+        Assert.Equal(["VCF", "BCF"], cache.ServedFormats(HtsgetKind.Variants));
+
+        registrar.Register(new("obj", "ds", HtsgetKind.Reads, files.IndexBam, files.IndexBam + ".bai"));
+        var bam = (await cache.FindAsync("obj", CancellationToken.None))!.Registered;
+        Assert.Equal("BAM", cache.Snapshot(bam)!.Format);
+        Assert.Equal(["BAM"], cache.ServedFormats(HtsgetKind.Reads));
+
+        registrar.Register(new("obj", "ds", HtsgetKind.Reads, files.IndexCram, null));
+        var current = (await cache.FindAsync("obj", CancellationToken.None))!;
+
+        Assert.Equal(["BAM", "CRAM"], current.Files.Select(file => file.Format));
+        Assert.Equal("BAM", current.Registered.Format);
+        Assert.Equal("CRAM", cache.Snapshot(current.Files[1])!.Format);
+        Assert.Equal("BAM", cache.Snapshot(current.Files[0])!.Format);
+        Assert.Equal(["BAM", "CRAM"], cache.ServedFormats(HtsgetKind.Reads));
+        Assert.Equal(["VCF", "BCF"], cache.ServedFormats(HtsgetKind.Variants));
+
+        new HtsgetObjectStore(database.Connection, cache).Remove("obj");
+
+        Assert.Null(await cache.FindAsync("obj", CancellationToken.None));
+        Assert.Null(cache.Snapshot(current.Files[1]));
+    }
+
+    [Fact]
     public void A_registration_the_cache_was_not_told_of_still_gets_its_own_index()
     {
         using var cache = Cache(indexBudget: 64L << 20);
