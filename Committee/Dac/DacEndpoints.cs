@@ -48,15 +48,15 @@ public static class DacEndpoints
                 : (null, Error(StatusCodes.Status403Forbidden, "forbidden", $"this API key may not act on {Prefix} (it lacks the role {ApiKeys.Dac})"));
         }
 
-        var caller2 = await RequestAccess.For(context).CallerAsync(cancellationToken);
-        if (caller2.Passport is { } passport)
+        var bearer = await RequestAccess.For(context).CallerAsync(cancellationToken);
+        if (bearer.Passport is { } passport)
         {
             return (passport.Subject, null);
         }
 
-        context.Response.Headers.WWWAuthenticate = RequestAccess.Challenge(caller2.Rejection);
+        context.Response.Headers.WWWAuthenticate = RequestAccess.Challenge(bearer.Rejection);
         return (null, Error(StatusCodes.Status401Unauthorized, "unauthorized",
-            caller2.Rejection is { } rejection ? $"the token was refused: {rejection}" : "send a passport (Authorization: Bearer) or x-rems-api-key with x-rems-user-id"));
+            bearer.Rejection is { } rejection ? $"the token was refused: {rejection}" : "send a passport (Authorization: Bearer) or x-rems-api-key with x-rems-user-id"));
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, CommitteeDesk desk, string? state, CancellationToken cancellationToken)
