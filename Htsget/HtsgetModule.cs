@@ -39,6 +39,9 @@ public static class HtsgetModule
         builder.Services.AddOptions<HtsgetServiceInfoOptions>();
         builder.Services.AddScoped<HtsgetObjectRegistrar>();
         builder.Services.AddScoped<HtsgetObjectStore>();
+        builder.Services.AddScoped<DatasetStreaming>();
+        builder.Services.AddSingleton<NodeCrypt4ghKey>();
+        builder.Services.AddSingleton<StoredObjectFiles>();
         builder.Services.AddSingleton<HtsgetObjectCache>();
         builder.Services.AddSingleton<GenomeNode.Storage.IDatasetData, HtsgetDatasetData>();
         builder.Services.TryAddSingleton<IHtsgetAccessPolicy, PassportAccessPolicy>();
@@ -50,7 +53,7 @@ public static class HtsgetModule
             // htsget 1.3 "CORS": the request's Origin is echoed; browsers (igv.js) send Authorization and Range.
             .SetIsOriginAllowed(_ => true)
             .WithMethods("GET", "POST")
-            .WithHeaders("Authorization", "Range", "Content-Type", "Accept")
+            .WithHeaders("Authorization", "Range", "Content-Type", "Accept", Api.Crypt4ghDelivery.ClientPublicKeyHeader)
             .WithExposedHeaders("Content-Length", "Content-Range", "Accept-Ranges", "WWW-Authenticate")
             .SetPreflightMaxAge(TimeSpan.FromDays(30))));
         return builder;

@@ -13,6 +13,12 @@ public sealed class HtsgetOptions
     /// </summary>
     public string? SigningKeyFile { get; set; }
 
+    /// <summary>
+    /// The node's Crypt4GH secret key (its public key beside it, <c>.pub</c>), made by <c>genome-node keys c4gh init</c>.
+    /// The host defaults it to <c>&lt;Node:DataDirectory&gt;/crypt4gh/node.sec</c>.
+    /// </summary>
+    public string? Crypt4ghKeyFile { get; set; }
+
     /// <summary>How long the data URLs of a ticket stay valid.</summary>
     public TimeSpan DataUrlLifetime { get; set; } = TimeSpan.FromMinutes(5);
 

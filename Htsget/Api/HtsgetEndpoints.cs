@@ -34,6 +34,12 @@ public static class HtsgetEndpoints
 
     private const string Tag = "htsget";
 
+    /// <summary>Content type of Crypt4GH data answers.</summary>
+    public const string Crypt4ghContentType = "application/vnd.ga4gh.crypt4gh";
+
+    /// <summary>Where the node's Crypt4GH public key is published, for those who encrypt files for it.</summary>
+    public const string Crypt4ghRecipientPath = "/.well-known/c4gh-recipient";
+
     public static IEndpointRouteBuilder MapHtsget(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -66,11 +72,18 @@ public static class HtsgetEndpoints
                 .Produces<HtsgetErrorResponse>(StatusCodes.Status413PayloadTooLarge, ErrorContentType);
         }
 
+        endpoints.MapGet(Crypt4ghRecipientPath, (NodeCrypt4ghKey key) => key.PublicKeyText() is { } text
+                ? Results.Text(text, "text/plain; charset=utf-8")
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "This node has no Crypt4GH key", detail: "Its operator creates one with 'genome-node keys c4gh init'."))
+            .WithTags(Tag)
+            .WithName("Crypt4ghRecipient")
+            .WithSummary("The node's Crypt4GH public key (crypt4gh-keygen format): encrypt files for this node to it");
         group.MapGet("/data/{token}", GetDataAsync)
             .WithName("HtsgetData")
             .WithSummary("Bytes of an object's file that a ticket's signed, short-lived data URL grants (HTTP Range supported)")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status200OK, contentType: Crypt4ghContentType)
             .Produces<HtsgetErrorResponse>(StatusCodes.Status403Forbidden, ErrorContentType)
             .Produces<HtsgetErrorResponse>(StatusCodes.Status404NotFound, ErrorContentType);
         return endpoints;
@@ -103,7 +116,7 @@ public static class HtsgetEndpoints
             var parameters = context.Request.Query.Select(parameter =>
                 KeyValuePair.Create(parameter.Key, (IReadOnlyList<string?>)parameter.Value.ToArray()));
             var query = HtsgetRequests.FromQueryString(kind, parameters);
-            return Ticket(await htsget.TicketAsync(kind, id, query, access, htsget.DataBaseUrl(context.Request), cancellationToken));
+            return Ticket(await htsget.TicketAsync(kind, id, query, access, htsget.DataBaseUrl(context.Request), cancellationToken, ClientKey(context.Request)));
         }
         catch (HtsgetException error)
         {
@@ -128,7 +141,7 @@ public static class HtsgetEndpoints
 
             var body = await ReadBodyAsync(context.Request, options.MaxPostBodyBytes, cancellationToken);
             var query = HtsgetRequests.FromPostBody(kind, ParsePostBody(body), options.MaxRegions);
-            return Ticket(await htsget.TicketAsync(kind, id, query, access, htsget.DataBaseUrl(context.Request), cancellationToken));
+            return Ticket(await htsget.TicketAsync(kind, id, query, access, htsget.DataBaseUrl(context.Request), cancellationToken, ClientKey(context.Request)));
         }
         catch (HtsgetException error)
         {
@@ -140,6 +153,9 @@ public static class HtsgetEndpoints
             return Error(context.Response, new HtsgetException(HtsgetErrorType.Unavailable, error.Message));
         }
     }
+
+    private static byte[]? ClientKey(HttpRequest request) =>
+        Crypt4ghDelivery.ParseClientKey(request.Headers[Crypt4ghDelivery.ClientPublicKeyHeader].ToString());
 
     private static JsonHttpResult<HtsgetTicketResponse> Ticket(HtsgetTicketResponse ticket) =>
         TypedResults.Json(ticket, HtsgetJsonContext.Web.HtsgetTicketResponse, TicketContentType);
@@ -230,13 +246,24 @@ public static class HtsgetEndpoints
         return new HtsgetTicketResponse(new HtsgetTicket(plan.Format, urls));
     }
 
-    private static async Task<Results<FileStreamHttpResult, JsonHttpResult<HtsgetErrorResponse>>> GetDataAsync(
+    private static async Task<Results<FileStreamHttpResult, PushStreamHttpResult, JsonHttpResult<HtsgetErrorResponse>>> GetDataAsync(
         string token, HttpContext context, RequestAccess access, HtsgetService htsget, CancellationToken cancellationToken)
     {
         try
         {
-            var bytes = await htsget.FetchAsync(token, context.Request.Headers.Range.ToString(), access, cancellationToken);
-            return TypedResults.Stream(bytes, "application/octet-stream", enableRangeProcessing: true);
+            var answer = await htsget.FetchAsync(token, context.Request.Headers.Range.ToString(), access, cancellationToken, ClientKey(context.Request));
+            if (answer.Slice is { } slice)
+            {
+                return TypedResults.Stream(slice, "application/octet-stream", enableRangeProcessing: true);
+            }
+
+            // A Crypt4GH stream is answered whole (a Range over ciphertext helps no reader).
+            if (answer.Length is { } length)
+            {
+                context.Response.ContentLength = length;
+            }
+
+            return TypedResults.Stream(output => answer.Write!(output, context.RequestAborted), Crypt4ghContentType);
         }
         catch (HtsgetException error)
         {

@@ -1,6 +1,7 @@
 using GenomeNode.Htsget.Access;
 using GenomeNode.Htsget.Data;
 using GenomeNode.Htsget.Formats;
+using GenomeNode.Htsget.Formats.Crypt4gh;
 using GenomeNode.Htsget.Planning;
 using GenomeNode.Htsget.Registration;
 using GenomeNode.Htsget.Tickets;
@@ -23,13 +24,15 @@ public sealed class HtsgetService(
     HtsgetObjectCache objects,
     IHtsgetAccessPolicy policy,
     DataUrls dataUrls,
+    StoredObjectFiles files,
     InlineDataUris inlineUris,
     PublicBaseUrl publicBaseUrl,
     IOptions<HtsgetOptions> options,
     ILogger<HtsgetService> logger)
 {
     /// <summary>The ticket for <paramref name="query"/> on object <paramref name="id"/>, with data URLs under <paramref name="dataBaseUrl"/>.</summary>
-    public async Task<HtsgetTicketResponse> TicketAsync(HtsgetKind kind, string id, HtsgetQuery query, RequestAccess access, string dataBaseUrl, CancellationToken cancellationToken)
+    public async Task<HtsgetTicketResponse> TicketAsync(
+        HtsgetKind kind, string id, HtsgetQuery query, RequestAccess access, string dataBaseUrl, CancellationToken cancellationToken, byte[]? clientKey = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(access);
@@ -64,7 +67,22 @@ public sealed class HtsgetService(
             var file = HtsgetObjectStore.DefaultFormat(current.Files, query.Format)
                 ?? throw new HtsgetException(HtsgetErrorType.UnsupportedFormat,
                     $"Object '{registered.ObjectId}' is not held as {query.Format}; it is held as {string.Join(" and ", current.Files.Select(held => held.Format))}.");
-            ticket = Plan(file, query, dataBaseUrl, ticketId);
+            var encrypted = query.EncryptionScheme == HtsgetQuery.Crypt4gh;
+            if (current.Streaming == StreamingPolicy.None)
+            {
+                throw new HtsgetException(HtsgetErrorType.PermissionDenied,
+                    $"Dataset '{registered.DatasetId}' allows no downloads (its streaming policy is none); its Beacon answers stay available.");
+            }
+
+            if (encrypted && clientKey is null)
+            {
+                throw new HtsgetException(HtsgetErrorType.InvalidInput,
+                    $"encryptionScheme=c4gh needs your Crypt4GH public key in the {Crypt4ghDelivery.ClientPublicKeyHeader} header.");
+            }
+
+            // A Crypt4GH stream, and anything of a c4gh-only dataset, carries whole blocks: nothing re-compressed inline.
+            var shape = encrypted || current.Streaming == StreamingPolicy.Crypt4ghOnly ? PlanShape.WholeBlocks : PlanShape.Exact;
+            ticket = Plan(file, query, dataBaseUrl, ticketId, shape, encrypted ? clientKey : null);
         }
         catch (HtsgetException)
         {
@@ -78,19 +96,28 @@ public sealed class HtsgetService(
         return ticket;
     }
 
-    private HtsgetTicketResponse Plan(RegisteredObject registered, HtsgetQuery query, string dataBaseUrl, string ticketId)
+    private HtsgetTicketResponse Plan(RegisteredObject registered, HtsgetQuery query, string dataBaseUrl, string ticketId, PlanShape shape, byte[]? clientKey)
     {
         CheckUnchangedOnDisk(registered);
         var snapshot = objects.Snapshot(registered)
             ?? throw new HtsgetException(HtsgetErrorType.Unavailable,
                 $"Object '{registered.ObjectId}' was registered again while this ticket was made; ask again.");
         TicketPlan plan;
+        Crypt4ghHeader? storedHeader = null;
         try
         {
-            using var edges = objects.Edges(registered);
-            plan = TicketPlanning.Plan(snapshot, query, edges);
+            using (var edges = objects.Edges(registered, () => files.OpenPlaintext(registered)))
+            {
+                plan = TicketPlanning.Plan(snapshot, query, edges, shape);
+            }
+
+            if (clientKey is not null && registered.IsCrypt4gh)
+            {
+                using var stored = StoredObjectFiles.OpenStored(registered);
+                storedHeader = files.ReadHeader(registered, stored);
+            }
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or HtsFormatException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or HtsFormatException or Crypt4ghException)
         {
             Log.DataFileUnreadable(logger, registered.ObjectId, error);
             throw Unreadable(registered.ObjectId);
@@ -99,7 +126,9 @@ public sealed class HtsgetService(
         // The edges were cut from the file while planning: a file rewritten meanwhile may have given bytes the
         // snapshot's index does not describe, so such a plan is never handed out.
         CheckUnchangedOnDisk(registered);
-        var ticket = HtsgetEndpoints.Render(plan, registered, dataBaseUrl, dataUrls, inlineUris, ticketId);
+        var ticket = clientKey is not null
+            ? Crypt4ghDelivery.RenderTicket(plan, registered, storedHeader, clientKey, dataBaseUrl, dataUrls, inlineUris, ticketId)
+            : HtsgetEndpoints.Render(plan, registered, dataBaseUrl, dataUrls, inlineUris, ticketId);
         Log.TicketIssued(logger, registered.ObjectId, ticket.Htsget.Urls.Count, plan.FileBytes);
         return ticket;
     }
@@ -113,10 +142,11 @@ public sealed class HtsgetService(
 
     /// <summary>
     /// Admits a data URL's token (its object, signature and expiry; the fetch audited with the HTTP
-    /// <paramref name="range"/> asked, if any) and opens the bytes it grants of the file, which must still be as
-    /// registered: a seekable stream of just those bytes.
+    /// <paramref name="range"/> asked, if any) under the dataset's streaming policy, and opens the bytes it grants of the
+    /// file, which must still be as registered: a seekable slice of plaintext or stored bytes, or a Crypt4GH stream for
+    /// <paramref name="clientKey"/> (the client's key, when it sent one) or of a ticket's encrypted part.
     /// </summary>
-    public async Task<FileSliceStream> FetchAsync(string token, string range, RequestAccess access, CancellationToken cancellationToken)
+    public async Task<DataAnswer> FetchAsync(string token, string range, RequestAccess access, CancellationToken cancellationToken, byte[]? clientKey = null)
     {
         ArgumentNullException.ThrowIfNull(access);
         if (!DataToken.TryParse(token, out var parsed))
@@ -125,12 +155,12 @@ public sealed class HtsgetService(
             throw new HtsgetException(HtsgetErrorType.PermissionDenied, "This is not a valid data URL; request a new ticket.");
         }
 
-        var files = (await objects.FindAsync(parsed.Range.ObjectId, cancellationToken))?.Files
+        var current = await objects.FindAsync(parsed.Range.ObjectId, cancellationToken)
             ?? throw new HtsgetException(HtsgetErrorType.NotFound, "The object of this data URL is no longer registered.");
         // The token is signed over the SHA-256 of one format's file: it names that file, and no other.
-        var registered = files[0];
+        var registered = current.Files[0];
         var status = DataTokenStatus.Invalid;
-        foreach (var file in files)
+        foreach (var file in current.Files)
         {
             status = dataUrls.Check(parsed, file.Sha256);
             if (status != DataTokenStatus.Invalid)
@@ -151,10 +181,17 @@ public sealed class HtsgetService(
                 throw new HtsgetException(HtsgetErrorType.PermissionDenied, "This data URL has expired; request a new ticket.");
         }
 
-        FileSliceStream bytes;
+        if (PolicyRefusal(current.Streaming, registered, parsed.Delivery, clientKey) is { } refused)
+        {
+            Log.DataUrlRefused(logger, "streaming policy");
+            await AuditFetchAsync(access, registered, parsed, range, allowed: false, $"streaming policy {current.Streaming.Name()}", Returned.Error);
+            throw new HtsgetException(HtsgetErrorType.PermissionDenied, refused);
+        }
+
+        DataAnswer answer;
         try
         {
-            bytes = Open(registered, parsed.Range);
+            answer = Open(registered, parsed, clientKey);
         }
         catch (HtsgetException)
         {
@@ -169,32 +206,103 @@ public sealed class HtsgetService(
         }
         catch
         {
-            await bytes.DisposeAsync();
+            if (answer.Slice is { } slice)
+            {
+                await slice.DisposeAsync();
+            }
+
             throw;
         }
 
-        return bytes;
+        return answer;
     }
 
-    private FileSliceStream Open(RegisteredObject registered, DataRange bytes)
+    // What the dataset's policy refuses of a data URL: a plaintext one under c4gh-only unless the client sent its key.
+    private static string? PolicyRefusal(StreamingPolicy streaming, RegisteredObject registered, DataDelivery delivery, byte[]? clientKey) => streaming switch
+    {
+        StreamingPolicy.None => $"Dataset '{registered.DatasetId}' allows no downloads (its streaming policy is none).",
+        StreamingPolicy.Crypt4ghOnly when delivery == DataDelivery.Plaintext && clientKey is null =>
+            $"Dataset '{registered.DatasetId}' is served encrypted only (its streaming policy is c4gh-only): send your Crypt4GH public key in the {Crypt4ghDelivery.ClientPublicKeyHeader} header, or ask the ticket with encryptionScheme=c4gh.",
+        _ => null,
+    };
+
+    private DataAnswer Open(RegisteredObject registered, DataToken token, byte[]? clientKey)
     {
         CheckUnchangedOnDisk(registered);
+        var bytes = token.Range;
+        var limit = token.Delivery == DataDelivery.Stored ? registered.Size : registered.PlaintextSize;
+        if (bytes.End > limit || (token.Delivery == DataDelivery.Stored && !registered.IsCrypt4gh))
+        {
+            throw Unreadable(registered.ObjectId);
+        }
+
         try
         {
-            var file = new FileStream(registered.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
-            if (file.Length < bytes.End || bytes.End > registered.Size)
+            switch (token.Delivery)
             {
-                file.Dispose();
-                throw new IOException($"{registered.Path} is shorter than registered.");
+                case DataDelivery.Plaintext when clientKey is not null:
+                    return new DataAnswer(null, (output, cancellation) => Crypt4ghDelivery.WriteRangeAsync(registered, files, bytes, clientKey, output, cancellation));
+                case DataDelivery.Plaintext:
+                    return new DataAnswer(OpenPlaintextSlice(registered, bytes), null);
+                case DataDelivery.Stored:
+                    var header = ReadStoredHeader(registered);
+                    var firstSegment = (bytes.Offset - header.Length) / Crypt4ghSegments.EncryptedSegmentLength;
+                    return new DataAnswer(null, async (output, cancellation) =>
+                    {
+                        await using var stored = StoredObjectFiles.OpenStored(registered);
+                        stored.Position = bytes.Offset;
+                        await Crypt4ghVerifiedCopy.CopyAsync(stored, bytes.Length, header.DataKeys, firstSegment, output, cancellation);
+                    }, bytes.Length);
+                default:
+                    var padLast = token.Delivery == DataDelivery.Encrypted;
+                    var dataKey = dataUrls.TicketDataKey(token.Ticket!);
+                    return new DataAnswer(null, async (output, cancellation) =>
+                    {
+                        await using var plaintext = new FileSliceStream(files.OpenPlaintext(registered), bytes.Offset, bytes.Length);
+                        await Crypt4ghSegmentWriter.CopyAsync(plaintext, bytes.Length, dataKey, padLast, output, cancellation);
+                    }, Crypt4ghSegmentWriter.EncryptedLength(bytes.Length, padLast));
             }
-
-            return new FileSliceStream(file, bytes.Offset, bytes.Length);
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or Crypt4ghException)
         {
             Log.DataFileUnreadable(logger, registered.ObjectId, error);
             throw Unreadable(registered.ObjectId);
         }
+    }
+
+    private Crypt4ghHeader ReadStoredHeader(RegisteredObject registered)
+    {
+        using var stored = StoredObjectFiles.OpenStored(registered);
+        return files.ReadHeader(registered, stored);
+    }
+
+    private FileSliceStream OpenPlaintextSlice(RegisteredObject registered, DataRange bytes)
+    {
+        var file = files.OpenPlaintext(registered);
+        if (file.Length < bytes.End)
+        {
+            file.Dispose();
+            throw new IOException($"{registered.Path} is shorter than registered.");
+        }
+
+        var slice = new FileSliceStream(file, bytes.Offset, bytes.Length);
+        if (registered.IsCrypt4gh)
+        {
+            // The first segment is authenticated before the answer starts, so a tampered one is an htsget error.
+            Span<byte> first = stackalloc byte[1];
+            try
+            {
+                slice.ReadExactly(first);
+                slice.Position = 0;
+            }
+            catch
+            {
+                slice.Dispose();
+                throw;
+            }
+        }
+
+        return slice;
     }
 
     /// <summary>The base URL data URLs start with: <c>Htsget:PublicBaseUrl</c> when set, else the node's public base URL rule.</summary>
@@ -241,3 +349,9 @@ public sealed class HtsgetService(
         public const string Error = "error";
     }
 }
+
+/// <summary>
+/// What a data URL answers: a seekable <see cref="Slice"/> (HTTP Range applies), or bytes written by
+/// <see cref="Write"/> (a Crypt4GH stream; <see cref="Length"/> when known in advance).
+/// </summary>
+public sealed record DataAnswer(Stream? Slice, Func<Stream, CancellationToken, Task>? Write, long? Length = null);

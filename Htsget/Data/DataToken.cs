@@ -11,12 +11,28 @@ public readonly record struct DataRange(string ObjectId, long Offset, long Lengt
     public long End => Offset + Length;
 }
 
+/// <summary>What a data URL's range is of, and how its bytes travel.</summary>
+public enum DataDelivery : byte
+{
+    /// <summary>Bytes of the file's plaintext (decrypted on the fly from a Crypt4GH file; a Crypt4GH stream of them for a client that sends its key).</summary>
+    Plaintext = 0,
+
+    /// <summary>Bytes of the stored Crypt4GH file as they are (whole encrypted segments of a ticket's Crypt4GH stream).</summary>
+    Stored = 1,
+
+    /// <summary>Plaintext bytes encrypted in segments with the ticket's data key, the last segment padded to 64 KiB (a part of a ticket's Crypt4GH stream).</summary>
+    Encrypted = 2,
+
+    /// <summary>As <see cref="Encrypted"/>, for the stream's last part: its last segment is not padded.</summary>
+    EncryptedLast = 3,
+}
+
 /// <summary>
-/// The claims a data-URL token carries: which bytes of which object, until when, for which ticket (so the audit links
-/// a fetch to the ticket and caller it was issued to); and the signature over them. A parsed token is not yet trusted:
-/// <see cref="DataTokenSigner.IsAuthentic"/> checks the signature.
+/// The claims a data-URL token carries: which bytes of which object, delivered how, until when, for which ticket (so
+/// the audit links a fetch to the ticket and caller it was issued to); and the signature over them. A parsed token is
+/// not yet trusted: <see cref="DataTokenSigner.IsAuthentic"/> checks the signature.
 /// </summary>
-public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnlyMemory<byte> Signature, string? Ticket = null)
+public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnlyMemory<byte> Signature, string? Ticket = null, DataDelivery Delivery = DataDelivery.Plaintext)
 {
     /// <summary>Longest token text accepted; longer input is not even decoded.</summary>
     public const int MaxLength = 1024;
@@ -24,8 +40,8 @@ public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnly
     /// <summary>Longest ticket id a token carries.</summary>
     public const int MaxTicketLength = 64;
 
-    private const byte Version = 2;
-    private const int FixedPayloadLength = 1 + 8 + 8 + 8 + 1;
+    private const byte Version = 3;
+    private const int FixedPayloadLength = 1 + 1 + 8 + 8 + 8 + 1;
 
     /// <summary>Reads a token's claims without checking its signature; false for anything that is not a well-formed token.</summary>
     public static bool TryParse(string? text, out DataToken token)
@@ -48,11 +64,12 @@ public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnly
             return false;
         }
 
-        var expires = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(1));
-        var offset = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(9));
-        var length = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(17));
-        var ticketLength = payload[25];
-        if (ticketLength > MaxTicketLength || payload.Length <= FixedPayloadLength + ticketLength)
+        var delivery = (DataDelivery)payload[1];
+        var expires = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(2));
+        var offset = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(10));
+        var length = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(18));
+        var ticketLength = payload[26];
+        if (!Enum.IsDefined(delivery) || ticketLength > MaxTicketLength || payload.Length <= FixedPayloadLength + ticketLength)
         {
             return false;
         }
@@ -76,12 +93,18 @@ public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnly
             return false;
         }
 
-        token = new DataToken(new DataRange(objectId, offset, length), DateTimeOffset.FromUnixTimeSeconds(expires), signature, ticket);
+        // Encrypted parts take their data key from the ticket: they cannot exist without one.
+        if (delivery is DataDelivery.Encrypted or DataDelivery.EncryptedLast && ticket is null)
+        {
+            return false;
+        }
+
+        token = new DataToken(new DataRange(objectId, offset, length), DateTimeOffset.FromUnixTimeSeconds(expires), signature, ticket, delivery);
         return true;
     }
 
     /// <summary>The bytes the signature covers.</summary>
-    internal static byte[] Payload(DataRange range, DateTimeOffset expires, string? ticket)
+    internal static byte[] Payload(DataRange range, DateTimeOffset expires, string? ticket, DataDelivery delivery)
     {
         var id = Encoding.UTF8.GetBytes(range.ObjectId);
         var ticketBytes = Encoding.UTF8.GetBytes(ticket ?? "");
@@ -92,10 +115,11 @@ public sealed record DataToken(DataRange Range, DateTimeOffset Expires, ReadOnly
 
         var payload = new byte[FixedPayloadLength + ticketBytes.Length + id.Length];
         payload[0] = Version;
-        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), expires.ToUnixTimeSeconds());
-        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(9), range.Offset);
-        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(17), range.Length);
-        payload[25] = (byte)ticketBytes.Length;
+        payload[1] = (byte)delivery;
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(2), expires.ToUnixTimeSeconds());
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(10), range.Offset);
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(18), range.Length);
+        payload[26] = (byte)ticketBytes.Length;
         ticketBytes.CopyTo(payload.AsSpan(FixedPayloadLength));
         id.CopyTo(payload.AsSpan(FixedPayloadLength + ticketBytes.Length));
         return payload;
@@ -132,6 +156,7 @@ public sealed class DataTokenSigner
     public const int SignatureLength = 32;
 
     private static readonly byte[] Domain = "genome-node htsget data url\0"u8.ToArray();
+    private static readonly byte[] TicketKeyDomain = "genome-node htsget ticket crypt4gh data key\0"u8.ToArray();
 
     private readonly byte[] key;
 
@@ -149,13 +174,18 @@ public sealed class DataTokenSigner
     /// A token for <paramref name="range"/> of the object at <paramref name="objectVersion"/>, valid until
     /// <paramref name="expires"/> (whole seconds), issued with <paramref name="ticket"/>.
     /// </summary>
-    public string Create(DataRange range, string objectVersion, DateTimeOffset expires, string? ticket = null)
+    public string Create(DataRange range, string objectVersion, DateTimeOffset expires, string? ticket = null, DataDelivery delivery = DataDelivery.Plaintext)
     {
         ArgumentNullException.ThrowIfNull(range.ObjectId);
         ArgumentNullException.ThrowIfNull(objectVersion);
         ArgumentOutOfRangeException.ThrowIfNegative(range.Offset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(range.Length);
-        var payload = DataToken.Payload(range, expires, ticket);
+        if (delivery is DataDelivery.Encrypted or DataDelivery.EncryptedLast)
+        {
+            ArgumentNullException.ThrowIfNull(ticket);
+        }
+
+        var payload = DataToken.Payload(range, expires, ticket, delivery);
         return DataToken.Format(payload, Sign(payload, objectVersion));
     }
 
@@ -164,8 +194,19 @@ public sealed class DataTokenSigner
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(objectVersion);
-        var expected = Sign(DataToken.Payload(token.Range, token.Expires, token.Ticket), objectVersion);
+        var expected = Sign(DataToken.Payload(token.Range, token.Expires, token.Ticket, token.Delivery), objectVersion);
         return CryptographicOperations.FixedTimeEquals(expected, token.Signature.Span);
+    }
+
+    /// <summary>
+    /// The Crypt4GH data key of a ticket's encrypted parts: derived from this key and the ticket id, so the ticket's
+    /// header and each of its data URLs agree on it without storing it anywhere.
+    /// </summary>
+    public byte[] TicketDataKey(string ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        byte[] message = [.. TicketKeyDomain, .. Encoding.UTF8.GetBytes(ticket)];
+        return HMACSHA256.HashData(key, message);
     }
 
     private byte[] Sign(byte[] payload, string objectVersion)

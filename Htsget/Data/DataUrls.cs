@@ -39,8 +39,11 @@ public sealed class DataUrls
     /// <summary>When a token issued now stops being valid.</summary>
     public DateTimeOffset NewExpiry() => time.GetUtcNow() + lifetime;
 
-    public string CreateToken(DataRange range, string objectVersion, DateTimeOffset expires, string? ticket = null) =>
-        signer.Value.Create(range, objectVersion, expires, ticket);
+    public string CreateToken(DataRange range, string objectVersion, DateTimeOffset expires, string? ticket = null, DataDelivery delivery = DataDelivery.Plaintext) =>
+        signer.Value.Create(range, objectVersion, expires, ticket, delivery);
+
+    /// <summary>The Crypt4GH data key of a ticket's encrypted parts (see <see cref="DataTokenSigner.TicketDataKey"/>).</summary>
+    public byte[] TicketDataKey(string ticket) => signer.Value.TicketDataKey(ticket);
 
     /// <summary>A new ticket id: names a ticket in the audit, and in its data URLs' tokens.</summary>
     public static string NewTicketId() => System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));

@@ -1,17 +1,18 @@
 namespace GenomeNode.Htsget.Data;
 
 /// <summary>
-/// A read-only, seekable view of [offset, offset + length) of a file: position 0 is the slice's first byte and
-/// nothing outside the slice can be read, so HTTP range processing over it stays within the ticketed bytes.
+/// A read-only, seekable view of [offset, offset + length) of a file (or of a seekable view of one, such as a
+/// Crypt4GH file's plaintext): position 0 is the slice's first byte and nothing outside the slice can be read, so
+/// HTTP range processing over it stays within the ticketed bytes.
 /// </summary>
 public sealed class FileSliceStream : Stream
 {
-    private readonly FileStream file;
+    private readonly Stream file;
     private readonly long offset;
     private readonly long length;
     private long position;
 
-    public FileSliceStream(FileStream file, long offset, long length)
+    public FileSliceStream(Stream file, long offset, long length)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -49,7 +50,17 @@ public sealed class FileSliceStream : Stream
             return 0;
         }
 
-        var read = RandomAccess.Read(file.SafeFileHandle, buffer[..count], offset + position);
+        int read;
+        if (file is FileStream plain)
+        {
+            read = RandomAccess.Read(plain.SafeFileHandle, buffer[..count], offset + position);
+        }
+        else
+        {
+            file.Position = offset + position;
+            read = file.Read(buffer[..count]);
+        }
+
         position += read;
         return read;
     }
@@ -65,7 +76,17 @@ public sealed class FileSliceStream : Stream
             return 0;
         }
 
-        var read = await RandomAccess.ReadAsync(file.SafeFileHandle, buffer[..count], offset + position, cancellationToken).ConfigureAwait(false);
+        int read;
+        if (file is FileStream plain)
+        {
+            read = await RandomAccess.ReadAsync(plain.SafeFileHandle, buffer[..count], offset + position, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            file.Position = offset + position;
+            read = file.Read(buffer[..count].Span);
+        }
+
         position += read;
         return read;
     }

@@ -16,6 +16,9 @@ public interface IDataFileEdges
     /// <summary>Bytes [offset, offset + length) of the file; fails when the file holds fewer.</summary>
     ReadOnlyMemory<byte> Read(long offset, int length);
 
+    /// <summary>The compressed length of the BGZF block at <paramref name="blockOffset"/>.</summary>
+    int BlockLength(long blockOffset);
+
     /// <summary>The first <paramref name="length"/> bytes of the data of the block at <paramref name="blockOffset"/> (header records), as BGZF.</summary>
     ReadOnlyMemory<byte> CutHeader(long blockOffset, int length);
 

@@ -14,6 +14,9 @@ namespace GenomeNode.Htsget.Planning;
 /// block as file bytes, and e's block up to e inline (when e points into it).</item>
 /// <item>CRAM: the header containers, the whole containers with overlapping slices, the EOF container inline.</item>
 /// </list>
+/// With <see cref="PlanShape.WholeBlocks"/> a plan is file bytes only, cut at block (CRAM: container) boundaries: the
+/// blocks a chunk starts and ends in are sent whole (extra records, which htsget clients filter), and the EOF marker is
+/// the file's own. That is what a Crypt4GH slice can carry: nothing re-compressed, nothing given inline.
 /// </summary>
 public static class TicketPlanning
 {
@@ -34,7 +37,7 @@ public static class TicketPlanning
     /// <paramref name="file"/> throws when the file cannot be read (or <see cref="HtsFormatException"/> when it no
     /// longer matches its registration).
     /// </summary>
-    public static TicketPlan Plan(ObjectSnapshot snapshot, HtsgetQuery query, IDataFileEdges file)
+    public static TicketPlan Plan(ObjectSnapshot snapshot, HtsgetQuery query, IDataFileEdges file, PlanShape shape = PlanShape.Exact)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(query);
@@ -54,7 +57,11 @@ public static class TicketPlanning
         var parts = new PartList();
         if (snapshot.Crai is { } crai)
         {
-            PlanCram(snapshot, crai, query, file, parts);
+            PlanCram(snapshot, crai, query, file, parts, shape);
+        }
+        else if (shape == PlanShape.WholeBlocks)
+        {
+            PlanBgzfWholeBlocks(snapshot, snapshot.Binned!, query, file, parts);
         }
         else
         {
@@ -103,6 +110,33 @@ public static class TicketPlanning
 
         parts.AddInline(DataClass.Body, EofMarker);
     }
+
+    private static void PlanBgzfWholeBlocks(ObjectSnapshot snapshot, BinnedIndex index, HtsgetQuery query, IDataFileEdges file, PartList parts)
+    {
+        var header = new VirtualOffset((ulong)snapshot.HeaderEnd);
+        var headerEnd = BlockEnd(header, file);
+        parts.AddFile(DataClass.Header, 0, headerEnd);
+        var dataEnd = snapshot.EndsWithEof ? snapshot.Size - Bgzf.EofMarkerLength : snapshot.Size;
+        if (!query.HeaderOnly)
+        {
+            foreach (var chunk in BodyChunks(snapshot, index, query, header, new VirtualOffset(dataEnd, 0)))
+            {
+                // The header's last block went with the header: its records are sent once.
+                var start = Math.Max(chunk.Start.CompressedOffset, headerEnd);
+                var end = Math.Min(BlockEnd(chunk.End, file), dataEnd);
+                parts.AddFile(DataClass.Body, start, end - start);
+            }
+        }
+
+        if (snapshot.EndsWithEof)
+        {
+            parts.AddFile(DataClass.Body, dataEnd, Bgzf.EofMarkerLength);
+        }
+    }
+
+    // The end of the block a virtual offset points into; the offset itself when it is a block's start.
+    private static long BlockEnd(VirtualOffset offset, IDataFileEdges file) =>
+        offset.UncompressedOffset == 0 ? offset.CompressedOffset : offset.CompressedOffset + file.BlockLength(offset.CompressedOffset);
 
     private static IReadOnlyList<Chunk> BodyChunks(ObjectSnapshot snapshot, BinnedIndex index, HtsgetQuery query, VirtualOffset header, VirtualOffset dataEnd)
     {
@@ -153,7 +187,7 @@ public static class TicketPlanning
         }
     }
 
-    private static void PlanCram(ObjectSnapshot snapshot, CraiIndex index, HtsgetQuery query, IDataFileEdges file, PartList parts)
+    private static void PlanCram(ObjectSnapshot snapshot, CraiIndex index, HtsgetQuery query, IDataFileEdges file, PartList parts, PlanShape shape)
     {
         parts.AddFile(DataClass.Header, 0, snapshot.HeaderEnd);
         var (eofOffset, eof) = CramEofContainer(snapshot, file);
@@ -175,9 +209,18 @@ public static class TicketPlanning
             }
         }
 
-        if (eof.Length > 0)
+        if (eof.Length == 0)
+        {
+            return;
+        }
+
+        if (shape == PlanShape.Exact)
         {
             parts.AddInline(DataClass.Body, eof);
+        }
+        else if (snapshot.EndsWithEof)
+        {
+            parts.AddFile(DataClass.Body, eofOffset, eof.Length);
         }
     }
 
@@ -263,4 +306,11 @@ public static class TicketPlanning
             return built;
         }
     }
+}
+
+/// <summary>How a plan cuts the file: exactly at the records' edges, or at whole blocks only (for Crypt4GH slices).</summary>
+public enum PlanShape
+{
+    Exact,
+    WholeBlocks,
 }

@@ -7,7 +7,7 @@ namespace GenomeNode.Htsget.Registration;
 /// <summary>Parses and cross-checks a BAM, bgzipped VCF or BCF file with its BAI, CSI or TBI index.</summary>
 internal static partial class BgzfParser
 {
-    public static ParsedObject Parse(Stream stream, string path, string format, string indexPath)
+    public static ParsedObject Parse(Stream stream, string path, string format, string indexPath, Func<Stream> openIndex)
     {
         IReadOnlyList<(string Name, long? Length)> references;
         long headerEnd;
@@ -24,7 +24,7 @@ internal static partial class BgzfParser
             throw new HtsgetRegistrationException($"{path} is not a readable {format} file: {error.Message}", error);
         }
 
-        var index = ReadIndex(indexPath, path);
+        var index = ReadIndex(indexPath, path, openIndex);
         var indexFormat = index.Format switch
         {
             Formats.IndexFormat.Bai => "BAI",
@@ -89,11 +89,11 @@ internal static partial class BgzfParser
             (long)vcf.FirstRecordOffset.Value);
     }
 
-    private static BinningIndex ReadIndex(string indexPath, string path)
+    private static BinningIndex ReadIndex(string indexPath, string path, Func<Stream> openIndex)
     {
         try
         {
-            using var stream = new FileStream(indexPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var stream = openIndex();
             return BinningIndexReader.Read(stream);
         }
         catch (Exception error) when (error is HtsFormatException or InvalidDataException or EndOfStreamException)

@@ -5,7 +5,7 @@ namespace GenomeNode.Htsget.Registration;
 /// <summary>Parses and cross-checks a CRAM file with its CRAI index.</summary>
 internal static class CramParser
 {
-    public static ParsedObject Parse(Stream stream, string path, string indexPath)
+    public static ParsedObject Parse(Stream stream, string path, string indexPath, Func<Stream> openIndex)
     {
         CramLayout layout;
         IReadOnlyList<(string Name, long? Length)> references;
@@ -29,7 +29,7 @@ internal static class CramParser
         IReadOnlyList<CraiEntry> entries;
         try
         {
-            using var index = new FileStream(indexPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var index = openIndex();
             entries = CraiReader.Read(index);
         }
         catch (Exception error) when (error is HtsFormatException or InvalidDataException or EndOfStreamException)

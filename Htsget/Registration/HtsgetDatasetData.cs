@@ -5,7 +5,7 @@ using GenomeNode.Storage;
 namespace GenomeNode.Htsget.Registration;
 
 /// <summary>
-/// htsget's part of the dataset lifecycle: a dataset's registered objects with their parsed indexes, and what the
+/// htsget's part of the dataset lifecycle: a dataset's registered objects with their parsed indexes, its download policy, and what the
 /// node's <see cref="HtsgetObjectCache"/> holds of them.
 /// </summary>
 internal sealed class HtsgetDatasetData(HtsgetObjectCache cache) : IDatasetData
@@ -16,6 +16,7 @@ internal sealed class HtsgetDatasetData(HtsgetObjectCache cache) : IDatasetData
         if (change.Kind == DatasetChangeKind.Removed)
         {
             new HtsgetObjectStore(connection).DeleteDatasetRows(change.DatasetId);
+            new DatasetStreaming(connection).Delete(change.DatasetId);
         }
     }
 

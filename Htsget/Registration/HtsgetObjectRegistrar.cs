@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
 using GenomeNode.Htsget.Formats;
+using GenomeNode.Htsget.Formats.Crypt4gh;
 using GenomeNode.Htsget.Tickets;
 using GenomeNode.Storage;
 
@@ -22,6 +23,8 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
 
     // Virtual offsets are stored as signed BIGINT and compared as such: compressed offsets must stay below 2^47.
     private const long MaxFileSize = 1L << 47;
+
+    private const string Crypt4ghExtension = ".c4gh";
 
     private static readonly string[] KnownFormats = ["BAM", "CRAM", "VCF", "BCF"];
 
@@ -70,23 +73,42 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
 
         ParsedObject parsed;
         long size;
+        long plaintextSize;
+        long? crypt4ghHeaderLength = null;
         string sha256;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
-            size = stream.Length;
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
+            size = file.Length;
             if (size >= MaxFileSize)
             {
                 throw new HtsgetRegistrationException($"{path} is larger than the 2^47 bytes virtual offsets can address.");
             }
 
-            var format = DataFileFormat.Detect(stream, path);
+            using var plaintext = OpenPlaintext(file, path, request.Crypt4ghKey, "file");
+            if (plaintext is Crypt4ghPlaintextStream encrypted)
+            {
+                crypt4ghHeaderLength = encrypted.DataOffset;
+            }
+
+            plaintextSize = plaintext.Length;
+            var format = DataFileFormat.Detect(plaintext, path);
             CheckKind(request.Kind, format, path);
             var indexPath = FindIndex(path, format, request.IndexPath);
+            Stream OpenIndex()
+            {
+                var index = new FileStream(indexPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
+                return OpenPlaintext(index, indexPath, request.Crypt4ghKey, "index");
+            }
+
             parsed = format == DataFileFormat.Cram
-                ? CramParser.Parse(stream, path, indexPath)
-                : BgzfParser.Parse(stream, path, format, indexPath);
+                ? CramParser.Parse(plaintext, path, indexPath, OpenIndex)
+                : BgzfParser.Parse(plaintext, path, format, indexPath, OpenIndex);
             sha256 = Sha256(path);
+        }
+        catch (Crypt4ghException error)
+        {
+            throw new HtsgetRegistrationException($"{path} (or its index) is a damaged Crypt4GH file: {error.Message}", error);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -95,7 +117,11 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
 
         // The database keeps microseconds; the object handed back says what was stored.
         var written = File.GetLastWriteTimeUtc(path);
-        return new ReadRegistration(request, path, size, sha256, written.AddTicks(-(written.Ticks % TimeSpan.TicksPerMicrosecond)), parsed);
+        return new ReadRegistration(request, path, size, sha256, written.AddTicks(-(written.Ticks % TimeSpan.TicksPerMicrosecond)), parsed)
+        {
+            PlaintextSize = plaintextSize,
+            Crypt4ghHeaderLength = crypt4ghHeaderLength,
+        };
     }
 
     /// <summary>
@@ -107,12 +133,50 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
     {
         ArgumentNullException.ThrowIfNull(read);
         var (request, path, size, sha256, modified, parsed) = (read.Request, read.Path, read.Size, read.Sha256, read.ModifiedAt, read.Parsed);
-        var registeredAt = Store(request, path, size, sha256, modified, parsed);
+        var registeredAt = Store(read);
         return new RegisteredObject(request.ObjectId, request.DatasetId, request.Kind, parsed.Format, path, size, sha256,
             parsed.IndexFormat, parsed.References.Count, parsed.Blocks.Count, modified)
         {
             RegisteredUtc = registeredAt,
+            PlaintextSize = read.PlaintextSize,
+            Crypt4ghHeaderLength = read.Crypt4ghHeaderLength,
         };
+    }
+
+    /// <summary>
+    /// The plaintext of a stored file: the file itself, or, for a Crypt4GH file, its decrypted view with the node's key
+    /// (the file stream is owned by the result either way). Refuses a Crypt4GH file the node cannot read.
+    /// </summary>
+    private static Stream OpenPlaintext(FileStream file, string path, Crypt4ghKeyPair? key, string what)
+    {
+        try
+        {
+            if (!Crypt4ghPlaintextStream.IsCrypt4gh(file))
+            {
+                return file;
+            }
+
+            if (key is null)
+            {
+                throw new HtsgetRegistrationException(
+                    $"The {what} {path} is encrypted with Crypt4GH and this node has no Crypt4GH key: create one with 'genome-node keys c4gh init' and encrypt the {what} to the public key it shows.");
+            }
+
+            try
+            {
+                return Crypt4ghPlaintextStream.Open(file, key);
+            }
+            catch (Crypt4ghException error)
+            {
+                throw new HtsgetRegistrationException(
+                    $"The {what} {path} is a Crypt4GH file this node cannot read ({error.Message}): encrypt it to the node's public key ('genome-node keys c4gh show') as a whole file.", error);
+            }
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The formats the object holds now (as seen by the connection's transaction, if any), in the endpoints' order.</summary>
@@ -162,7 +226,11 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
             DataFileFormat.Vcf => [".tbi", ".csi"],
             _ => [".csi"],
         };
-        var candidates = suffixes.Select(suffix => path + suffix).ToList();
+        // A Crypt4GH file x.bam.c4gh may have its index as x.bam.c4gh.bai, x.bam.bai or x.bam.bai.c4gh.
+        var bases = path.EndsWith(Crypt4ghExtension, StringComparison.OrdinalIgnoreCase)
+            ? new[] { path, path[..^Crypt4ghExtension.Length] }
+            : [path];
+        var candidates = bases.SelectMany(stem => suffixes.SelectMany(suffix => new[] { stem + suffix, stem + suffix + Crypt4ghExtension })).ToList();
         return candidates.FirstOrDefault(File.Exists)
             ?? throw new HtsgetRegistrationException(
                 $"No index found for {path}; tried {string.Join(", ", candidates)}. Build one ({IndexCommand(format)}) or pass --index.");
@@ -182,8 +250,9 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
     }
 
     // Returns the registration time the database gave the row.
-    private DateTime Store(RegistrationRequest request, string path, long size, string sha256, DateTime modified, ParsedObject parsed)
+    private DateTime Store(ReadRegistration read)
     {
+        var (request, path, size, sha256, modified, parsed) = (read.Request, read.Path, read.Size, read.Sha256, read.ModifiedAt, read.Parsed);
         var id = request.ObjectId;
         var format = parsed.Format;
         var kind = request.Kind == HtsgetKind.Reads ? "reads" : "variants";
@@ -249,13 +318,14 @@ public sealed partial class HtsgetObjectRegistrar(DuckDBConnection connection, H
 
         connection.Execute("""
             INSERT INTO htsget.objects (object_id, dataset_id, kind, format, path, size, sha256, modified_at, index_path,
-                index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset, reference_count, block_count)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS TIMESTAMPTZ), $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset, reference_count, block_count,
+                plaintext_size, crypt4gh_header_length)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS TIMESTAMPTZ), $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
             """,
             id, request.DatasetId, kind, format, path, size, sha256,
             modified.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00", parsed.IndexPath,
             parsed.IndexFormat, parsed.HeaderEnd, parsed.EndsWithEof, parsed.MinShift, parsed.Depth, parsed.UnplacedOffset,
-            parsed.References.Count, (long)parsed.Blocks.Count);
+            parsed.References.Count, (long)parsed.Blocks.Count, read.PlaintextSize, read.Crypt4ghHeaderLength);
         var microseconds = connection.Read("SELECT epoch_us(registered_at) FROM htsget.objects WHERE object_id = $1 AND format = $2",
             reader => reader.GetInt64(0), id, format).Single();
         return DateTime.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);

@@ -34,7 +34,7 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
 {
     private const string ObjectColumns = """
         o.object_id, o.dataset_id, o.kind, o.format, o.path, o.size, o.sha256, o.index_format, o.reference_count, o.block_count,
-        epoch_us(o.modified_at), epoch_us(o.registered_at)
+        epoch_us(o.modified_at), epoch_us(o.registered_at), coalesce(o.plaintext_size, o.size), o.crypt4gh_header_length
         """;
 
     private static readonly string[] Tables = ["objects", "references", "index_references", "blocks", "bins", "lower_bounds", "crai"];
@@ -87,7 +87,7 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
     /// <summary>Header location and layout facts a ticket needs, or null for an unknown object.</summary>
     public ObjectLayout? Layout(string objectId, string? format = null) =>
         Find(objectId, format) is not { } registered ? null : connection.Read("""
-            SELECT object_id, format, path, size, index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset
+            SELECT object_id, format, path, coalesce(plaintext_size, size), index_format, header_end, ends_with_eof, min_shift, depth, unplaced_offset
             FROM htsget.objects WHERE object_id = $1 AND format = $2
             """,
             reader => new ObjectLayout(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
@@ -310,6 +310,8 @@ public sealed class HtsgetObjectStore(DuckDBConnection connection, HtsgetObjectC
         FromMicroseconds(reader.GetInt64(10)))
     {
         RegisteredUtc = FromMicroseconds(reader.GetInt64(11)),
+        PlaintextSize = reader.GetInt64(12),
+        Crypt4ghHeaderLength = reader.IsDBNull(13) ? null : reader.GetInt64(13),
     };
 
     private static DateTime FromMicroseconds(long microseconds) => DateTime.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);

@@ -1,3 +1,4 @@
+using GenomeNode.Htsget.Formats.Crypt4gh;
 using GenomeNode.Htsget.Planning;
 
 namespace GenomeNode.Htsget.Registration;
@@ -13,7 +14,11 @@ public enum HtsgetKind
 /// A request to register <paramref name="FilePath"/> as <paramref name="ObjectId"/> of a dataset. The index is
 /// looked for beside the file when <paramref name="IndexPath"/> is null.
 /// </summary>
-public sealed record RegistrationRequest(string ObjectId, string DatasetId, HtsgetKind Kind, string FilePath, string? IndexPath);
+public sealed record RegistrationRequest(string ObjectId, string DatasetId, HtsgetKind Kind, string FilePath, string? IndexPath)
+{
+    /// <summary>The node's Crypt4GH key, to read a file (or index) stored encrypted to it; null when the node has none.</summary>
+    public Crypt4ghKeyPair? Crypt4ghKey { get; init; }
+}
 
 /// <summary>A registration whose file and index were read and checked, ready to be stored.</summary>
 public sealed class ReadRegistration
@@ -37,6 +42,12 @@ public sealed class ReadRegistration
     public string Sha256 { get; }
 
     public DateTime ModifiedAt { get; }
+
+    /// <summary>Bytes of the data the file holds: its size, or for a Crypt4GH file the size of its plaintext.</summary>
+    public long PlaintextSize { get; init; }
+
+    /// <summary>For a Crypt4GH file, where its first segment starts; null for a plain file.</summary>
+    public long? Crypt4ghHeaderLength { get; init; }
 
     internal ParsedObject Parsed { get; }
 
@@ -78,7 +89,7 @@ public sealed class ReadRegistration
                 .Select(entry => new CraiSlice(entry.ReferenceSequenceId, entry.AlignmentStart, entry.AlignmentSpan, entry.ContainerOffset, containerEnds[entry.ContainerOffset])));
         }
 
-        return new ObjectSnapshot(Request.ObjectId, Request.Kind, parsed.Format, Size, parsed.HeaderEnd, parsed.EndsWithEof, parsed.UnplacedOffset,
+        return new ObjectSnapshot(Request.ObjectId, Request.Kind, parsed.Format, PlaintextSize, parsed.HeaderEnd, parsed.EndsWithEof, parsed.UnplacedOffset,
             parsed.References.Select(reference => reference.Name), binned, crai);
     }
 }
@@ -103,6 +114,15 @@ public sealed record RegisteredObject(
 {
     /// <summary>When this registration was stored (UTC, to the microsecond); unset on the object a registration hands back.</summary>
     public DateTime RegisteredUtc { get; init; }
+
+    /// <summary>Bytes of the data the file holds: <see cref="Size"/>, or for a Crypt4GH file the size of its plaintext.</summary>
+    public long PlaintextSize { get; init; }
+
+    /// <summary>For a file stored encrypted with Crypt4GH, where its first segment starts; null for a plain file.</summary>
+    public long? Crypt4ghHeaderLength { get; init; }
+
+    /// <summary>Whether the file is stored encrypted with Crypt4GH.</summary>
+    public bool IsCrypt4gh => Crypt4ghHeaderLength is not null;
 
     /// <summary>Which registration of the object this is: a new registration has a new one even for the same file.</summary>
     public ObjectVersion Version => new(ObjectId, Format, Sha256, RegisteredUtc);

@@ -6,30 +6,38 @@ namespace GenomeNode.Htsget.Tickets;
 /// <summary>
 /// <see cref="IDataFileEdges"/> over a data file, opened on first use: blocks are read and inflated as a plan asks for
 /// them (the last few kept, since chunks often end and start in one block) and cuts re-compressed with
-/// <see cref="BgzfBlockWriter"/>. One plan at a time.
+/// <see cref="BgzfBlockWriter"/>. One plan at a time. The file is read through <c>open</c>: the file itself, or the
+/// plaintext view of a file stored encrypted with Crypt4GH (offsets are plaintext offsets either way).
 /// </summary>
-public sealed class DataFileEdges(string path) : IDataFileEdges, IDisposable
+public sealed class DataFileEdges(Func<Stream> open) : IDataFileEdges, IDisposable
 {
     private readonly Dictionary<long, (byte[] Data, int BlockLength)> blocks = [];
-    private FileStream? file;
+    private Stream? file;
     private byte[]? raw;
+
+    /// <summary>Edges of a plain file at <paramref name="path"/>.</summary>
+    public DataFileEdges(string path)
+        : this(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess))
+    {
+    }
 
     public ReadOnlyMemory<byte> Read(long offset, int length)
     {
         var bytes = new byte[length];
-        var read = 0;
-        while (read < length)
+        File.Position = offset;
+        if (File.ReadAtLeast(bytes, length, throwOnEndOfStream: false) < length)
         {
-            var count = RandomAccess.Read(File.SafeFileHandle, bytes.AsSpan(read), offset + read);
-            if (count == 0)
-            {
-                throw new EndOfStreamException($"{path} ends before byte {offset + length}.");
-            }
-
-            read += count;
+            throw new EndOfStreamException($"The data file ends before byte {offset + length}.");
         }
 
         return bytes;
+    }
+
+    public int BlockLength(long blockOffset)
+    {
+        raw ??= new byte[Bgzf.MaxBlockLength];
+        var length = BgzfBlockInflater.ReadRawBlock(File, blockOffset, raw);
+        return length > 0 ? length : throw new HtsFormatException("No BGZF block where the registration tables put one", blockOffset);
     }
 
     public ReadOnlyMemory<byte> CutHeader(long blockOffset, int length)
@@ -47,7 +55,7 @@ public sealed class DataFileEdges(string path) : IDataFileEdges, IDisposable
 
     public void Dispose() => file?.Dispose();
 
-    private FileStream File => file ??= new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
+    private Stream File => file ??= open();
 
     private (byte[] Data, int BlockLength) Inflate(long offset)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using GenomeNode.Htsget.Access;
 using GenomeNode.Htsget.Planning;
 using GenomeNode.Htsget.Registration;
 using GenomeNode.Passport.Datasets;
@@ -14,9 +15,13 @@ namespace GenomeNode.Htsget.Tickets;
 /// <summary>
 /// An object as registered now: every format it holds (<paramref name="Files"/>, one registration each), the one a
 /// request without a format gets (<paramref name="Registered"/>, see <see cref="HtsgetObjectStore.DefaultFormat"/>;
-/// its dataset and kind are those of every format), and its dataset's catalog entry (null once the dataset is gone).
+/// its dataset and kind are those of every format), its dataset's catalog entry (null once the dataset is gone) and
+/// the dataset's download policy (<see cref="StreamingPolicy.None"/> once it is gone).
 /// </summary>
-public sealed record CurrentObject(RegisteredObject Registered, Dataset? Dataset, IReadOnlyList<RegisteredObject> Files);
+public sealed record CurrentObject(RegisteredObject Registered, Dataset? Dataset, IReadOnlyList<RegisteredObject> Files)
+{
+    public StreamingPolicy Streaming { get; init; } = StreamingPolicy.None;
+}
 
 /// <summary>
 /// What tickets and data URLs need of registered objects, kept in memory so that a request reads no table:
@@ -89,7 +94,11 @@ public sealed class HtsgetObjectCache : IDisposable
         }
 
         var dataset = await scope.ServiceProvider.GetRequiredService<DatasetCatalog>().FindAsync(registered.DatasetId, cancellationToken);
-        var current = new CurrentObject(registered, dataset, files);
+        var current = new CurrentObject(registered, dataset, files)
+        {
+            Streaming = dataset is null ? StreamingPolicy.None
+                : scope.ServiceProvider.GetRequiredService<DatasetStreaming>().Find(dataset.Id) ?? StreamingPolicies.DefaultFor(dataset.Tier),
+        };
         // Stamped with the generation seen before reading: a change committed meanwhile outdates it at once.
         objects[objectId] = new ObjectEntry(current, seen, readAt);
         return current;
@@ -126,11 +135,11 @@ public sealed class HtsgetObjectCache : IDisposable
     /// The file edges a plan of <paramref name="registered"/> reads, from memory when planned before; the file is opened
     /// only for what is not. Dispose it after planning.
     /// </summary>
-    public CachedFileEdges Edges(RegisteredObject registered)
+    public CachedFileEdges Edges(RegisteredObject registered, Func<Stream> openPlaintext)
     {
         ArgumentNullException.ThrowIfNull(registered);
         var entry = edges is null ? null : Current(registered.Version);
-        return new CachedFileEdges(new DataFileEdges(registered.Path), entry is null ? null : this, entry);
+        return new CachedFileEdges(new DataFileEdges(openPlaintext), entry is null ? null : this, entry);
     }
 
     /// <summary>After a registration or removal of the object committed: read it again, drop its snapshots (of every format).</summary>
@@ -344,6 +353,9 @@ public sealed class CachedFileEdges : IDataFileEdges, IDisposable
 
     public ReadOnlyMemory<byte> CutHeader(long blockOffset, int length) =>
         Cached('h', blockOffset, length, 0, () => new BgzfCut(0, file.CutHeader(blockOffset, length))).Bgzf;
+
+    public int BlockLength(long blockOffset) =>
+        Cached('l', blockOffset, 0, 0, () => new BgzfCut(file.BlockLength(blockOffset), ReadOnlyMemory<byte>.Empty)).BlockLength;
 
     public BgzfCut CutRecords(long blockOffset, int dataStart, int dataEnd) =>
         Cached('b', blockOffset, dataStart, dataEnd, () => file.CutRecords(blockOffset, dataStart, dataEnd));

@@ -32,6 +32,12 @@ public sealed record HtsgetQuery(HtsgetKind Kind, string? Format = null, bool He
     /// <summary>The <c>notags</c> asked for, null when none were named.</summary>
     public IReadOnlyList<string>? NoTags { get; init; }
 
+    /// <summary>The <c>encryptionScheme</c> value that asks for the data as one Crypt4GH stream.</summary>
+    public const string Crypt4gh = "c4gh";
+
+    /// <summary><see cref="Crypt4gh"/> when the data is asked for as one Crypt4GH stream for the client's key; null for plaintext.</summary>
+    public string? EncryptionScheme { get; init; }
+
     /// <summary>Formats each endpoint serves, its default first.</summary>
     public static IReadOnlyList<string> Formats(HtsgetKind kind) => kind == HtsgetKind.Reads ? ["BAM", "CRAM"] : ["VCF", "BCF"];
 }

@@ -12,7 +12,12 @@ public sealed record HtsgetPostBody(
     [property: JsonPropertyName("fields")] IReadOnlyList<string>? Fields,
     [property: JsonPropertyName("tags")] IReadOnlyList<string>? Tags,
     [property: JsonPropertyName("notags")] IReadOnlyList<string>? NoTags,
-    [property: JsonPropertyName("regions")] IReadOnlyList<HtsgetPostRegion?>? Regions);
+    [property: JsonPropertyName("regions")] IReadOnlyList<HtsgetPostRegion?>? Regions)
+{
+    /// <summary>htsget's <c>encryptionScheme</c>: <c>c4gh</c> asks for the data as one Crypt4GH stream.</summary>
+    [JsonPropertyName("encryptionScheme")]
+    public string? EncryptionScheme { get; init; }
+}
 
 /// <summary>One entry of a POST body's <c>regions</c>.</summary>
 public sealed record HtsgetPostRegion(
@@ -32,7 +37,7 @@ public static class HtsgetRequests
 
     /// <summary>The query parameters GET understands (others are ignored; POST takes none).</summary>
     public static IReadOnlyList<string> Parameters { get; } =
-        ["format", "class", "referenceName", "start", "end", "fields", "tags", "notags"];
+        ["format", "class", "referenceName", "start", "end", "fields", "tags", "notags", "encryptionScheme"];
 
     /// <summary>Reads a GET request's parameters; each may appear once.</summary>
     public static HtsgetQuery FromQueryString(HtsgetKind kind, IEnumerable<KeyValuePair<string, IReadOnlyList<string?>>> parameters)
@@ -63,6 +68,7 @@ public static class HtsgetRequests
 
         var format = CheckFormat(kind, values.GetValueOrDefault("format"));
         var headerOnly = CheckClass(values.GetValueOrDefault("class"));
+        var encryption = CheckEncryption(values.TryGetValue("encryptionScheme", out var scheme) ? scheme : null);
         values.TryGetValue("referenceName", out var referenceName);
         var start = values.TryGetValue("start", out var startText) ? ParseCoordinate("start", startText) : null;
         var end = values.TryGetValue("end", out var endText) ? ParseCoordinate("end", endText) : null;
@@ -84,7 +90,7 @@ public static class HtsgetRequests
                 throw Invalid("start and end need a referenceName.");
             }
 
-            return new HtsgetQuery(kind, format, headerOnly) { Fields = fields, Tags = tags, NoTags = noTags };
+            return new HtsgetQuery(kind, format, headerOnly) { Fields = fields, Tags = tags, NoTags = noTags, EncryptionScheme = encryption };
         }
 
         if (referenceName.Length == 0)
@@ -102,7 +108,7 @@ public static class HtsgetRequests
             throw new HtsgetException(HtsgetErrorType.InvalidRange, $"start ({s}) is greater than end ({e}).");
         }
 
-        return new HtsgetQuery(kind, format, headerOnly, [new HtsgetRegion(referenceName, start, end)]) { Fields = fields, Tags = tags, NoTags = noTags };
+        return new HtsgetQuery(kind, format, headerOnly, [new HtsgetRegion(referenceName, start, end)]) { Fields = fields, Tags = tags, NoTags = noTags, EncryptionScheme = encryption };
     }
 
     /// <summary>Reads a POST body; <paramref name="maxRegions"/> bounds the region list (more: PayloadTooLarge).</summary>
@@ -115,6 +121,7 @@ public static class HtsgetRequests
 
         var format = CheckFormat(kind, body.Format);
         var headerOnly = CheckClass(body.Class);
+        var encryption = CheckEncryption(body.EncryptionScheme);
         if (headerOnly && (body.Regions is not null || body.Fields is not null || body.Tags is not null || body.NoTags is not null))
         {
             throw Invalid("\"class\": \"header\" takes no other parameter than format.");
@@ -130,7 +137,7 @@ public static class HtsgetRequests
         CheckTags(body.Tags, body.NoTags);
         if (body.Regions is null)
         {
-            return new HtsgetQuery(kind, format, headerOnly) { Fields = body.Fields, Tags = body.Tags, NoTags = body.NoTags };
+            return new HtsgetQuery(kind, format, headerOnly) { Fields = body.Fields, Tags = body.Tags, NoTags = body.NoTags, EncryptionScheme = encryption };
         }
 
         if (body.Regions.Count == 0)
@@ -171,8 +178,16 @@ public static class HtsgetRequests
             regions.Add(new HtsgetRegion(region.ReferenceName, region.Start, region.End));
         }
 
-        return new HtsgetQuery(kind, format, headerOnly, regions) { Fields = body.Fields, Tags = body.Tags, NoTags = body.NoTags };
+        return new HtsgetQuery(kind, format, headerOnly, regions) { Fields = body.Fields, Tags = body.Tags, NoTags = body.NoTags, EncryptionScheme = encryption };
     }
+
+    // class=header takes no other parameter than format; encryptionScheme is how the bytes travel, so it goes with any.
+    private static string? CheckEncryption(string? scheme) => scheme switch
+    {
+        null => null,
+        _ when string.Equals(scheme, HtsgetQuery.Crypt4gh, StringComparison.OrdinalIgnoreCase) => HtsgetQuery.Crypt4gh,
+        _ => throw Invalid($"encryptionScheme must be '{HtsgetQuery.Crypt4gh}' when given, not '{Shorten(scheme)}'."),
+    };
 
     private static string? CheckFormat(HtsgetKind kind, string? format)
     {

@@ -3,11 +3,15 @@ using System.Text;
 using System.Text.Json;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.DataUseOntology.Matching;
+using GenomeNode.Htsget.Access;
+using GenomeNode.Htsget.Registration;
 using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Host.Admin;
 
-public sealed record DatasetAddArguments(string Id, string Name, string Tier, string? Description, string? VisaValue = null);
+public sealed record DatasetAddArguments(string Id, string Name, string Tier, string? Description, string? VisaValue = null, string? Streaming = null);
+
+public sealed record DatasetUpdateArguments(string Id, string? Streaming);
 
 public sealed record DatasetListArguments(bool Json);
 
@@ -22,6 +26,38 @@ internal static class DatasetOperations
     public const string List = "dataset.list";
     public const string Remove = "dataset.remove";
     public const string Use = "dataset.use";
+    public const string Update = "dataset.update";
+
+    public static Task<OperationResult> UpdateAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var request = NodeOperations.ReadArguments<DatasetUpdateArguments>(arguments);
+        if (request.Streaming is null)
+        {
+            return Task.FromResult(OperationResult.Fail("nothing to update: give --streaming"));
+        }
+
+        if (!StreamingPolicies.TryParse(request.Streaming, out var streaming))
+        {
+            return Task.FromResult(OperationResult.Fail(
+                $"unknown streaming policy '{request.Streaming}': use one of {string.Join(", ", StreamingPolicies.Names)}"));
+        }
+
+        try
+        {
+            // One transaction that marks the dataset modified: a serving node reads the policy again at once.
+            services.GetRequiredService<DatasetCatalog>().WriteData(request.Id, () =>
+            {
+                services.GetRequiredService<DatasetStreaming>().SetInTransaction(request.Id, streaming);
+                return streaming;
+            });
+        }
+        catch (DatasetCatalogException ex)
+        {
+            return Task.FromResult(OperationResult.Fail(ex.Message));
+        }
+
+        return Task.FromResult(OperationResult.Ok($"dataset '{request.Id}' streaming: {streaming.Name()}"));
+    }
 
     public static async Task<OperationResult> AddAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -34,11 +70,25 @@ internal static class DatasetOperations
 
         try
         {
+            StreamingPolicy? streaming = null;
+            if (request.Streaming is not null)
+            {
+                if (!StreamingPolicies.TryParse(request.Streaming, out var parsed))
+                {
+                    return OperationResult.Fail($"unknown streaming policy '{request.Streaming}': use one of {string.Join(", ", StreamingPolicies.Names)}");
+                }
+
+                streaming = parsed;
+            }
+
             var catalog = services.GetRequiredService<DatasetCatalog>();
-            var added = await catalog.AddAsync(new NewDataset(request.Id, request.Name, tier, request.Description, VisaValue: request.VisaValue), cancellationToken);
+            var downloads = services.GetRequiredService<DatasetStreaming>();
+            var added = await catalog.AddAsync(new NewDataset(request.Id, request.Name, tier, request.Description, VisaValue: request.VisaValue),
+                streaming is { } policy ? () => downloads.SetInTransaction(request.Id, policy) : null, cancellationToken);
+            var effective = (streaming ?? StreamingPolicies.DefaultFor(added.Tier)).Name();
             return OperationResult.Ok(added.Tier == AccessTier.Controlled && added.VisaValue is null
-                ? $"added dataset '{added.Id}' (controlled, without --visa-value: no passport can grant it)"
-                : $"added dataset '{added.Id}' ({added.Tier.ToName()})");
+                ? $"added dataset '{added.Id}' (controlled, streaming {effective}, without --visa-value: no passport can grant it)"
+                : $"added dataset '{added.Id}' ({added.Tier.ToName()}, streaming {effective})");
         }
         catch (DatasetCatalogException ex)
         {

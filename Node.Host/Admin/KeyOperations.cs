@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using DuckDB.NET.Data;
+using GenomeNode.Htsget.Data;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Issuing;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,8 @@ public sealed record KeysListArguments(bool Json);
 
 public sealed record KeysRotateArguments;
 
+public sealed record KeysCrypt4ghArguments;
+
 /// <summary>
 /// The <c>keys list|rotate</c> operations over the node's signing keys (docs/passport.md, "Signing keys and
 /// rotation"). A rotation handed to the serving node runs on its key ring, so it signs with the new key at once.
@@ -20,6 +23,30 @@ internal static class KeyOperations
 {
     public const string List = "keys.list";
     public const string Rotate = "keys.rotate";
+    public const string Crypt4ghInit = "keys.c4gh.init";
+    public const string Crypt4ghShow = "keys.c4gh.show";
+
+    public static Task<OperationResult> Crypt4ghInitAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        NodeOperations.ReadArguments<KeysCrypt4ghArguments>(arguments);
+        var key = services.GetRequiredService<NodeCrypt4ghKey>();
+        if (!key.Create())
+        {
+            return Task.FromResult(OperationResult.Fail(
+                $"the node already has a Crypt4GH key ({key.SecretKeyPath}); files at rest are encrypted to it, so it is never replaced by init"));
+        }
+
+        return Task.FromResult(OperationResult.Ok(
+            $"created the node's Crypt4GH key: secret key {key.SecretKeyPath} (owner only), public key {key.PublicKeyPath}:\n{key.PublicKeyText()}"));
+    }
+
+    public static Task<OperationResult> Crypt4ghShowAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        NodeOperations.ReadArguments<KeysCrypt4ghArguments>(arguments);
+        return Task.FromResult(services.GetRequiredService<NodeCrypt4ghKey>().PublicKeyText() is { } text
+            ? OperationResult.Ok(text.TrimEnd('\n'))
+            : OperationResult.Fail("the node has no Crypt4GH key yet: create it with 'genome-node keys c4gh init'"));
+    }
 
     public static Task<OperationResult> ListAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -29,6 +29,7 @@ public sealed class NodeOperations
         [DatasetOperations.List] = DatasetOperations.ListAsync,
         [DatasetOperations.Remove] = DatasetOperations.RemoveAsync,
         [DatasetOperations.Use] = DatasetOperations.UseAsync,
+        [DatasetOperations.Update] = DatasetOperations.UpdateAsync,
         [OntologyOperations.Load] = OntologyOperations.LoadAsync,
         [RegisterOperations.Register] = RegisterOperations.RegisterAsync,
         [OntologyOperations.List] = OntologyOperations.ListAsync,
@@ -41,6 +42,8 @@ public sealed class NodeOperations
         [CommitteeOperations.RevokeKey] = CommitteeOperations.RevokeKeyAsync,
         [KeyOperations.List] = KeyOperations.ListAsync,
         [KeyOperations.Rotate] = KeyOperations.RotateAsync,
+        [KeyOperations.Crypt4ghInit] = KeyOperations.Crypt4ghInitAsync,
+        [KeyOperations.Crypt4ghShow] = KeyOperations.Crypt4ghShowAsync,
     };
 
     /// <summary>
@@ -55,6 +58,7 @@ public sealed class NodeOperations
         AuditOperations.Summary,
         CommitteeOperations.ListKeys,
         KeyOperations.List,
+        KeyOperations.Crypt4ghShow,
     };
 
     public bool Exists(string name) => handlers.ContainsKey(name);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenomeNode.Htsget.Data;
 using GenomeNode.Htsget.Registration;
 using GenomeNode.Passport.Datasets;
 
@@ -23,7 +24,10 @@ internal static class RegisterOperations
         try
         {
             var read = HtsgetObjectRegistrar.Read(
-                new RegistrationRequest(request.ObjectId, request.DatasetId, request.Kind, request.Path, request.IndexPath));
+                new RegistrationRequest(request.ObjectId, request.DatasetId, request.Kind, request.Path, request.IndexPath)
+                {
+                    Crypt4ghKey = services.GetRequiredService<NodeCrypt4ghKey>().Find(),
+                });
             var registrar = services.GetRequiredService<HtsgetObjectRegistrar>();
             var (registered, formats) = services.GetRequiredService<DatasetCatalog>().WriteData(request.DatasetId,
                 () => (registrar.StoreInTransaction(read), registrar.Formats(request.ObjectId)));
@@ -38,5 +42,6 @@ internal static class RegisterOperations
     public static string Describe(RegisteredObject registered) =>
         $"registered {registered.Kind.ToString().ToLowerInvariant()} object '{registered.ObjectId}' of dataset '{registered.DatasetId}': " +
         $"{registered.Format} with {registered.IndexFormat} index, {registered.References} references, {registered.Blocks} " +
-        $"{(registered.Format == "CRAM" ? "containers" : "blocks")}, {registered.Size} bytes, sha256 {registered.Sha256}";
+        $"{(registered.Format == "CRAM" ? "containers" : "blocks")}, {registered.Size} bytes" +
+        (registered.IsCrypt4gh ? $" encrypted with Crypt4GH ({registered.PlaintextSize} bytes of plaintext)" : "") + $", sha256 {registered.Sha256}";
 }

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using GenomeNode.Host.Admin;
+using GenomeNode.Htsget.Access;
 using GenomeNode.Passport.Datasets;
 
 namespace GenomeNode.Host.Cli;
 
-/// <summary><c>genome-node dataset add|list|remove</c>.</summary>
+/// <summary><c>genome-node dataset add|list|remove|use|update</c>.</summary>
 internal static class DatasetCommands
 {
     public static Command Create(GlobalOptions globals) =>
@@ -14,7 +15,29 @@ internal static class DatasetCommands
             CreateList(globals),
             CreateRemove(globals),
             CreateUse(globals),
+            CreateUpdate(globals),
         };
+
+    private static Option<string> StreamingOption(string description)
+    {
+        var streaming = new Option<string>("--streaming") { Description = description, HelpName = "POLICY" };
+        streaming.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, [.. StreamingPolicies.Names]);
+        return streaming;
+    }
+
+    private const string StreamingDescription =
+        "What the dataset's files may be downloaded as: any (plaintext or Crypt4GH), c4gh-only (Crypt4GH to the requester's key only) or none";
+
+    private static Command CreateUpdate(GlobalOptions globals)
+    {
+        var id = IdOption("Id of the dataset");
+        var streaming = StreamingOption(StreamingDescription);
+        var command = new Command("update", "Change a dataset's settings.") { id, streaming };
+        command.SetAction((parseResult, cancellationToken) => NodeCommandLine.RunOperationAsync(
+            parseResult, globals, DatasetOperations.Update,
+            new DatasetUpdateArguments(parseResult.GetRequiredValue(id), parseResult.GetValue(streaming)), cancellationToken));
+        return command;
+    }
 
     private static Command CreateAdd(GlobalOptions globals)
     {
@@ -34,7 +57,8 @@ internal static class DatasetCommands
             HelpName = "URN",
         };
 
-        var command = new Command("add", "Add a dataset to the catalog.") { id, name, tier, description, visaValue };
+        var streaming = StreamingOption(StreamingDescription + " (default: c4gh-only for controlled datasets, any for others)");
+        var command = new Command("add", "Add a dataset to the catalog.") { id, name, tier, description, visaValue, streaming };
         command.SetAction((parseResult, cancellationToken) => NodeCommandLine.RunOperationAsync(
             parseResult, globals, DatasetOperations.Add,
             new DatasetAddArguments(
@@ -42,7 +66,8 @@ internal static class DatasetCommands
                 parseResult.GetRequiredValue(name),
                 parseResult.GetRequiredValue(tier),
                 parseResult.GetValue(description),
-                parseResult.GetValue(visaValue)),
+                parseResult.GetValue(visaValue),
+                parseResult.GetValue(streaming)),
             cancellationToken));
         return command;
     }

@@ -1,6 +1,7 @@
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.DataUseOntology.Matching;
 using GenomeNode.Host.Hosting;
+using GenomeNode.Htsget.Access;
 using GenomeNode.Htsget.Registration;
 using GenomeNode.Storage;
 using GenomeNode.Passport.Datasets;
@@ -79,7 +80,10 @@ internal static class DemoDataset
         var reads = HtsgetObjectRegistrar.Read(new RegistrationRequest(readsObjectId, dataset.Id, HtsgetKind.Reads, Path.Combine(directory, "demo.bam"), null));
         var variants = HtsgetObjectRegistrar.Read(
             new RegistrationRequest(variantsObjectId, dataset.Id, HtsgetKind.Variants, Path.Combine(directory, "demo.vcf.gz"), null));
-        await catalog.AddAsync(dataset, cancellationToken);
+        // The demo's controlled dataset is streamed to samtools in the README's access walk, so it allows plaintext;
+        // a controlled dataset an operator adds is c4gh-only unless they say otherwise.
+        var streaming = scoped.GetRequiredService<DatasetStreaming>();
+        await catalog.AddAsync(dataset, dataset.Tier == AccessTier.Controlled ? () => streaming.SetInTransaction(dataset.Id, StreamingPolicy.Any) : null, cancellationToken);
         // The demo's data in one transaction: a node stopped while seeding finds the bare dataset, not half of it.
         catalog.WriteData(dataset.Id, () =>
         {

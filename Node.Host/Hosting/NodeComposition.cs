@@ -71,6 +71,11 @@ public static class NodeComposition
                 htsget.SigningKeyFile = Path.Combine(node.Value.DataDirectory, "htsget-signing.key");
             }
 
+            if (string.IsNullOrWhiteSpace(htsget.Crypt4ghKeyFile))
+            {
+                htsget.Crypt4ghKeyFile = Path.Combine(node.Value.DataDirectory, "crypt4gh", "node.sec");
+            }
+
             // Htsget:PublicBaseUrl stays an override for data URLs alone.
             if (string.IsNullOrWhiteSpace(htsget.PublicBaseUrl))
             {

@@ -74,7 +74,13 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection, IEnumera
     }
 
     /// <summary>Adds a dataset; refuses an invalid or already used id with a <see cref="DatasetCatalogException"/>.</summary>
-    public async Task<Dataset> AddAsync(NewDataset dataset, CancellationToken cancellationToken = default)
+    public Task<Dataset> AddAsync(NewDataset dataset, CancellationToken cancellationToken = default) => AddAsync(dataset, null, cancellationToken);
+
+    /// <summary>
+    /// Adds a dataset and, in the same transaction, a module's own data of it (<paramref name="writeData"/>: settings
+    /// given with <c>dataset add</c>), so that a crash leaves the dataset with all of it or none.
+    /// </summary>
+    public async Task<Dataset> AddAsync(NewDataset dataset, Action? writeData, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         Validate(dataset);
@@ -103,6 +109,7 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection, IEnumera
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        writeData?.Invoke();
         Commit(transaction, new DatasetChange(dataset.Id, DatasetChangeKind.Added));
         return await FindAsync(dataset.Id, cancellationToken)
             ?? throw new InvalidOperationException($"dataset '{dataset.Id}' vanished after it was added");

@@ -22,7 +22,7 @@ public sealed class DatasetCliTests : IDisposable
         var table = await Cli("dataset", "list");
 
         Assert.True(add.ExitCode == 0, add.ToString());
-        Assert.Equal("added dataset 'fin-wgs' (controlled)", add.Output);
+        Assert.Equal("added dataset 'fin-wgs' (controlled, streaming c4gh-only)", add.Output);
         Assert.Equal(0, addPublic.ExitCode);
         Assert.Equal(
             [("fin-wgs", "controlled", "Pilot genomes"), ("open-panel", "public", null)],
@@ -86,7 +86,7 @@ public sealed class DatasetCliTests : IDisposable
         var onPublic = await Cli("dataset", "add", "--id", "open", "--name", "Open", "--tier", "public", "--visa-value", "urn:x:open");
         var withSpace = await Cli("dataset", "add", "--id", "spaced", "--name", "Spaced", "--tier", "controlled", "--visa-value", "urn:x: y");
 
-        Assert.Equal((0, "added dataset 'locked' (controlled, without --visa-value: no passport can grant it)"), (withoutValue.ExitCode, withoutValue.Output));
+        Assert.Equal((0, "added dataset 'locked' (controlled, streaming c4gh-only, without --visa-value: no passport can grant it)"), (withoutValue.ExitCode, withoutValue.Output));
         Assert.Equal(1, onPublic.ExitCode);
         Assert.Contains("only controlled datasets are granted by a ControlledAccessGrants visa value", onPublic.Error, StringComparison.Ordinal);
         Assert.Equal(1, withSpace.ExitCode);

@@ -94,7 +94,10 @@ public sealed class PassportNodeFixture : IAsyncLifetime, IDisposable
         var catalog = scope.ServiceProvider.GetRequiredService<DatasetCatalog>();
         await catalog.AddAsync(new NewDataset("controlled", "Controlled variants", AccessTier.Controlled, VisaValue: ControlledGrant));
         await catalog.AddAsync(new NewDataset("registered", "Registered variants", AccessTier.Registered));
-        await catalog.AddAsync(new NewDataset("reads", "Controlled reads", AccessTier.Controlled, VisaValue: ReadsGrant));
+        // Streamed to samtools, which reads plaintext: its operator allows plaintext downloads (a controlled dataset is c4gh-only unless said otherwise).
+        var streaming = scope.ServiceProvider.GetRequiredService<GenomeNode.Htsget.Registration.DatasetStreaming>();
+        await catalog.AddAsync(new NewDataset("reads", "Controlled reads", AccessTier.Controlled, VisaValue: ReadsGrant),
+            () => streaming.SetInTransaction("reads", GenomeNode.Htsget.Access.StreamingPolicy.Any));
         foreach (var dataset in new[] { "controlled", "registered", "hidden" })
         {
             scope.ServiceProvider.GetRequiredService<VcfIngester>().Ingest(new VcfIngestRequest(dataset, vcf, "GRCh38"));

@@ -42,9 +42,21 @@ internal static class Crypt4ghCipher
         return hash[..KeyLength].ToArray();
     }
 
+    /// <summary>True when <paramref name="publicKey"/> is 32 bytes and not a low-order point (a header can be written to it).</summary>
+    public static bool IsUsablePublicKey(ReadOnlySpan<byte> publicKey) =>
+        publicKey.Length == KeyLength && SharedKey(Crypt4ghKeyPair.Generate(), publicKey, ownIsReader: false) is not null;
+
     /// <summary>Writes ciphertext || MAC (plaintext length + 16 bytes) to <paramref name="destination"/>.</summary>
     public static int Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> destination)
     {
+        if (System.Security.Cryptography.ChaCha20Poly1305.IsSupported)
+        {
+            // The platform's (OpenSSL's) implementation: several times faster on bulk segments than the managed one.
+            using var platform = new System.Security.Cryptography.ChaCha20Poly1305(key);
+            platform.Encrypt(nonce, plaintext, destination[..plaintext.Length], destination.Slice(plaintext.Length, MacLength));
+            return plaintext.Length + MacLength;
+        }
+
         var cipher = Init(key, nonce, forEncryption: true);
         var written = cipher.ProcessBytes(plaintext, destination);
         return written + cipher.DoFinal(destination[written..]);
@@ -60,6 +72,21 @@ internal static class Crypt4ghCipher
         if (plaintextLength < 0)
         {
             return false;
+        }
+
+        if (System.Security.Cryptography.ChaCha20Poly1305.IsSupported)
+        {
+            using var platform = new System.Security.Cryptography.ChaCha20Poly1305(key);
+            try
+            {
+                platform.Decrypt(nonce, sealedData[..plaintextLength], sealedData[plaintextLength..], destination[..plaintextLength]);
+                return true;
+            }
+            catch (System.Security.Cryptography.AuthenticationTagMismatchException)
+            {
+                // The platform clears the destination itself on a mismatch.
+                return false;
+            }
         }
 
         var cipher = Init(key, nonce, forEncryption: false);

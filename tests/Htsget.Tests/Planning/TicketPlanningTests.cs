@@ -241,7 +241,7 @@ public sealed class TicketPlanningTests(BuiltFiles files)
     /// <summary>Edges that record what a plan asks: a cut's data is one byte per requested byte range, never a file.</summary>
     private sealed class RecordingEdges : IDataFileEdges
     {
-        private const int BlockLength = 100;
+        private const int FixedBlockLength = 100;
 
         public List<string> Calls { get; } = [];
 
@@ -264,7 +264,13 @@ public sealed class TicketPlanningTests(BuiltFiles files)
         public BgzfCut CutRecords(long blockOffset, int dataStart, int dataEnd)
         {
             Calls.Add($"records {blockOffset} {dataStart}..{(dataEnd == int.MaxValue ? "" : dataEnd)}");
-            return new BgzfCut(BlockLength, new byte[1]);
+            return new BgzfCut(FixedBlockLength, new byte[1]);
+        }
+
+        public int BlockLength(long blockOffset)
+        {
+            Calls.Add($"block {blockOffset}");
+            return FixedBlockLength;
         }
     }
 }

@@ -1,6 +1,4 @@
-using GenomeNode.Tests;
-
-namespace GenomeNode.Htsget.Tests.Crypt4gh;
+namespace GenomeNode.Tests;
 
 /// <summary>Runs crypt4gh_reference.py: the independent Crypt4GH implementation over Debian's python3-nacl.</summary>
 internal static class Crypt4ghReference
