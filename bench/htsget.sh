@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # htsget: ticket throughput and latency (wrk) against a bare endpoint of the same Kestrel, data-endpoint streaming
-# throughput of a > 1 GiB BAM against nginx serving the same file on loopback, and the node's memory while streaming.
+# throughput of a > 1 GiB BAM against nginx serving the same file on loopback, the node's memory while streaming, a
+# 1.1 MB slice fetched by 8 connections (as htslib and igv.js fetch) against nginx, and Crypt4GH streaming of a slice
+# (decrypted at rest, encrypted or re-wrapped for the client's key) against plain streaming of the same slice.
 # All in one run; prints one line per figure and a summary block. See bench/README.md.
 #
 # Environment (all optional):
@@ -10,6 +12,7 @@
 #   HTSGET_BENCH_CONNECTIONS  wrk connections (default 16), HTSGET_BENCH_THREADS wrk threads (default 2)
 #   HTSGET_BENCH_RUNS         whole-file downloads from each of node and nginx (default 5, after one warm-up each;
 #                             medians are compared)
+#   HTSGET_BENCH_SLICE_CONNECTIONS  connections fetching the 1.1 MB slice (default 8)
 #   HTSGET_BENCH_NO_BUILD=1   use the node already built in the work dir
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +34,8 @@ die() { log "error: $*"; exit 1; }
 # --- tools -------------------------------------------------------------------------------------------------------
 source bench/lib.sh
 bench_require bench/htsget.sh wrk nginx samtools curl python3 dotnet
+python3 -c 'import nacl' 2>/dev/null || die "python3-nacl is needed to encrypt the Crypt4GH copy (apt-get install python3-nacl)"
+C4GH_TOOL=$ROOT/tests/Shared/crypt4gh_reference.py
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 mkdir -p "$WORK"
@@ -75,6 +80,23 @@ else
   log "generated $(stat -c %s "$BAM") bytes in $((SECONDS - start)) s"
 fi
 BAM_BYTES=$(stat -c %s "$BAM")
+
+# --- the node's Crypt4GH key and the BAM encrypted to it (cached with it) -------------------------------------------
+C4GH_KEY=$WORK/c4gh/node.sec
+C4GH_BAM=$WORK/big.bam.c4gh
+C4GH_STAMP="$STAMP tool=$(sha256sum "$C4GH_TOOL" | cut -c1-16)"
+if [[ ! -s $C4GH_BAM || ! -s $C4GH_KEY || $(cat "$WORK/big.c4gh.stamp" 2>/dev/null) != "$C4GH_STAMP" ]]; then
+  log "encrypting $BAM to a benchmark node key with the reference Crypt4GH implementation (once; cached)"
+  rm -rf "$WORK/c4gh" "$C4GH_BAM" "$WORK/big.c4gh.stamp"
+  mkdir -p "$WORK/c4gh"
+  python3 "$C4GH_TOOL" keygen "$C4GH_KEY" "$WORK/c4gh/node.pub"
+  chmod 600 "$C4GH_KEY"
+  python3 "$C4GH_TOOL" encrypt "$WORK/c4gh/node.pub" "$BAM" "$C4GH_BAM.tmp"
+  mv "$C4GH_BAM.tmp" "$C4GH_BAM"
+  echo "$C4GH_STAMP" >"$WORK/big.c4gh.stamp"
+fi
+python3 "$C4GH_TOOL" keygen "$TMP/client.sec" "$TMP/client.pub"
+CLIENT_KEY_HEADER="Client-Public-Key: $(base64 -w0 "$TMP/client.pub")"
 ((BAM_BYTES > GIB)) || log "warning: $BAM is not larger than 1 GiB ($BAM_BYTES bytes); raise HTSGET_BENCH_READS"
 
 # --- build and start the node ------------------------------------------------------------------------------------
@@ -93,11 +115,14 @@ start=$SECONDS
 "$NODE" register reads --data "$DATA" --dataset bench --id "$OBJECT" "$BAM" >/dev/null
 REGISTER_SECONDS=$((SECONDS - start))
 log "registered $OBJECT in $REGISTER_SECONDS s"
+start=$SECONDS
+"$NODE" register reads --data "$DATA" --dataset bench --id "$OBJECT-c4gh" "$C4GH_BAM" --Htsget:Crypt4ghKeyFile="$C4GH_KEY" >/dev/null
+log "registered $OBJECT-c4gh (the same reads, Crypt4GH at rest) in $((SECONDS - start)) s"
 
 PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
 # Warnings only: per-request Information logs to the console would measure the terminal, not the endpoints.
-"$NODE" serve --data "$DATA" --urls "$BASE" --Logging:LogLevel:Default=Warning >"$TMP/node.log" 2>&1 &
+"$NODE" serve --data "$DATA" --urls "$BASE" --Logging:LogLevel:Default=Warning --Htsget:Crypt4ghKeyFile="$C4GH_KEY" >"$TMP/node.log" 2>&1 &
 NODE_PID=$!
 wait_http "$BASE/health" 60 || { cat "$TMP/node.log" >&2; die "the node did not answer on $BASE/health"; }
 log "node pid $NODE_PID on $BASE"
@@ -221,6 +246,75 @@ SAMPLER_PID=
 DURING_RSS=$(cat "$TMP/rss-max" 2>/dev/null || echo 0)
 AFTER_RSS=$(status_kb "$NODE_PID" VmRSS)
 AFTER_HWM=$(status_kb "$NODE_PID" VmHWM)
+
+# --- 4. a 1.1 MB slice by 8 connections: node vs nginx; Crypt4GH vs plain streaming of the same slice -------------
+SLICE_CONNECTIONS=${HTSGET_BENCH_SLICE_CONNECTIONS:-8}
+SLICE_BYTES=1100000
+SLICE_START=200000000
+SLICE_RANGE="Range: bytes=$SLICE_START-$((SLICE_START + SLICE_BYTES - 1))"
+# http data URLs of a ticket, one per line (data URLs are valid for minutes: asked right before each measurement)
+ticket_urls() { # object query -> urls with their lengths ("url length")
+  curl -fsS "$BASE/htsget/reads/$1${2:+?$2}" | python3 -c '
+import base64, json, struct, sys
+for part in json.load(sys.stdin)["htsget"]["urls"]:
+    url = part["url"]
+    if url.startswith("http"):
+        payload = url.rsplit("/", 1)[1].split(".")[0]
+        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        print(url, struct.unpack(">q", raw[18:26])[0])'
+}
+# slice_run NAME BYTES URL [HEADER...] -> SLICE_RPS SLICE_MBPS SLICE_CPU (ms of node CPU per request)
+slice_run() {
+  local name=$1 bytes=$2 url=$3 out=$TMP/wrk-slice-$1.txt ticks headers=()
+  shift 3
+  for header in "$@"; do headers+=(-H "$header"); done
+  ticks=$(cpu_ticks "$NODE_PID")
+  wrk -t"$THREADS" -c"$SLICE_CONNECTIONS" -d"$DURATION"s --latency "${headers[@]}" "$url" >"$out"
+  ticks=$(($(cpu_ticks "$NODE_PID") - ticks))
+  local non2xx
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } END { print n + 0 }' "$out")
+  ((non2xx == 0)) || die "slice $name: $non2xx responses were not 2xx ($(tr '\n' ' ' <"$out"))"
+  SLICE_RPS=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+  SLICE_MBPS=$(awk -v r="$SLICE_RPS" -v b="$bytes" 'BEGIN { printf "%.1f", r * b / 1e6 }')
+  SLICE_CPU=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" '/ requests in / { n = $1 } END { printf "%.3g", n ? t * 1000 / hz / n : 0 }' "$out")
+  log "slice $name: $SLICE_RPS req/s = $SLICE_MBPS MB/s of $bytes-byte slices, node CPU $SLICE_CPU ms/request, p50 $(awk -f "$BENCH/wrk-percentile.awk" -v p=50% "$out") ms"
+}
+log "slices: $SLICE_BYTES bytes from byte $SLICE_START by $SLICE_CONNECTIONS connections, ${DURATION} s each"
+# The Range is within the data URL's own bytes: the first data URL long enough (the body's first, up to 1 GiB).
+whole_url() { ticket_urls "$1" "" | awk -v need="$((SLICE_START + SLICE_BYTES))" '$2 >= need { print $1; exit }'; }
+slice_run warmup-node "$SLICE_BYTES" "$(whole_url "$OBJECT")" "$SLICE_RANGE"
+slice_run warmup-nginx "$SLICE_BYTES" "http://127.0.0.1:$NGINX_PORT/big.bam" "$SLICE_RANGE"
+: >"$TMP/slice-node" && : >"$TMP/slice-nginx"
+for run in 1 2 3; do # alternated, medians compared: a shared machine's noise hits both
+  slice_run node "$SLICE_BYTES" "$(whole_url "$OBJECT")" "$SLICE_RANGE" && echo "$SLICE_MBPS" >>"$TMP/slice-node" && SLICE_NODE_CPU=$SLICE_CPU
+  slice_run nginx "$SLICE_BYTES" "http://127.0.0.1:$NGINX_PORT/big.bam" "$SLICE_RANGE" && echo "$SLICE_MBPS" >>"$TMP/slice-nginx"
+done
+SLICE_NODE=$(median <"$TMP/slice-node") SLICE_NGINX=$(median <"$TMP/slice-nginx")
+SLICE_RATIO=$(ratio "$SLICE_NODE" "$SLICE_NGINX" %.2f)
+SLICE_VERDICT=$(awk -v r="$SLICE_RATIO" 'BEGIN { print (r >= 0.7 ? "meets" : "MISSES") }')
+echo "htsget-slice-throughput: $SLICE_RATIO of nginx, target >= 0.7: $SLICE_VERDICT ($SLICE_BYTES-byte slices by $SLICE_CONNECTIONS connections; node median $SLICE_NODE MB/s [$(paste -sd' ' "$TMP/slice-node")], nginx median $SLICE_NGINX MB/s [$(paste -sd' ' "$TMP/slice-nginx")]; node CPU $SLICE_NODE_CPU ms/slice)"
+
+# Crypt4GH: a region whose ticket has a data URL of about 1.1 MB, on the plain and the encrypted copy of the BAM.
+WINDOW=25000
+while :; do
+  read -r REGION_URL REGION_BYTES < <(ticket_urls "$OBJECT" "referenceName=chr2&start=100000000&end=$((100000000 + WINDOW))" | sort -k2,2n | tail -1)
+  ((REGION_BYTES >= SLICE_BYTES || WINDOW > 10000000)) && break
+  WINDOW=$((WINDOW * 2))
+done
+REGION="referenceName=chr2&start=100000000&end=$((100000000 + WINDOW))"
+region_url() { ticket_urls "$1" "$REGION" | sort -k2,2n | tail -1 | cut -d' ' -f1; }
+log "Crypt4GH: the largest data URL of $REGION, $REGION_BYTES bytes of plaintext"
+slice_run c4gh-warmup "$REGION_BYTES" "$(region_url "$OBJECT-c4gh")" "$CLIENT_KEY_HEADER"
+slice_run plain "$REGION_BYTES" "$(region_url "$OBJECT")"
+C4GH_PLAIN=$SLICE_MBPS C4GH_PLAIN_CPU=$SLICE_CPU
+slice_run decrypted "$REGION_BYTES" "$(region_url "$OBJECT-c4gh")"
+C4GH_DECRYPTED=$SLICE_MBPS C4GH_DECRYPTED_CPU=$SLICE_CPU
+slice_run rewrapped "$REGION_BYTES" "$(region_url "$OBJECT-c4gh")" "$CLIENT_KEY_HEADER"
+C4GH_REWRAPPED=$SLICE_MBPS C4GH_REWRAPPED_CPU=$SLICE_CPU
+slice_run encrypted "$REGION_BYTES" "$(region_url "$OBJECT")" "$CLIENT_KEY_HEADER"
+C4GH_ENCRYPTED=$SLICE_MBPS C4GH_ENCRYPTED_CPU=$SLICE_CPU
+echo "htsget-c4gh-throughput: over plain streaming of the same $REGION_BYTES-byte slice ($C4GH_PLAIN MB/s, $C4GH_PLAIN_CPU ms CPU/slice): stored encrypted, served as its stored segments re-wrapped for the client's key $(ratio "$C4GH_REWRAPPED" "$C4GH_PLAIN" %.2f) ($C4GH_REWRAPPED MB/s, $C4GH_REWRAPPED_CPU ms); stored encrypted, served decrypted $(ratio "$C4GH_DECRYPTED" "$C4GH_PLAIN" %.2f) ($C4GH_DECRYPTED MB/s, $C4GH_DECRYPTED_CPU ms); stored plain, encrypted for the client's key $(ratio "$C4GH_ENCRYPTED" "$C4GH_PLAIN" %.2f) ($C4GH_ENCRYPTED MB/s, $C4GH_ENCRYPTED_CPU ms)"
+
 kill "$NGINX_PID" 2>/dev/null || true
 wait "$NGINX_PID" 2>/dev/null || true
 NGINX_PID=
@@ -291,6 +385,8 @@ tickets, 1 connection        $TICKET1_RPS req/s  p50 $TICKET1_P50 ms  p99 $TICKE
 data endpoint                $NODE_MEDIAN MB/s  (median of $RUNS whole-file tickets, $NODE_URLS data URLs each; node CPU $CPU_PER_GIB s/GiB)
 nginx, same file             $NGINX_MEDIAN MB/s  (median of $RUNS)
 data endpoint / nginx        $THROUGHPUT_RATIO  target >= 0.7: $THROUGHPUT_VERDICT
+1.1 MB slice, $SLICE_CONNECTIONS connections    node $SLICE_NODE MB/s, nginx $SLICE_NGINX MB/s: $SLICE_RATIO  target >= 0.7: $SLICE_VERDICT
+Crypt4GH slice / plain       re-wrapped $(ratio "$C4GH_REWRAPPED" "$C4GH_PLAIN" %.2f), decrypted $(ratio "$C4GH_DECRYPTED" "$C4GH_PLAIN" %.2f), encrypted $(ratio "$C4GH_ENCRYPTED" "$C4GH_PLAIN" %.2f)  (plain $C4GH_PLAIN MB/s of $REGION_BYTES-byte slices)
 node RSS before streaming    $(mb "$BEFORE_RSS") MiB  (VmHWM $(mb "$BEFORE_HWM") MiB; $(mb "$IDLE_RSS") MiB idle after start)
 node RSS while streaming     $(mb "$DURING_RSS") MiB max sampled every 50 ms over $STREAMED_GIB GiB  (VmHWM $(mb "$FIRST_HWM") MiB after the first file)
 node RSS after streaming     $(mb "$AFTER_RSS") MiB  (VmHWM $(mb "$AFTER_HWM") MiB, $(smb "$HWM_GROWTH_KB") MiB)  target flat: $MEMORY_VERDICT
