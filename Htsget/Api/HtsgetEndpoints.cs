@@ -246,7 +246,7 @@ public static class HtsgetEndpoints
         return new HtsgetTicketResponse(new HtsgetTicket(plan.Format, urls));
     }
 
-    private static async Task<Results<FileStreamHttpResult, PushStreamHttpResult, JsonHttpResult<HtsgetErrorResponse>>> GetDataAsync(
+    private static async Task<Results<FileSliceResult, PushStreamHttpResult, JsonHttpResult<HtsgetErrorResponse>>> GetDataAsync(
         string token, HttpContext context, RequestAccess access, HtsgetService htsget, CancellationToken cancellationToken)
     {
         try
@@ -254,7 +254,7 @@ public static class HtsgetEndpoints
             var answer = await htsget.FetchAsync(token, context.Request.Headers.Range.ToString(), access, cancellationToken, ClientKey(context.Request));
             if (answer.Slice is { } slice)
             {
-                return TypedResults.Stream(slice, "application/octet-stream", enableRangeProcessing: true);
+                return new FileSliceResult(slice, "application/octet-stream");
             }
 
             // A Crypt4GH stream is answered whole (a Range over ciphertext helps no reader).

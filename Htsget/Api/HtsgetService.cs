@@ -354,4 +354,4 @@ public sealed class HtsgetService(
 /// What a data URL answers: a seekable <see cref="Slice"/> (HTTP Range applies), or bytes written by
 /// <see cref="Write"/> (a Crypt4GH stream; <see cref="Length"/> when known in advance).
 /// </summary>
-public sealed record DataAnswer(Stream? Slice, Func<Stream, CancellationToken, Task>? Write, long? Length = null);
+public sealed record DataAnswer(FileSliceStream? Slice, Func<Stream, CancellationToken, Task>? Write, long? Length = null);

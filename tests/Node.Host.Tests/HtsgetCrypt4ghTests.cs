@@ -194,6 +194,45 @@ public sealed class HtsgetCrypt4ghTests(Crypt4ghNodeFixture node)
         Assert.Contains("tampered.bam.c4gh", refusal.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(Crypt4ghNodeFixture.PlainReads)]
+    [InlineData(Crypt4ghNodeFixture.SealedReads)]
+    public async Task Data_URLs_answer_HTTP_ranges_of_their_plaintext_as_igv_and_htslib_ask_them(string id)
+    {
+        var (_, parts) = await TicketAsync(node.Url($"/htsget/reads/{id}"), withKey: false);
+        var dataUrl = parts.First(part => !part.StartsWith("data:", StringComparison.Ordinal) && TokenLength(part) > 300_000);
+        var whole = await node.Client.GetByteArrayAsync(new Uri(dataUrl));
+        var original = File.ReadAllBytes(node.Originals["BAM"]);
+        Assert.Equal(original.AsSpan((int)TokenOffset(dataUrl), whole.Length).ToArray(), whole);
+
+        foreach (var (range, from, to) in new[] { ("bytes=70000-200000", 70_000, 200_000), ("bytes=1-1", 1, 1), ($"bytes={whole.Length - 10}-", whole.Length - 10, whole.Length - 1), ("bytes=-65540", whole.Length - 65_540, whole.Length - 1), ("bytes=100-99999999", 100, whole.Length - 1) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, dataUrl);
+            request.Headers.TryAddWithoutValidation("Range", range);
+            using var response = await node.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+            Assert.Equal($"bytes {from}-{to}/{whole.Length}", response.Content.Headers.ContentRange?.ToString());
+            Assert.Equal(whole[from..(to + 1)], await response.Content.ReadAsByteArrayAsync());
+        }
+
+        using (var request = new HttpRequestMessage(HttpMethod.Get, dataUrl))
+        {
+            request.Headers.TryAddWithoutValidation("Range", $"bytes={whole.Length}-");
+            using var response = await node.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
+            Assert.Equal($"bytes */{whole.Length}", response.Content.Headers.ContentRange?.ToString());
+        }
+
+        // Several ranges are answered with the whole slice (one part), as RFC 9110 allows.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, dataUrl))
+        {
+            request.Headers.TryAddWithoutValidation("Range", "bytes=0-9,20-29");
+            using var response = await node.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(whole, await response.Content.ReadAsByteArrayAsync());
+        }
+    }
+
     [Fact]
     public async Task A_dataset_whose_policy_is_none_answers_no_ticket()
     {
@@ -289,6 +328,12 @@ public sealed class HtsgetCrypt4ghTests(Crypt4ghNodeFixture node)
         Crypt4ghReference.Decrypt(node.ClientSecretKey, encrypted, plaintext);
         return plaintext;
     }
+
+    private static long TokenOffset(string dataUrl) => System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(TokenPayload(dataUrl).AsSpan(10));
+
+    private static long TokenLength(string dataUrl) => System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(TokenPayload(dataUrl).AsSpan(18));
+
+    private static byte[] TokenPayload(string dataUrl) => System.Buffers.Text.Base64Url.DecodeFromChars(dataUrl[(dataUrl.LastIndexOf('/') + 1)..].Split('.')[0]);
 
     private static string Indexed(string bam)
     {
