@@ -12,7 +12,7 @@ namespace GenomeNode.Htsget.Access;
 public static class HtsgetAuditQuery
 {
     /// <summary>
-    /// A ticket request as its POST body would say it: <c>format</c> and <c>class</c> when asked, <c>fields</c>,
+    /// A ticket request as its POST body would say it: <c>format</c>, <c>class</c> and <c>encryptionScheme</c> when asked, <c>fields</c>,
     /// <c>tags</c>, <c>notags</c> when named, and <c>regions</c> (a GET's referenceName/start/end is one region);
     /// no regions means the whole file.
     /// </summary>
@@ -29,6 +29,11 @@ public static class HtsgetAuditQuery
             if (query.HeaderOnly)
             {
                 json.WriteString("class", "header");
+            }
+
+            if (query.EncryptionScheme is { } encryption)
+            {
+                json.WriteString("encryptionScheme", encryption);
             }
 
             WriteList(json, "fields", query.Fields);
