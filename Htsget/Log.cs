@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "The ticket snapshot of htsget object {ObjectId} takes {Megabytes:0.0} MB, more than Htsget:IndexCacheMegabytes ({Budget} MB): it is read again for every ticket; raise the setting")]
     public static partial void SnapshotTooLarge(ILogger logger, string objectId, double megabytes, long budget);
+
+    [LoggerMessage(9, LogLevel.Error, "The node's Crypt4GH key cannot be read")]
+    public static partial void Crypt4ghKeyUnreadable(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Error, "A Crypt4GH answer of object {ObjectId} broke off: the file could not be read or a segment failed authentication")]
+    public static partial void Crypt4ghAnswerBrokeOff(ILogger logger, string objectId, Exception exception);
 }

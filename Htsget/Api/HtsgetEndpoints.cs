@@ -72,9 +72,7 @@ public static class HtsgetEndpoints
                 .Produces<HtsgetErrorResponse>(StatusCodes.Status413PayloadTooLarge, ErrorContentType);
         }
 
-        endpoints.MapGet(Crypt4ghRecipientPath, (NodeCrypt4ghKey key) => key.PublicKeyText() is { } text
-                ? Results.Text(text, "text/plain; charset=utf-8")
-                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "This node has no Crypt4GH key", detail: "Its operator creates one with 'genome-node keys c4gh init'."))
+        endpoints.MapGet(Crypt4ghRecipientPath, RecipientKey)
             .WithTags(Tag)
             .WithName("Crypt4ghRecipient")
             .WithSummary("The node's Crypt4GH public key (crypt4gh-keygen format): encrypt files for this node to it");
@@ -151,6 +149,22 @@ public static class HtsgetEndpoints
         {
             // A request the audit could not record is refused, never answered unrecorded.
             return Error(context.Response, new HtsgetException(HtsgetErrorType.Unavailable, error.Message));
+        }
+    }
+
+    private static IResult RecipientKey(NodeCrypt4ghKey key, ILogger<NodeCrypt4ghKey> logger)
+    {
+        try
+        {
+            return key.PublicKeyText() is { } text
+                ? Results.Text(text, "text/plain; charset=utf-8")
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "This node has no Crypt4GH key", detail: "Its operator creates one with 'genome-node keys c4gh init'.");
+        }
+        catch (Formats.Crypt4gh.Crypt4ghException error)
+        {
+            // The operator's log says which file and why; the caller learns only that the key is unavailable.
+            Log.Crypt4ghKeyUnreadable(logger, error);
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The node's Crypt4GH key cannot be read right now");
         }
     }
 

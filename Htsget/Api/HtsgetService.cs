@@ -192,6 +192,26 @@ public sealed class HtsgetService(
         try
         {
             answer = Open(registered, parsed, clientKey);
+            if (answer.Write is { } write)
+            {
+                // Bytes already sent cannot be taken back: a failure breaks the answer off (the client sees a short or
+                // aborted response, never bytes that failed authentication), and the log says why.
+                answer = answer with
+                {
+                    Write = async (output, cancellation) =>
+                    {
+                        try
+                        {
+                            await write(output, cancellation);
+                        }
+                        catch (Exception error) when (error is IOException or UnauthorizedAccessException or Crypt4ghException)
+                        {
+                            Log.Crypt4ghAnswerBrokeOff(logger, registered.ObjectId, error);
+                            throw;
+                        }
+                    },
+                };
+            }
         }
         catch (HtsgetException)
         {

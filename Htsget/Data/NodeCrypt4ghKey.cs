@@ -25,7 +25,7 @@ public sealed class NodeCrypt4ghKey(IOptions<HtsgetOptions> options)
     /// <summary>Where the public key lives.</summary>
     public string PublicKeyPath => Path.ChangeExtension(SecretKeyPath, ".pub");
 
-    /// <summary>The key pair, or null while the node has none; a key file that cannot be read throws.</summary>
+    /// <summary>The key pair, or null while the node has none; a key file that cannot be read throws <see cref="Crypt4ghException"/>.</summary>
     public Crypt4ghKeyPair? Find()
     {
         lock (gate)
@@ -36,9 +36,9 @@ public sealed class NodeCrypt4ghKey(IOptions<HtsgetOptions> options)
                 {
                     loaded = Crypt4ghKeyFiles.ReadPrivateKey(File.ReadAllText(SecretKeyPath));
                 }
-                catch (Crypt4ghException error)
+                catch (Exception error) when (error is Crypt4ghException or IOException or UnauthorizedAccessException)
                 {
-                    throw new InvalidDataException($"The node's Crypt4GH key {SecretKeyPath} cannot be read: {error.Message}", error);
+                    throw new Crypt4ghException($"The node's Crypt4GH key {SecretKeyPath} cannot be read: {error.Message}", error);
                 }
             }
 

@@ -43,9 +43,16 @@ internal static class KeyOperations
     public static Task<OperationResult> Crypt4ghShowAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
     {
         NodeOperations.ReadArguments<KeysCrypt4ghArguments>(arguments);
-        return Task.FromResult(services.GetRequiredService<NodeCrypt4ghKey>().PublicKeyText() is { } text
-            ? OperationResult.Ok(text.TrimEnd('\n'))
-            : OperationResult.Fail("the node has no Crypt4GH key yet: create it with 'genome-node keys c4gh init'"));
+        try
+        {
+            return Task.FromResult(services.GetRequiredService<NodeCrypt4ghKey>().PublicKeyText() is { } text
+                ? OperationResult.Ok(text.TrimEnd('\n'))
+                : OperationResult.Fail("the node has no Crypt4GH key yet: create it with 'genome-node keys c4gh init'"));
+        }
+        catch (GenomeNode.Htsget.Formats.Crypt4gh.Crypt4ghException ex)
+        {
+            return Task.FromResult(OperationResult.Fail(ex.Message));
+        }
     }
 
     public static Task<OperationResult> ListAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ internal static class RegisterOperations
                 () => (registrar.StoreInTransaction(read), registrar.Formats(request.ObjectId)));
             return OperationResult.Ok($"{Describe(registered)}; object '{registered.ObjectId}' now holds {string.Join(" and ", formats)}");
         }
-        catch (Exception ex) when (ex is HtsgetRegistrationException or DatasetCatalogException)
+        catch (Exception ex) when (ex is HtsgetRegistrationException or DatasetCatalogException or GenomeNode.Htsget.Formats.Crypt4gh.Crypt4ghException)
         {
             return OperationResult.Fail(ex.Message);
         }
