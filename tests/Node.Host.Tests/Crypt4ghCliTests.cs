@@ -83,6 +83,23 @@ public sealed class Crypt4ghCliTests : IDisposable
         Assert.NotEqual(0, (await Cli("dataset", "update", "--id", "nothing", "--streaming", "any")).ExitCode);
     }
 
+    [Fact]
+    public async Task A_damaged_key_file_is_a_clear_error_never_a_crash()
+    {
+        Assert.Equal(0, (await Cli("keys", "c4gh", "init")).ExitCode);
+        File.WriteAllText(Path.Combine(data.Path, "crypt4gh", "node.sec"), "-----BEGIN CRYPT4GH PRIVATE KEY-----\nbm90IGEga2V5\n-----END CRYPT4GH PRIVATE KEY-----\n");
+
+        var show = await Cli("keys", "c4gh", "show");
+        Assert.NotEqual(0, show.ExitCode);
+        Assert.Contains("node.sec cannot be read", show.Error, StringComparison.Ordinal);
+
+        await using var node = await ServingNode.StartAsync(data.Path);
+        using var client = new HttpClient { BaseAddress = node.BaseAddress };
+        using var response = await client.GetAsync(new Uri("/.well-known/c4gh-recipient", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.DoesNotContain("node.sec", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task<string> FirstDataUrlErrorAsync(HttpClient client, Uri ticketUrl)
     {
         using var ticket = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(ticketUrl));
