@@ -34,7 +34,7 @@ die() { log "error: $*"; exit 1; }
 # --- tools -------------------------------------------------------------------------------------------------------
 source bench/lib.sh
 bench_require bench/htsget.sh wrk nginx samtools curl python3 dotnet
-python3 -c 'import nacl' 2>/dev/null || die "python3-nacl is needed to encrypt the Crypt4GH copy (apt-get install python3-nacl)"
+/usr/bin/python3 -c 'import nacl' 2>/dev/null || die "python3-nacl is needed to encrypt the Crypt4GH copy (apt-get install python3-nacl)"
 C4GH_TOOL=$ROOT/tests/Shared/crypt4gh_reference.py
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
@@ -89,13 +89,13 @@ if [[ ! -s $C4GH_BAM || ! -s $C4GH_KEY || $(cat "$WORK/big.c4gh.stamp" 2>/dev/nu
   log "encrypting $BAM to a benchmark node key with the reference Crypt4GH implementation (once; cached)"
   rm -rf "$WORK/c4gh" "$C4GH_BAM" "$WORK/big.c4gh.stamp"
   mkdir -p "$WORK/c4gh"
-  python3 "$C4GH_TOOL" keygen "$C4GH_KEY" "$WORK/c4gh/node.pub"
+  /usr/bin/python3 "$C4GH_TOOL" keygen "$C4GH_KEY" "$WORK/c4gh/node.pub"
   chmod 600 "$C4GH_KEY"
-  python3 "$C4GH_TOOL" encrypt "$WORK/c4gh/node.pub" "$BAM" "$C4GH_BAM.tmp"
+  /usr/bin/python3 "$C4GH_TOOL" encrypt "$WORK/c4gh/node.pub" "$BAM" "$C4GH_BAM.tmp"
   mv "$C4GH_BAM.tmp" "$C4GH_BAM"
   echo "$C4GH_STAMP" >"$WORK/big.c4gh.stamp"
 fi
-python3 "$C4GH_TOOL" keygen "$TMP/client.sec" "$TMP/client.pub"
+/usr/bin/python3 "$C4GH_TOOL" keygen "$TMP/client.sec" "$TMP/client.pub"
 CLIENT_KEY_HEADER="Client-Public-Key: $(base64 -w0 "$TMP/client.pub")"
 ((BAM_BYTES > GIB)) || log "warning: $BAM is not larger than 1 GiB ($BAM_BYTES bytes); raise HTSGET_BENCH_READS"
 
@@ -116,13 +116,13 @@ start=$SECONDS
 REGISTER_SECONDS=$((SECONDS - start))
 log "registered $OBJECT in $REGISTER_SECONDS s"
 start=$SECONDS
-"$NODE" register reads --data "$DATA" --dataset bench --id "$OBJECT-c4gh" "$C4GH_BAM" --Htsget:Crypt4ghKeyFile="$C4GH_KEY" >/dev/null
+Htsget__Crypt4ghKeyFile=$C4GH_KEY "$NODE" register reads --data "$DATA" --dataset bench --id "$OBJECT-c4gh" "$C4GH_BAM" >/dev/null
 log "registered $OBJECT-c4gh (the same reads, Crypt4GH at rest) in $((SECONDS - start)) s"
 
 PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
 # Warnings only: per-request Information logs to the console would measure the terminal, not the endpoints.
-"$NODE" serve --data "$DATA" --urls "$BASE" --Logging:LogLevel:Default=Warning --Htsget:Crypt4ghKeyFile="$C4GH_KEY" >"$TMP/node.log" 2>&1 &
+Htsget__Crypt4ghKeyFile=$C4GH_KEY "$NODE" serve --data "$DATA" --urls "$BASE" --Logging:LogLevel:Default=Warning >"$TMP/node.log" 2>&1 &
 NODE_PID=$!
 wait_http "$BASE/health" 60 || { cat "$TMP/node.log" >&2; die "the node did not answer on $BASE/health"; }
 log "node pid $NODE_PID on $BASE"
