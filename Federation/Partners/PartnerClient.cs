@@ -149,7 +149,8 @@ public sealed partial class PartnerClient(IHttpClientFactory clients, IOptions<F
 
     /// <summary>
     /// What a failed call means (Refit wraps the pipeline's exceptions): a timeout, an open circuit, an unreachable
-    /// partner; null for the caller's own cancellation and for anything else, which is not the partner's doing.
+    /// partner, or any other failure of this one call (a token endpoint's nonsense, say), which fails the part and never
+    /// the network answer; null only for the caller's own cancellation.
     /// </summary>
     private (PartStatus, byte[]?, string?)? Failure(Exception exception, PartnerState partner, CancellationToken cancellationToken)
     {
@@ -171,7 +172,7 @@ public sealed partial class PartnerClient(IHttpClientFactory clients, IOptions<F
             }
         }
 
-        return null;
+        return (PartStatus.Error, null, $"failed: {exception.GetBaseException().Message}");
     }
 
     /// <summary>The body, or null when it is larger than <paramref name="limit"/> bytes.</summary>
