@@ -43,7 +43,7 @@ public sealed class BeingAPartnerTests
         var info = JsonNode.Parse(infoJson)!;
         Assert.Equal(NetworkNode.BeaconId, (string?)info["meta"]!["beaconId"]);
         var results = info["response"]!.AsObject();
-        Assert.Empty(results.Select(member => member.Key).Where(key => !InfoMembers.Contains(key)));
+        Assert.All(results, member => Assert.Contains(member.Key, InfoMembers));
         foreach (var required in (string[])["id", "name", "description"])
         {
             Assert.False(string.IsNullOrEmpty((string?)results[required]), required);
@@ -51,7 +51,7 @@ public sealed class BeingAPartnerTests
 
         Assert.Contains((string?)results["environment"], (string[])["prod", "test", "dev", "staging"]);
         var organization = results["organization"]!.AsObject();
-        Assert.Empty(organization.Select(member => member.Key).Where(key => !OrganizationMembers.Contains(key)));
+        Assert.All(organization, member => Assert.Contains(member.Key, OrganizationMembers));
         Assert.False(string.IsNullOrEmpty((string?)organization["id"]));
         Assert.False(string.IsNullOrEmpty((string?)organization["name"]));
         foreach (var url in new[] { results["welcomeUrl"], results["alternativeUrl"], organization["welcomeUrl"], organization["logoUrl"] })
