@@ -3,6 +3,8 @@ using GenomeNode.Beacon.Api;
 using GenomeNode.Broker;
 using GenomeNode.Committee;
 using GenomeNode.DataUseOntology.DataUse;
+using GenomeNode.Federation;
+using GenomeNode.Federation.Network;
 using GenomeNode.Host.Admin;
 using GenomeNode.Htsget.Api;
 using Microsoft.AspNetCore.HostFiltering;
@@ -41,6 +43,13 @@ public static class NodeWebApp
         builder.AddNodeCore();
         // The broker signs in researchers (cookies, OpenIddict's ASP.NET Core handlers): only a serving node has it.
         builder.AddBroker();
+        // Partner nodes and the Beacon network: a serving node's (the CLI's direct mode fans nothing out).
+        builder.AddFederation();
+        builder.Services.AddOptions<FederationOptions>().PostConfigure<IOptions<GenomeNode.Beacon.Api.BeaconOptions>>((federation, beacon) =>
+        {
+            federation.LocalBeaconId = beacon.Value.Id;
+            federation.LocalApiVersion = GenomeNode.Beacon.Api.BeaconOptions.ApiVersion;
+        });
         // Registered after the web host's own reading of AllowedHosts, so it runs last.
         builder.Services.AddOptions<HostFilteringOptions>().PostConfigure<IConfiguration>(HostHeaderPolicy.Configure);
         // A passport carries its visas inline: room for one of Passport:MaxTokenBytes (64 KiB) beside other headers.
@@ -85,6 +94,7 @@ public static class NodeWebApp
         portals.MapDataUse();
         portals.MapBeacon();
         portals.MapFilteringTerms();
+        portals.MapFederation();
         app.MapHtsget();
         app.MapCommittee();
         app.MapBroker();
@@ -92,6 +102,10 @@ public static class NodeWebApp
             new ServiceType("org.ga4gh", "beacon", GenomeNode.Beacon.Api.BeaconOptions.ApiVersion),
             GenomeNode.Beacon.Api.BeaconEndpoints.Prefix,
             "Beacon v2: framework endpoints and genomic variant queries over the ingested VCFs"));
+        app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
+            new ServiceType("org.ga4gh", "beacon", GenomeNode.Beacon.Api.BeaconOptions.ApiVersion),
+            NetworkEndpoints.Prefix,
+            "Beacon network: the node's Beacon and its partners' (section Federation), queried at once and merged"));
         app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
             new ServiceType(NodeEndpoints.NodeServiceGroup, "data-use", "1.0.0"),
             "/dataUse",

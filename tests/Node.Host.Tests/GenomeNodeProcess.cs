@@ -93,10 +93,11 @@ public sealed class ServingNode : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
-    public static async Task<ServingNode> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<ServingNode> StartAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string>? environment = null, string urls = "http://127.0.0.1:0")
     {
         var node = new ServingNode(
-            GenomeNodeProcess.Start(environment, "serve", "--data", dataDirectory, "--urls", "http://127.0.0.1:0"),
+            GenomeNodeProcess.Start(environment, "serve", "--data", dataDirectory, "--urls", urls),
             dataDirectory);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
