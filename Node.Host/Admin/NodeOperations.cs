@@ -29,6 +29,7 @@ public sealed class NodeOperations
         [DatasetOperations.List] = DatasetOperations.ListAsync,
         [DatasetOperations.Remove] = DatasetOperations.RemoveAsync,
         [DatasetOperations.Use] = DatasetOperations.UseAsync,
+        [DatasetDescriptionOperations.Update] = DatasetDescriptionOperations.UpdateAsync,
         [OntologyOperations.Load] = OntologyOperations.LoadAsync,
         [RegisterOperations.Register] = RegisterOperations.RegisterAsync,
         [OntologyOperations.List] = OntologyOperations.ListAsync,

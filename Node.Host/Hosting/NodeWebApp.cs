@@ -5,6 +5,7 @@ using GenomeNode.Committee;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Host.Admin;
 using GenomeNode.Htsget.Api;
+using GenomeNode.Passport.FairDataPoint;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -88,6 +89,7 @@ public static class NodeWebApp
         app.MapHtsget();
         app.MapCommittee();
         app.MapBroker();
+        app.MapFairDataPoint();
         app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
             new ServiceType("org.ga4gh", "beacon", GenomeNode.Beacon.Api.BeaconOptions.ApiVersion),
             GenomeNode.Beacon.Api.BeaconEndpoints.Prefix,
