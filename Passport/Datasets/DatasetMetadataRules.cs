@@ -122,7 +122,7 @@ public static partial class DatasetMetadataRules
             : Term("access rights", metadata.AccessRights, AccessRights, iriAllowed: false, problems);
         var legislation = Terms("applicable legislation", metadata.ApplicableLegislation, Legislation, problems, Ehds);
         var categories = Terms("health category", metadata.HealthCategories, HealthCategories, problems, fallback: null, iriAllowed: false);
-        if (categories.Count == 0)
+        if (metadata.HealthCategories is not { Count: > 0 })
         {
             problems.Add("at least one health category is required: genetic, epigenomic or genomic (--health-category)");
         }
