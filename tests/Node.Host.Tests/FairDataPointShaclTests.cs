@@ -202,6 +202,37 @@ public sealed class FairDataPointShaclTests(DescribedNodeFixture fixture) : ICla
         Assert.Equal("text/turtle", await TypeFor("application/ld+json;q=0.4, text/turtle;q=0.9"));
     }
 
+    [Fact]
+    public async Task Hostile_paths_and_accept_headers_never_get_a_server_error()
+    {
+        // Latin-1 header bytes, so that the non-ASCII Accept header reaches the node as bytes.
+        using var handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.Latin1 };
+        using var client = new HttpClient(handler) { BaseAddress = fixture.Node.BaseAddress };
+        string[] paths =
+        [
+            "/fdp/dataset/%00", "/fdp/dataset/..%2F..%2Fetc", "/fdp/dataset/" + new string('A', 5000), "/fdp/dataset/GDI-FI-THL-001%0A",
+            "/fdp/dataset/GDI-FI-THL-001%20", "/fdp/dataset/gdi-fi-thl-001", "/fdp/dataset/%F0%9F%A7%AC", "/fdp/dataset/%ED%A0%80",
+            "/fdp/catalog/%00", "/fdp/catalog/GENOMES", "/fdp/distribution/GDI-FI-THL-001/..", "/fdp/distribution/GDI-FI-THL-001/VCF",
+            "/fdp/distribution/GDI-FI-THL-001/vcf%00", "/fdp/nothing", "/fdp/dataset/",
+        ];
+        string[] accepts = ["", "text/turtle;q=abc", "application/ld+json;q=2", ";;;,,,", "*/*;q=0", new string('a', 8000), "text/turtle, ä/ö"];
+        foreach (var path in paths)
+        {
+            foreach (var accept in accepts)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.TryAddWithoutValidation("Accept", accept);
+                using var response = await client.SendAsync(request);
+                Assert.True((int)response.StatusCode < 500, $"{path} with Accept '{accept[..Math.Min(accept.Length, 40)]}' answered {(int)response.StatusCode}");
+            }
+        }
+
+        // Exact ids only: another letter case or a suffix is another, unknown resource.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/fdp/dataset/gdi-fi-thl-001")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/fdp/distribution/GDI-FI-THL-001/VCF")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/fdp/distribution/GDI-FI-THL-001/vcf")).StatusCode);
+    }
+
     public static TheoryData<string, string, string> Mutations => new()
     {
         { "title", """{"op":"drop","predicate":"http://purl.org/dc/terms/title"}""", Dct + "title" },
