@@ -1,6 +1,8 @@
 using System.Text.Json;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
+using GenomeNode.Passport.FairDataPoint;
+using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Host.Admin;
 
@@ -85,7 +87,8 @@ internal static class DatasetDescriptionOperations
             }
 
             await catalog.DescribeAsync(dataset.Id, metadata, cancellationToken);
-            return OperationResult.Ok(Outcome(dataset, services.GetRequiredService<DatasetVisibility>()));
+            return OperationResult.Ok(Outcome(dataset, metadata, services.GetRequiredService<DatasetVisibility>(),
+                services.GetRequiredService<IOptions<FairDataPointOptions>>().Value));
         }
         catch (DatasetCatalogException ex)
         {
@@ -93,12 +96,16 @@ internal static class DatasetDescriptionOperations
         }
     }
 
-    private static string Outcome(Dataset dataset, DatasetVisibility visibility)
+    private static string Outcome(Dataset dataset, DatasetMetadata metadata, DatasetVisibility visibility, FairDataPointOptions fdp)
     {
         var lines = new List<string>();
-        if (visibility.IsVisibleToAnonymous(dataset))
+        if (!fdp.Enabled)
         {
-            lines.Add($"described dataset '{dataset.Id}': the FAIR Data Point lists it (/fdp/dataset/{dataset.Id})");
+            lines.Add($"described dataset '{dataset.Id}'; the FAIR Data Point is off (FairDataPoint:Enabled is false)");
+        }
+        else if (visibility.IsVisibleToAnonymous(dataset))
+        {
+            lines.Add($"described dataset '{dataset.Id}': the FAIR Data Point lists it ({fdp.Path}/dataset/{dataset.Id})");
         }
         else
         {
@@ -108,6 +115,32 @@ internal static class DatasetDescriptionOperations
         if (dataset.VisaValue is { } visaValue && !string.Equals(visaValue, dataset.Id, StringComparison.Ordinal))
         {
             lines.Add($"note: its visa value is '{visaValue}'; the GDI portal expects the catalogue identifier '{dataset.Id}' to be the ControlledAccessGrants value");
+        }
+
+        var missing = new List<string>();
+        if (metadata.Languages is null)
+        {
+            missing.Add("--language");
+        }
+
+        if (metadata.Formats is null)
+        {
+            missing.Add("--format");
+        }
+
+        if (metadata.Hdab is null)
+        {
+            missing.Add("--hdab-name");
+        }
+
+        if (metadata.NumberOfRecords is null)
+        {
+            missing.Add("--records");
+        }
+
+        if (missing.Count > 0)
+        {
+            lines.Add($"note: the GDI portal also shows a dataset's languages, formats, health data access body and number of records; not given: {string.Join(", ", missing)}");
         }
 
         return string.Join('\n', lines);

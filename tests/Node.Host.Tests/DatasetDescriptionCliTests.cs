@@ -84,7 +84,10 @@ public sealed class DatasetDescriptionCliTests : IDisposable
         var described = await Cli(["dataset", "update", "--id", "GDI-FI-THL-001", .. Mandatory, "--records", "42"]);
         var update = await Cli("dataset", "update", "--id", "GDI-FI-THL-001", "--title", "fi=Pilottigenomit");
 
-        Assert.Equal((0, "described dataset 'GDI-FI-THL-001': the FAIR Data Point lists it (/fdp/dataset/GDI-FI-THL-001)"), (described.ExitCode, described.Output));
+        Assert.Equal((0,
+            "described dataset 'GDI-FI-THL-001': the FAIR Data Point lists it (/fdp/dataset/GDI-FI-THL-001)\n" +
+            "note: the GDI portal also shows a dataset's languages, formats, health data access body and number of records; not given: --language, --format, --hdab-name"),
+            (described.ExitCode, described.Output));
         Assert.Equal(0, update.ExitCode);
         var turtle = await client.GetStringAsync("/fdp/dataset/GDI-FI-THL-001");
         Assert.Contains("dct:title \"Pilot genomes\"@en, \"Pilottigenomit\"@fi ;", turtle, StringComparison.Ordinal);
