@@ -24,6 +24,17 @@ public enum FairDataPointResource
 /// <param name="nodeBase">the node's public base URL, without a trailing slash</param>
 public sealed class FairDataPointDocuments(FairDataPointOptions options, string root, string nodeBase, string softwareVersion)
 {
+    // What the node says of itself; the host fills these from Node:* when they are not configured, so the fallbacks
+    // only serve a composition without the host (a module's own tests).
+    private readonly IReadOnlyDictionary<string, string> title =
+        options.Title.Count > 0 ? options.Title : new Dictionary<string, string> { ["en"] = "FAIR Data Point" };
+
+    private readonly IReadOnlyDictionary<string, string> description =
+        options.Description.Count > 0 ? options.Description
+        : options.Title.Count > 0 ? options.Title : new Dictionary<string, string> { ["en"] = "FAIR Data Point" };
+
+    private readonly string publisher = string.IsNullOrWhiteSpace(options.Publisher.Name) ? "Unconfigured publisher" : options.Publisher.Name.Trim();
+
     public const string FdpSpecification = "https://specs.fairdatapoint.org/fdp-specs-v1.2.html";
 
     /// <summary>The prefixes both serialisations declare.</summary>
@@ -68,12 +79,12 @@ public sealed class FairDataPointDocuments(FairDataPointOptions options, string 
             .Add(self, Vocabulary.Type, new RdfIri(Vocabulary.FdpO + "FAIRDataPoint"))
             .Add(self, Vocabulary.Type, new RdfIri(Vocabulary.Dcat + "DataService"))
             .Add(self, Vocabulary.Type, new RdfIri(Vocabulary.Dcat + "Resource"));
-        Texts(graph, self, Vocabulary.Dct + "title", options.Title);
-        Texts(graph, self, Vocabulary.Dct + "description", options.Description);
+        Texts(graph, self, Vocabulary.Dct + "title", title);
+        Texts(graph, self, Vocabulary.Dct + "description", description);
         graph.Add(self, Vocabulary.Iri(Vocabulary.Dct + "hasVersion"), RdfLiteral.Plain(softwareVersion))
             .Add(self, Vocabulary.Iri(Vocabulary.FdpO + "conformsToFdpSpec"), new RdfIri(FdpSpecification))
             .Add(self, Vocabulary.Iri(Vocabulary.Dcat + "endpointURL"), self)
-            .Add(self, Vocabulary.Iri(Vocabulary.Dct + "publisher"), Agent(graph, options.Publisher.Name!, options.Publisher.Email, options.Publisher.Url))
+            .Add(self, Vocabulary.Iri(Vocabulary.Dct + "publisher"), Agent(graph, publisher, options.Publisher.Email, options.Publisher.Url))
             .Add(self, Vocabulary.Iri(Vocabulary.FdpO + "metadataCatalog"), new RdfIri(CatalogIri));
         Container(graph, root + "#catalogs", "Catalogues", self, Vocabulary.FdpO + "metadataCatalog", [CatalogIri]);
         return graph;
@@ -86,10 +97,10 @@ public sealed class FairDataPointDocuments(FairDataPointOptions options, string 
         var self = new RdfIri(CatalogIri);
         graph.Add(self, Vocabulary.Type, new RdfIri(Vocabulary.Dcat + "Catalog"))
             .Add(self, Vocabulary.Type, new RdfIri(Vocabulary.Dcat + "Resource"));
-        Texts(graph, self, Vocabulary.Dct + "title", options.Title);
-        Texts(graph, self, Vocabulary.Dct + "description", options.Description);
+        Texts(graph, self, Vocabulary.Dct + "title", title);
+        Texts(graph, self, Vocabulary.Dct + "description", description);
         graph.Add(self, Vocabulary.Iri(Vocabulary.DcatAp + "applicableLegislation"), new RdfIri(DatasetMetadataRules.Ehds))
-            .Add(self, Vocabulary.Iri(Vocabulary.Dct + "publisher"), Agent(graph, options.Publisher.Name!, options.Publisher.Email, options.Publisher.Url))
+            .Add(self, Vocabulary.Iri(Vocabulary.Dct + "publisher"), Agent(graph, publisher, options.Publisher.Email, options.Publisher.Url))
             .Add(self, Vocabulary.Iri(Vocabulary.Dct + "isPartOf"), new RdfIri(root));
         foreach (var described in listed)
         {
@@ -125,10 +136,10 @@ public sealed class FairDataPointDocuments(FairDataPointOptions options, string 
             graph.Add(self, Vocabulary.Iri(Vocabulary.Dct + "creator"), Agent(graph, creator, null, null));
         }
 
-        var publisher = metadata.Publisher is { Name: { } name } own
+        var datasetPublisher = metadata.Publisher is { Name: { } name } own
             ? Agent(graph, name, own.Email, own.Url)
-            : Agent(graph, options.Publisher.Name!, options.Publisher.Email, options.Publisher.Url);
-        graph.Add(self, Vocabulary.Iri(Vocabulary.Dct + "publisher"), publisher)
+            : Agent(graph, publisher, options.Publisher.Email, options.Publisher.Url);
+        graph.Add(self, Vocabulary.Iri(Vocabulary.Dct + "publisher"), datasetPublisher)
             .Add(self, Vocabulary.Iri(Vocabulary.Dcat + "contactPoint"), Contact(graph, metadata.ContactPoint!.Name!, metadata.ContactPoint.Email!, metadata.ContactPoint.Url))
             .Add(self, Vocabulary.Iri(Vocabulary.Dct + "accessRights"), new RdfIri(metadata.AccessRights!));
         Iris(graph, self, Vocabulary.DcatAp + "applicableLegislation", metadata.ApplicableLegislation);

@@ -66,12 +66,9 @@ public sealed partial class FairDataPointOptionsValidator : IValidateOptions<Fai
             failures.Add($"{FairDataPointOptions.Section}:CatalogId must be letters, digits, '.', '_' and '-' (got '{options.CatalogId}')");
         }
 
+        // Empty is allowed (the host fills these from Node:*; a composition without it gets the documents' fallbacks).
         Texts("Title", options.Title, failures);
         Texts("Description", options.Description, failures);
-        if (string.IsNullOrWhiteSpace(options.Publisher.Name))
-        {
-            failures.Add($"{FairDataPointOptions.Section}:Publisher:Name must not be empty");
-        }
 
         var problems = new List<string>();
         if (options.Publisher.Email is { Length: > 0 } email && DatasetMetadataRules.Email("publisher", email, problems) is null)
@@ -95,11 +92,6 @@ public sealed partial class FairDataPointOptionsValidator : IValidateOptions<Fai
 
     private static void Texts(string key, Dictionary<string, string> texts, List<string> failures)
     {
-        if (texts.Count == 0)
-        {
-            failures.Add($"{FairDataPointOptions.Section}:{key} needs a text in at least one language ({FairDataPointOptions.Section}:{key}:en)");
-        }
-
         foreach (var (language, text) in texts)
         {
             if (!RdfLiteral.IsLanguageTag(language) || string.IsNullOrWhiteSpace(text) || !RdfText.IsWellFormed(text))
