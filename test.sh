@@ -6,6 +6,9 @@ cd "$(dirname "$0")"
 
 packages=(samtools bcftools tabix htslib-test samtools-test python-pysam-tests chromium python3-nacl)
 missing=()
+# The FAIR Data Point tests harvest and SHACL-validate with npm packages on Debian's node (tests/Node.Host.Tests/shacl).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
@@ -20,6 +23,9 @@ if ((${#missing[@]})); then
     exit 1
   fi
 fi
+
+# The SHACL validator and its parsers, exactly as package-lock.json pins them.
+(cd tests/Node.Host.Tests/shacl && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log=$(mktemp)

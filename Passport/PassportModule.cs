@@ -3,6 +3,7 @@ using GenomeNode.Storage;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Clearinghouse;
 using GenomeNode.Passport.Datasets;
+using GenomeNode.Passport.FairDataPoint;
 using GenomeNode.Passport.Issuing;
 using GenomeNode.Passport.Tokens;
 using GenomeNode.Passport.Web;
@@ -74,6 +75,9 @@ public static class PassportModule
         services.AddScoped<GenomeNode.DataUseOntology.DataUse.IDatasetScope, DataUseDatasetScope>();
         // The host replaces it with its configured public URL (Node:PublicUrl) when it has one.
         services.TryAddSingleton(PublicBaseUrl.FromRequests);
+        services.AddOptions<FairDataPointOptions>().Bind(builder.Configuration.GetSection(FairDataPointOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FairDataPointOptions>, FairDataPointOptionsValidator>();
+        services.AddScoped<FairDataPointCatalog>();
         services.AddHostedService(services => new AccessAuditWriter(services.GetRequiredService<AccessAudit>(),
             services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<ILogger<AccessAuditWriter>>(),
             services.GetRequiredService<NodeDatabase>().DataDirectory));

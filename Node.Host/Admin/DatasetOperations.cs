@@ -11,8 +11,6 @@ namespace GenomeNode.Host.Admin;
 
 public sealed record DatasetAddArguments(string Id, string Name, string Tier, string? Description, string? VisaValue = null, string? Streaming = null);
 
-public sealed record DatasetUpdateArguments(string Id, string? Streaming);
-
 public sealed record DatasetListArguments(bool Json);
 
 public sealed record DatasetRemoveArguments(string Id);
@@ -26,38 +24,6 @@ internal static class DatasetOperations
     public const string List = "dataset.list";
     public const string Remove = "dataset.remove";
     public const string Use = "dataset.use";
-    public const string Update = "dataset.update";
-
-    public static Task<OperationResult> UpdateAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var request = NodeOperations.ReadArguments<DatasetUpdateArguments>(arguments);
-        if (request.Streaming is null)
-        {
-            return Task.FromResult(OperationResult.Fail("nothing to update: give --streaming"));
-        }
-
-        if (!StreamingPolicies.TryParse(request.Streaming, out var streaming))
-        {
-            return Task.FromResult(OperationResult.Fail(
-                $"unknown streaming policy '{request.Streaming}': use one of {string.Join(", ", StreamingPolicies.Names)}"));
-        }
-
-        try
-        {
-            // One transaction that marks the dataset modified: a serving node reads the policy again at once.
-            services.GetRequiredService<DatasetCatalog>().WriteData(request.Id, () =>
-            {
-                services.GetRequiredService<DatasetStreaming>().SetInTransaction(request.Id, streaming);
-                return streaming;
-            });
-        }
-        catch (DatasetCatalogException ex)
-        {
-            return Task.FromResult(OperationResult.Fail(ex.Message));
-        }
-
-        return Task.FromResult(OperationResult.Ok($"dataset '{request.Id}' streaming: {streaming.Name()}"));
-    }
 
     public static async Task<OperationResult> AddAsync(JsonElement arguments, IServiceProvider services, CancellationToken cancellationToken)
     {

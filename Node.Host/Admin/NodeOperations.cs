@@ -29,7 +29,7 @@ public sealed class NodeOperations
         [DatasetOperations.List] = DatasetOperations.ListAsync,
         [DatasetOperations.Remove] = DatasetOperations.RemoveAsync,
         [DatasetOperations.Use] = DatasetOperations.UseAsync,
-        [DatasetOperations.Update] = DatasetOperations.UpdateAsync,
+        [DatasetDescriptionOperations.Update] = DatasetDescriptionOperations.UpdateAsync,
         [OntologyOperations.Load] = OntologyOperations.LoadAsync,
         [RegisterOperations.Register] = RegisterOperations.RegisterAsync,
         [OntologyOperations.List] = OntologyOperations.ListAsync,

@@ -28,17 +28,6 @@ internal static class DatasetCommands
     private const string StreamingDescription =
         "What the dataset's files may be downloaded as: any (plaintext or Crypt4GH), c4gh-only (Crypt4GH to the requester's key only) or none";
 
-    private static Command CreateUpdate(GlobalOptions globals)
-    {
-        var id = IdOption("Id of the dataset");
-        var streaming = StreamingOption(StreamingDescription);
-        var command = new Command("update", "Change a dataset's settings.") { id, streaming };
-        command.SetAction((parseResult, cancellationToken) => NodeCommandLine.RunOperationAsync(
-            parseResult, globals, DatasetOperations.Update,
-            new DatasetUpdateArguments(parseResult.GetRequiredValue(id), parseResult.GetValue(streaming)), cancellationToken));
-        return command;
-    }
-
     private static Command CreateAdd(GlobalOptions globals)
     {
         var id = IdOption("Dataset id: letters, digits, '.', '_' and '-'");
@@ -115,6 +104,81 @@ internal static class DatasetCommands
             parseResult, globals, DatasetOperations.Use,
             new DatasetUseArguments(parseResult.GetRequiredValue(id), parseResult.GetRequiredValue(duo), parseResult.GetValue(disease) ?? []),
             cancellationToken));
+        return command;
+    }
+
+    private static Command CreateUpdate(GlobalOptions globals)
+    {
+        var id = IdOption("Id of the dataset: its catalogue identifier, which must follow GDI-CC-ORG-NNN (e.g. GDI-FI-THL-001)");
+        var metadata = new Option<FileInfo>("--metadata")
+        {
+            Description = "A JSON file with the whole description (docs/fdp.md); replaces the stored one, then the options below apply",
+            HelpName = "FILE",
+        };
+        Option<string[]> Many(string name, string description, string helpName) =>
+            new(name) { Description = description, HelpName = helpName, AllowMultipleArgumentsPerToken = true };
+        Option<string> One(string name, string description, string helpName) =>
+            new(name) { Description = description, HelpName = helpName };
+        var title = Many("--title", "Title in a language, e.g. en=Finnish genomes (repeat per language)", "LANG=TEXT");
+        var description = Many("--description", "Description in a language (repeat per language)", "LANG=TEXT");
+        var keyword = Many("--keyword", "Keyword in a language (repeatable; replaces all keywords)", "LANG=TEXT");
+        var creator = Many("--creator", "Who produced the dataset (repeatable)", "NAME");
+        var publisher = One("--publisher", "Who makes the dataset available (default: the node's FairDataPoint:Publisher)", "NAME");
+        var publisherEmail = One("--publisher-email", "The publisher's e-mail address", "ADDRESS");
+        var contactName = One("--contact-name", "Name of the contact point for the dataset", "NAME");
+        var contactEmail = One("--contact-email", "E-mail address of the contact point (written as a mailto: IRI)", "ADDRESS");
+        var contactUrl = One("--contact-url", "Web page of the contact point", "URL");
+        var accessRights = One("--access-rights", "public, restricted or non-public (default: public for a public dataset, else restricted)", "RIGHTS");
+        var legislation = Many("--legislation", "Applicable legislation: EHDS, GDPR or an ELI IRI (default: EHDS)", "LAW");
+        var healthCategory = Many("--health-category", "genetic, epigenomic or genomic (human ... data)", "CATEGORY");
+        var theme = Many("--theme", "EU data theme (HEAL, ...) or an IRI (default: HEAL)", "THEME");
+        var language = Many("--language", "Language of the data: ISO 639-1 (en, fi), an EU code (ENG) or an IRI", "LANG");
+        var format = Many("--format", "File format of a distribution: VCF, BCF, BAM, CRAM, SAM, FASTQ or an IRI (one distribution each)", "FORMAT");
+        var hdabName = One("--hdab-name", "The health data access body that grants access", "NAME");
+        var hdabEmail = One("--hdab-email", "The health data access body's e-mail address", "ADDRESS");
+        var hdabUrl = One("--hdab-url", "The health data access body's web page", "URL");
+        var records = new Option<long?>("--records") { Description = "Number of records in the dataset", HelpName = "N" };
+        var individuals = new Option<long?>("--individuals") { Description = "Number of unique individuals in the dataset", HelpName = "N" };
+        var accessUrl = One("--access-url", "Where to learn how to get the data (default: the dataset's Beacon entry)", "URL");
+        var remove = new Option<bool>("--remove-description") { Description = "Remove the description: the FAIR Data Point no longer lists the dataset" };
+        var streaming = StreamingOption(StreamingDescription);
+        var command = new Command("update",
+            "Change a dataset's download policy (--streaming) or describe it for the FAIR Data Point (HealthDCAT-AP): what is given replaces what was stored; the whole description is checked before it is stored.")
+        {
+            id, metadata, title, description, keyword, creator, publisher, publisherEmail, contactName, contactEmail, contactUrl,
+            accessRights, legislation, healthCategory, theme, language, format, hdabName, hdabEmail, hdabUrl, records, individuals,
+            accessUrl, remove, streaming,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            string? json = null;
+            var file = parseResult.GetValue(metadata);
+            if (file is not null)
+            {
+                try
+                {
+                    json = await File.ReadAllTextAsync(file.FullName, cancellationToken);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync($"error: {NodeCommandLine.OneLine(ex.Message)}");
+                    return OperationResult.Failed;
+                }
+            }
+
+            return await NodeCommandLine.RunOperationAsync(parseResult, globals, DatasetDescriptionOperations.Update,
+                new DatasetUpdateArguments(
+                    parseResult.GetRequiredValue(id), json, file?.Name,
+                    parseResult.GetValue(title), parseResult.GetValue(description), parseResult.GetValue(keyword), parseResult.GetValue(creator),
+                    parseResult.GetValue(publisher), parseResult.GetValue(publisherEmail),
+                    parseResult.GetValue(contactName), parseResult.GetValue(contactEmail), parseResult.GetValue(contactUrl),
+                    parseResult.GetValue(accessRights), parseResult.GetValue(legislation), parseResult.GetValue(healthCategory),
+                    parseResult.GetValue(theme), parseResult.GetValue(language), parseResult.GetValue(format),
+                    parseResult.GetValue(hdabName), parseResult.GetValue(hdabEmail), parseResult.GetValue(hdabUrl),
+                    parseResult.GetValue(records), parseResult.GetValue(individuals), parseResult.GetValue(accessUrl),
+                    parseResult.GetValue(remove), parseResult.GetValue(streaming)),
+                cancellationToken);
+        });
         return command;
     }
 

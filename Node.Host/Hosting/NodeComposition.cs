@@ -10,6 +10,7 @@ using GenomeNode.Htsget;
 using GenomeNode.Htsget.Api;
 using GenomeNode.Passport;
 using GenomeNode.Passport.Clearinghouse;
+using GenomeNode.Passport.FairDataPoint;
 using GenomeNode.Passport.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
@@ -59,6 +60,26 @@ public static class NodeComposition
             if (passport.Audiences.Count == 0 && new PublicBaseUrl(node.Value.PublicUrl).Configured is { } audience)
             {
                 passport.Audiences = [audience, audience + "/"];
+            }
+        });
+        builder.Services.AddOptions<FairDataPointOptions>().PostConfigure<IOptions<NodeOptions>>((fdp, options) =>
+        {
+            // What the FAIR Data Point says of the node, unless configured: the node's name, description and operator.
+            var node = options.Value;
+            if (fdp.Title.Count == 0)
+            {
+                fdp.Title["en"] = node.Name;
+            }
+
+            if (fdp.Description.Count == 0)
+            {
+                fdp.Description["en"] = string.IsNullOrWhiteSpace(node.Description) ? node.Name : node.Description;
+            }
+
+            if (string.IsNullOrWhiteSpace(fdp.Publisher.Name))
+            {
+                fdp.Publisher.Name = node.Organization.Name;
+                fdp.Publisher.Url ??= node.Organization.Url;
             }
         });
         builder.AddCommittee();

@@ -7,6 +7,7 @@ using GenomeNode.Federation;
 using GenomeNode.Federation.Network;
 using GenomeNode.Host.Admin;
 using GenomeNode.Htsget.Api;
+using GenomeNode.Passport.FairDataPoint;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -98,6 +99,7 @@ public static class NodeWebApp
         app.MapHtsget();
         app.MapCommittee();
         app.MapBroker();
+        app.MapFairDataPoint();
         app.Services.GetRequiredService<OfferedApis>().Add(new OfferedApi(
             new ServiceType("org.ga4gh", "beacon", GenomeNode.Beacon.Api.BeaconOptions.ApiVersion),
             GenomeNode.Beacon.Api.BeaconEndpoints.Prefix,

@@ -39,6 +39,17 @@ public sealed class DatasetVisibility(IEnumerable<IDatasetDisclosure> disclosure
     }
 
     /// <summary>
+    /// Whether an anonymous caller may learn that the dataset exists (what a public catalogue such as the FAIR Data
+    /// Point may list): public datasets are everyone's, others are held by no anonymous caller.
+    /// </summary>
+    public bool IsVisibleToAnonymous(Dataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var grant = dataset.Tier == AccessTier.Public ? AccessGrant.Public : AccessGrant.None;
+        return IsVisible(dataset, new AccessDecision(dataset.Id, grant, "anonymous"));
+    }
+
+    /// <summary>
     /// The dataset named <paramref name="datasetId"/> with the caller's access decision, or null when no dataset has
     /// the id or it is hidden from this caller (a refused token counts as no grant).
     /// </summary>

@@ -10,6 +10,9 @@ public sealed record Dataset(
     DateTimeOffset CreatedAt,
     string? VisaValue = null);
 
+/// <summary>A dataset with its description for the FAIR Data Point and when that was last changed.</summary>
+public sealed record DescribedDataset(Dataset Dataset, DatasetMetadata Metadata, DateTimeOffset DescribedAt);
+
 /// <summary>What an operator gives to add a dataset.</summary>
 /// <param name="VisaValue">the ControlledAccessGrants visa value that grants this dataset (controlled tier)</param>
 public sealed record NewDataset(string Id, string Name, AccessTier Tier, string? Description = null, bool IsDemo = false, string? VisaValue = null);

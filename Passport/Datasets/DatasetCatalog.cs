@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
 using GenomeNode.Storage;
@@ -135,6 +136,14 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection, IEnumera
             module.Apply(change, connection);
         }
 
+        // The catalog's own data of the dataset: its description for the FAIR Data Point.
+        await using (var forget = connection.CreateCommand())
+        {
+            forget.CommandText = "DELETE FROM passport.dataset_metadata WHERE dataset_id = $id";
+            forget.Parameters.Add(new DuckDBParameter("id", id));
+            await forget.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using (var delete = connection.CreateCommand())
         {
             delete.CommandText = "DELETE FROM passport.datasets WHERE id = $id";
@@ -144,6 +153,88 @@ public sealed partial class DatasetCatalog(DuckDBConnection connection, IEnumera
 
         Commit(transaction, change, applied: true);
     }
+
+    /// <summary>
+    /// Replaces the dataset's description (already checked by <see cref="DatasetMetadataRules.Normalize"/>) in one
+    /// transaction that claims the dataset's row, as every writer of a dataset's data does, so that a concurrent
+    /// removal and this never both commit. Only the catalog holds descriptions, so no module is told.
+    /// </summary>
+    public async Task DescribeAsync(string id, DatasetMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var document = JsonSerializer.Serialize(metadata, DatasetMetadata.Json);
+        using var transaction = connection.BeginTransaction();
+        if (!TryMarkModified(id))
+        {
+            throw new DatasetCatalogException($"no dataset has the id '{id}'");
+        }
+
+        await using (var update = connection.CreateCommand())
+        {
+            update.CommandText = "UPDATE passport.dataset_metadata SET metadata = $metadata, described_at = current_timestamp WHERE dataset_id = $id";
+            update.Parameters.Add(new DuckDBParameter("id", id));
+            update.Parameters.Add(new DuckDBParameter("metadata", document));
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await using var insert = connection.CreateCommand();
+                insert.CommandText = "INSERT INTO passport.dataset_metadata (dataset_id, metadata, described_at) VALUES ($id, $metadata, current_timestamp)";
+                insert.Parameters.Add(new DuckDBParameter("id", id));
+                insert.Parameters.Add(new DuckDBParameter("metadata", document));
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Removes the dataset's description: it is no longer listed. False when it had none.</summary>
+    public async Task<bool> ForgetDescriptionAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var transaction = connection.BeginTransaction();
+        if (!TryMarkModified(id))
+        {
+            throw new DatasetCatalogException($"no dataset has the id '{id}'");
+        }
+
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM passport.dataset_metadata WHERE dataset_id = $id";
+        delete.Parameters.Add(new DuckDBParameter("id", id));
+        var removed = await delete.ExecuteNonQueryAsync(cancellationToken) > 0;
+        transaction.Commit();
+        return removed;
+    }
+
+    /// <summary>Every described dataset with its description and when it was last described, ordered by id.</summary>
+    public async Task<IReadOnlyList<DescribedDataset>> ListDescribedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT d.id, d.name, d.description, d.tier, d.is_demo, d.created_at, d.visa_value, m.metadata, m.described_at
+            FROM passport.datasets d JOIN passport.dataset_metadata m ON m.dataset_id = d.id
+            ORDER BY d.id
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var described = new List<DescribedDataset>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            described.Add(new DescribedDataset(ReadDataset(reader), ReadMetadata(reader.GetString(7)), ReadTimestamp(reader.GetValue(8))));
+        }
+
+        return described;
+    }
+
+    /// <summary>The dataset's description, or null when it has none.</summary>
+    public async Task<DatasetMetadata?> FindDescriptionAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT metadata FROM passport.dataset_metadata WHERE dataset_id = $id";
+        command.Parameters.Add(new DuckDBParameter("id", id));
+        return await command.ExecuteScalarAsync(cancellationToken) is string document ? ReadMetadata(document) : null;
+    }
+
+    private static DatasetMetadata ReadMetadata(string document) =>
+        JsonSerializer.Deserialize<DatasetMetadata>(document, DatasetMetadata.Json)
+        ?? throw new InvalidDataException("passport.dataset_metadata holds an empty description");
 
     private static void Validate(NewDataset dataset)
     {

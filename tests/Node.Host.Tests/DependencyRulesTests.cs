@@ -32,6 +32,7 @@ public sealed class DependencyRulesTests
         { "GenomeNode.Htsget", "GenomeNode.Htsget.Planning" },
         { "GenomeNode.DataUseOntology", "GenomeNode.DataUseOntology.Matching" },
         { "GenomeNode.Passport", "GenomeNode.Passport.Visas" },
+        { "GenomeNode.Passport", "GenomeNode.Passport.Rdf" },
         { "GenomeNode.Committee", "GenomeNode.Committee.Workflow" },
         { "GenomeNode.Beacon", "GenomeNode.Beacon.Requests" },
         { "GenomeNode.Beacon", "GenomeNode.Beacon.Vcf" },

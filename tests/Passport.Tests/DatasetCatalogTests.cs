@@ -180,4 +180,47 @@ public sealed class DatasetCatalogTests : IDisposable
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    [Fact]
+    public async Task A_description_is_stored_replaced_and_removed_with_its_dataset()
+    {
+        await catalog.AddAsync(new NewDataset("GDI-FI-THL-001", "Pilot", AccessTier.Public));
+        await catalog.AddAsync(new NewDataset("other", "Other", AccessTier.Public));
+        var first = new DatasetMetadata { Title = new Dictionary<string, string> { ["en"] = "First" }, Creators = ["Lab"] };
+
+        await catalog.DescribeAsync("GDI-FI-THL-001", first);
+        await catalog.DescribeAsync("GDI-FI-THL-001", first with { Title = new Dictionary<string, string> { ["en"] = "Second" } });
+
+        var described = Assert.Single(await catalog.ListDescribedAsync());
+        Assert.Equal(("GDI-FI-THL-001", "Second", "Lab"), (described.Dataset.Id, described.Metadata.Title!["en"], described.Metadata.Creators![0]));
+        Assert.Null(await catalog.FindDescriptionAsync("other"));
+        await Assert.ThrowsAsync<DatasetCatalogException>(() => catalog.DescribeAsync("missing", first));
+
+        await catalog.RemoveAsync("GDI-FI-THL-001");
+
+        Assert.Empty(await catalog.ListDescribedAsync());
+        await catalog.AddAsync(new NewDataset("GDI-FI-THL-001", "Again", AccessTier.Public));
+        Assert.Null(await catalog.FindDescriptionAsync("GDI-FI-THL-001"));
+        Assert.Equal(0L, await Count("SELECT count(*) FROM passport.dataset_metadata"));
+    }
+
+    [Fact]
+    public async Task Forgetting_a_description_unlists_the_dataset_and_keeps_it()
+    {
+        await catalog.AddAsync(new NewDataset("GDI-FI-THL-001", "Pilot", AccessTier.Public));
+        await catalog.DescribeAsync("GDI-FI-THL-001", new DatasetMetadata { Creators = ["Lab"] });
+
+        Assert.True(await catalog.ForgetDescriptionAsync("GDI-FI-THL-001"));
+        Assert.False(await catalog.ForgetDescriptionAsync("GDI-FI-THL-001"));
+
+        Assert.Empty(await catalog.ListDescribedAsync());
+        Assert.NotNull(await catalog.FindAsync("GDI-FI-THL-001"));
+    }
+
+    private async Task<long> Count(string sql)
+    {
+        await using var command = database.Connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
