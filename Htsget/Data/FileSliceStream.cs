@@ -21,6 +21,9 @@ public sealed class FileSliceStream : Stream
         this.length = length;
     }
 
+    /// <summary>Told the count of every read that returned bytes (the node's streamed-bytes metric).</summary>
+    public Action<long>? BytesRead { get; set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => true;
@@ -51,6 +54,7 @@ public sealed class FileSliceStream : Stream
 
         var read = RandomAccess.Read(file.SafeFileHandle, buffer[..count], offset + position);
         position += read;
+        BytesRead?.Invoke(read);
         return read;
     }
 
@@ -67,6 +71,7 @@ public sealed class FileSliceStream : Stream
 
         var read = await RandomAccess.ReadAsync(file.SafeFileHandle, buffer[..count], offset + position, cancellationToken).ConfigureAwait(false);
         position += read;
+        BytesRead?.Invoke(read);
         return read;
     }
 

@@ -39,6 +39,8 @@ public static class NodeWebApp
         builder.Configuration.AddInMemoryCollection(overrides);
 
         builder.AddNodeCore();
+        // After AddNodeCore, which chooses the log providers: OTLP adds its own beside them.
+        builder.AddNodeTelemetry();
         // The broker signs in researchers (cookies, OpenIddict's ASP.NET Core handlers): only a serving node has it.
         builder.AddBroker();
         // Registered after the web host's own reading of AllowedHosts, so it runs last.
@@ -75,6 +77,8 @@ public static class NodeWebApp
         app.UseSecurityHeaders(NodeEndpoints.DocsPath);
         // Failures answer as RFC 7807 problem details, never with a stack trace.
         app.UseExceptionHandler();
+        // After the forwarded headers: the scrape endpoint admits callers by their address.
+        app.UseNodeTelemetry();
         app.UseStatusCodePages();
         // CORS per surface (NodeCors): endpoints without a policy answer no cross-origin request.
         app.UseCors();
