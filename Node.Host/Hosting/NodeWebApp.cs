@@ -5,6 +5,7 @@ using GenomeNode.Committee;
 using GenomeNode.DataUseOntology.DataUse;
 using GenomeNode.Host.Admin;
 using GenomeNode.Htsget.Api;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,9 @@ namespace GenomeNode.Host.Hosting;
 public static class NodeWebApp
 {
     public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Folder of the data directory holding the keys that protect the broker's cookies.</summary>
+    public const string DataProtectionKeysDirectory = "dataprotection-keys";
 
     /// <param name="configurationArgs">command-line configuration (<c>--Section:Key=value</c>), as ASP.NET Core reads it</param>
     /// <param name="overrides">values given by dedicated CLI options; they win over every other source</param>
@@ -43,6 +47,12 @@ public static class NodeWebApp
         builder.AddNodeTelemetry();
         // The broker signs in researchers (cookies, OpenIddict's ASP.NET Core handlers): only a serving node has it.
         builder.AddBroker();
+        // The keys of those cookies live with the node's data, not under $HOME: sign-ins survive a restart, and a node
+        // on a read-only root filesystem (docs/operations.md) writes nowhere but its data directory and /tmp.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("genome-node")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(
+                builder.Configuration[$"{NodeOptions.Section}:DataDirectory"] ?? Storage.DataDirectory.Default(), DataProtectionKeysDirectory)));
         // Registered after the web host's own reading of AllowedHosts, so it runs last.
         builder.Services.AddOptions<HostFilteringOptions>().PostConfigure<IConfiguration>(HostHeaderPolicy.Configure);
         // A passport carries its visas inline: room for one of Passport:MaxTokenBytes (64 KiB) beside other headers.
