@@ -78,7 +78,7 @@ public sealed partial class OperationsGuideTests
         Assert.Matches($"docs/operations.md: all {ShBlocks().Count} sh blocks ran", log);
     }
 
-    private static List<Match> ShBlocks() => [.. ShBlock().Matches(Guide)];
+    private static List<Match> ShBlocks() => [.. ShBlock().Matches(Guide).Cast<Match>()];
 
     [GeneratedRegex(@"^```sh[ \t]*\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex ShBlock();
