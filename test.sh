@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(samtools bcftools tabix htslib-test samtools-test python-pysam-tests chromium python3-nacl curl jq git)
+packages=(samtools bcftools tabix htslib-test samtools-test python-pysam-tests chromium python3-nacl curl jq git nodejs)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

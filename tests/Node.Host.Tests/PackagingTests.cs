@@ -71,7 +71,8 @@ public sealed partial class PackagingTests
         using var data = new TemporaryDirectory("genome-node-health");
         await using var node = await ServingNode.StartAsync(data.Path);
 
-        var healthy = await GenomeNodeProcess.RunAsync("health", "--url", new Uri(node.BaseAddress, "/health").ToString());
+        // A generous timeout: the first request of a node on a loaded machine may take seconds.
+        var healthy = await GenomeNodeProcess.RunAsync("health", "--url", new Uri(node.BaseAddress, "/health").ToString(), "--timeout", "60");
         await node.StopAsync();
         var stopped = await GenomeNodeProcess.RunAsync("health", "--url", new Uri(node.BaseAddress, "/health").ToString(), "--timeout", "2");
 
@@ -110,6 +111,32 @@ public sealed partial class PackagingTests
         var fromBuild = Stage("runtime").Single(i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=build", StringComparison.Ordinal));
         Assert.EndsWith(" /app /app", fromBuild.Arguments, StringComparison.Ordinal);
         Assert.Equal("genome-node", XDocument.Load(Path.Combine(Root, "Node.Host", "Node.Host.csproj")).Descendants("AssemblyName").Single().Value);
+    }
+
+    [Fact]
+    public void The_dockerfile_passes_a_dockerfile_linter_that_refuses_a_broken_one()
+    {
+        // dockerfile-utils (npm, pinned in tests/docker-lint) parses the file as Docker does and checks every
+        // instruction's arguments and flags; run with the machine's Node.js.
+        using var lint = new TemporaryDirectory("genome-node-docker-lint");
+        foreach (var file in new[] { "package.json", "package-lock.json" })
+        {
+            File.Copy(Path.Combine(Root, "tests", "docker-lint", file), lint.Combine(file));
+        }
+
+        var install = ExternalTools.RunWithExitCode("npm", null, "ci", "--prefix", lint.Path, "--ignore-scripts", "--no-audit", "--no-fund");
+        Assert.True(install.ExitCode == 0, install.Error);
+        var linter = lint.Combine("node_modules", "dockerfile-utils", "bin", "dockerfile-utils");
+
+        var clean = ExternalTools.RunWithExitCode("node", null, linter, "lint", Path.Combine(Root, "Dockerfile"));
+        var broken = lint.Combine("Dockerfile");
+        File.WriteAllText(broken, File.ReadAllText(Path.Combine(Root, "Dockerfile")).Replace("HEALTHCHECK --interval", "HEALTHCHECK --intervall", StringComparison.Ordinal));
+        var refused = ExternalTools.RunWithExitCode("node", null, linter, "lint", broken);
+
+        Assert.True(clean.ExitCode == 0, System.Text.Encoding.UTF8.GetString(clean.Output) + clean.Error);
+        Assert.Equal("", System.Text.Encoding.UTF8.GetString(clean.Output).Trim());
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Unknown flag: intervall", System.Text.Encoding.UTF8.GetString(refused.Output), StringComparison.Ordinal);
     }
 
     [Fact]
