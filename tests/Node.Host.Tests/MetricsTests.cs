@@ -156,6 +156,46 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task With_an_otlp_endpoint_the_node_pushes_its_metrics_and_the_trace_of_each_request()
+    {
+        using var collector = WireMock.Server.WireMockServer.Start();
+        collector.Given(WireMock.RequestBuilders.Request.Create().UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/x-protobuf"));
+        using var data = new TemporaryDirectory("genome-node-otlp");
+        await using var node = await ServingNode.StartAsync(data.Path, new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Url!,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        });
+        using var client = new HttpClient { BaseAddress = node.BaseAddress };
+        const string traceId = "0af7651916cd43dd8448eb211c80319c";
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/g_variants?referenceName=17&start=0&end=100000000&variantType=SNP", UriKind.Relative));
+        request.Headers.Add("traceparent", $"00-{traceId}-b7ad6b7169203331-01");
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+
+        // OTLP/HTTP protobuf: strings travel as UTF-8, trace ids as their 16 bytes.
+        var traceBytes = Convert.FromHexString(traceId);
+        bool Received(string path, Func<byte[], bool> holds) => collector.LogEntries.Any(entry =>
+            entry.RequestMessage.Path == path && entry.RequestMessage.BodyAsBytes is { } body && holds(body));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline
+               && !(Received("/v1/traces", body => body.AsSpan().IndexOf(traceBytes) >= 0)
+                    && Received("/v1/metrics", body => body.AsSpan().IndexOf("genome_node.beacon.queries"u8) >= 0)))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(Received("/v1/traces", body => body.AsSpan().IndexOf(traceBytes) >= 0 && body.AsSpan().IndexOf("genome-node"u8) >= 0),
+            "no span of the request reached the collector");
+        Assert.True(Received("/v1/metrics", body => body.AsSpan().IndexOf("genome_node.beacon.queries"u8) >= 0),
+            "the node's Beacon counter never reached the collector");
+        // Without Telemetry:Prometheus:Enabled there is still no scrape endpoint.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/metrics", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
     public async Task Json_logs_carry_the_trace_id_of_the_request_they_were_written_in()
     {
         using var data = new TemporaryDirectory("genome-node-json-logs");
