@@ -48,6 +48,8 @@ public static class BeaconModule
         builder.Services.AddOptions<PrivacyOptions>().Bind(builder.Configuration.GetSection(PrivacyOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
         builder.Services.AddSingleton<PrivacyRules>();
+        builder.Services.AddSingleton<BeaconMetrics>();
+        builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.PostConfigure<PrivacyOptions>(options =>
             options.Datasets = new Dictionary<string, PrivacyRuleOptions>(options.Datasets, StringComparer.OrdinalIgnoreCase));
         builder.Services.AddSingleton<IDatasetDisclosure, BeaconDisclosure>();

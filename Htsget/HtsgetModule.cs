@@ -49,6 +49,7 @@ public static class HtsgetModule
         builder.Services.AddSingleton<DataUrls>();
         builder.Services.AddSingleton<InlineDataUris>();
         builder.Services.AddSingleton<HtsgetService>();
+        builder.Services.AddSingleton<HtsgetMetrics>();
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
             // htsget 1.3 "CORS": the request's Origin is echoed; browsers (igv.js) send Authorization and Range.
             .SetIsOriginAllowed(_ => true)

@@ -137,6 +137,16 @@ public static class BeaconEndpoints
         Func<TRequest, Caller, string, Task<IResult>> answer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
+        var result = await AnswerAsync(http, fromBody, access, beacon, resource, fromQuery, fromBodyParse, received, answer, cancellationToken);
+        http.HttpContext.RequestServices.GetService<BeaconMetrics>()?.Answered(resource, result);
+        return result;
+    }
+
+    private static async Task<IResult> AnswerAsync<TRequest>(
+        HttpRequest http, bool fromBody, RequestAccess access, BeaconOptions beacon, string resource,
+        Func<IQueryCollection, TRequest> fromQuery, Func<ReadOnlyMemory<byte>, TRequest> fromBodyParse, Func<TRequest, ReceivedRequest> received,
+        Func<TRequest, Caller, string, Task<IResult>> answer, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(beacon);
         ArgumentNullException.ThrowIfNull(answer);

@@ -114,16 +114,16 @@ public static class HtsgetEndpoints
             var parameters = context.Request.Query.Select(parameter =>
                 KeyValuePair.Create(parameter.Key, (IReadOnlyList<string?>)parameter.Value.ToArray()));
             var query = HtsgetRequests.FromQueryString(kind, parameters);
-            return Ticket(await htsget.TicketAsync(kind, id, query, access, htsget.DataBaseUrl(context.Request), cancellationToken, ClientKey(context.Request)));
+            return Ticket(context, kind, await htsget.TicketAsync(kind, id, query, access, htsget.DataBaseUrl(context.Request), cancellationToken, ClientKey(context.Request)));
         }
         catch (HtsgetException error)
         {
-            return Error(context.Response, error);
+            return TicketError(context, kind, error);
         }
         catch (AuditUnavailableException error)
         {
             // A request the audit could not record is refused, never answered unrecorded.
-            return Error(context.Response, new HtsgetException(HtsgetErrorType.Unavailable, error.Message));
+            return TicketError(context, kind, new HtsgetException(HtsgetErrorType.Unavailable, error.Message));
         }
     }
 
@@ -139,16 +139,16 @@ public static class HtsgetEndpoints
 
             var body = await ReadBodyAsync(context.Request, options.MaxPostBodyBytes, cancellationToken);
             var query = HtsgetRequests.FromPostBody(kind, ParsePostBody(body), options.MaxRegions);
-            return Ticket(await htsget.TicketAsync(kind, id, query, access, htsget.DataBaseUrl(context.Request), cancellationToken, ClientKey(context.Request)));
+            return Ticket(context, kind, await htsget.TicketAsync(kind, id, query, access, htsget.DataBaseUrl(context.Request), cancellationToken, ClientKey(context.Request)));
         }
         catch (HtsgetException error)
         {
-            return Error(context.Response, error);
+            return TicketError(context, kind, error);
         }
         catch (AuditUnavailableException error)
         {
             // A request the audit could not record is refused, never answered unrecorded.
-            return Error(context.Response, new HtsgetException(HtsgetErrorType.Unavailable, error.Message));
+            return TicketError(context, kind, new HtsgetException(HtsgetErrorType.Unavailable, error.Message));
         }
     }
 
@@ -171,8 +171,19 @@ public static class HtsgetEndpoints
     private static byte[]? ClientKey(HttpRequest request) =>
         Crypt4ghDelivery.ParseClientKey(request.Headers[Crypt4ghDelivery.ClientPublicKeyHeader].ToString());
 
-    private static JsonHttpResult<HtsgetTicketResponse> Ticket(HtsgetTicketResponse ticket) =>
-        TypedResults.Json(ticket, HtsgetJsonContext.Web.HtsgetTicketResponse, TicketContentType);
+    private static JsonHttpResult<HtsgetTicketResponse> Ticket(HttpContext context, HtsgetKind kind, HtsgetTicketResponse ticket)
+    {
+        Metrics(context)?.Ticket(kind, null);
+        return TypedResults.Json(ticket, HtsgetJsonContext.Web.HtsgetTicketResponse, TicketContentType);
+    }
+
+    private static JsonHttpResult<HtsgetErrorResponse> TicketError(HttpContext context, HtsgetKind kind, HtsgetException error)
+    {
+        Metrics(context)?.Ticket(kind, error.Type);
+        return Error(context.Response, error);
+    }
+
+    private static HtsgetMetrics? Metrics(HttpContext context) => context.RequestServices.GetService<HtsgetMetrics>();
 
     /// <summary>The body under the node's rule for caller JSON (StrictJson), then bound; null for an empty body.</summary>
     private static HtsgetPostBody? ParsePostBody(byte[] body)
@@ -266,8 +277,16 @@ public static class HtsgetEndpoints
         try
         {
             var answer = await htsget.FetchAsync(token, context.Request.Headers.Range.ToString(), access, cancellationToken, ClientKey(context.Request));
+            var metrics = Metrics(context);
+            metrics?.Fetch(null);
             if (answer.Slice is { } slice)
             {
+                if (metrics is not null)
+                {
+                    // Counted as read out of the file, so a range asked of the slice counts what was sent.
+                    slice.BytesRead = metrics.Streamed;
+                }
+
                 return new FileSliceResult(slice, "application/octet-stream");
             }
 
@@ -277,15 +296,24 @@ public static class HtsgetEndpoints
                 context.Response.ContentLength = length;
             }
 
-            return TypedResults.Stream(output => answer.Write!(output, context.RequestAborted), Crypt4ghContentType);
+            return TypedResults.Stream(async output =>
+            {
+                await answer.Write!(output, context.RequestAborted);
+                if (answer.Length is { } sent)
+                {
+                    metrics?.Streamed(sent);
+                }
+            }, Crypt4ghContentType);
         }
         catch (HtsgetException error)
         {
+            Metrics(context)?.Fetch(error.Type);
             return Error(context.Response, error);
         }
         catch (AuditUnavailableException error)
         {
             // A request the audit could not record is refused, never answered unrecorded.
+            Metrics(context)?.Fetch(HtsgetErrorType.Unavailable);
             return Error(context.Response, new HtsgetException(HtsgetErrorType.Unavailable, error.Message));
         }
     }

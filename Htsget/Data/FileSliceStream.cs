@@ -22,6 +22,9 @@ public sealed class FileSliceStream : Stream
         this.length = length;
     }
 
+    /// <summary>Told the count of every read that returned bytes (the node's streamed-bytes metric).</summary>
+    public Action<long>? BytesRead { get; set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => true;
@@ -62,6 +65,7 @@ public sealed class FileSliceStream : Stream
         }
 
         position += read;
+        BytesRead?.Invoke(read);
         return read;
     }
 
@@ -88,6 +92,7 @@ public sealed class FileSliceStream : Stream
         }
 
         position += read;
+        BytesRead?.Invoke(read);
         return read;
     }
 

@@ -29,7 +29,8 @@ internal static class IngestOperations
         var progress = ProgressSink.Value ?? new LoggedProgress(
             services.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Ingest"), request.Path);
         return IngestAsync(
-            services.GetRequiredService<DatasetCatalog>(), services.GetRequiredService<VcfIngester>(), request, progress, cancellationToken);
+            services.GetRequiredService<DatasetCatalog>(), services.GetRequiredService<VcfIngester>(), request, progress, cancellationToken,
+            services.GetService<IngestMetrics>());
     }
 
     /// <summary>
@@ -58,7 +59,7 @@ internal static class IngestOperations
 
     private static async Task<OperationResult> IngestAsync(
         DatasetCatalog datasets, VcfIngester ingester, IngestVcfArguments request, IProgress<VcfIngestProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IngestMetrics? metrics = null)
     {
         try
         {
@@ -67,6 +68,7 @@ internal static class IngestOperations
                 () => datasets.WriteData(request.DatasetId,
                     () => ingester.IngestInTransaction(ingest, progress, Prefetch.Value, cancellationToken)),
                 cancellationToken);
+            metrics?.Committed(result);
             return OperationResult.Ok(Describe(result));
         }
         catch (VcfFormatException ex)

@@ -71,6 +71,7 @@ public static class NodeCommandLine
             AuditCommands.Create(globals),
             CommitteeCommands.Create(globals),
             KeyCommands.Create(globals),
+            HealthCommand.Create(),
         };
         return root;
     }

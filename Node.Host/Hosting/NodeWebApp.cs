@@ -8,6 +8,7 @@ using GenomeNode.Federation.Network;
 using GenomeNode.Host.Admin;
 using GenomeNode.Htsget.Api;
 using GenomeNode.Passport.FairDataPoint;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,9 @@ namespace GenomeNode.Host.Hosting;
 public static class NodeWebApp
 {
     public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Folder of the data directory holding the keys that protect the broker's cookies.</summary>
+    public const string DataProtectionKeysDirectory = "dataprotection-keys";
 
     /// <param name="configurationArgs">command-line configuration (<c>--Section:Key=value</c>), as ASP.NET Core reads it</param>
     /// <param name="overrides">values given by dedicated CLI options; they win over every other source</param>
@@ -42,6 +46,8 @@ public static class NodeWebApp
         builder.Configuration.AddInMemoryCollection(overrides);
 
         builder.AddNodeCore();
+        // After AddNodeCore, which chooses the log providers: OTLP adds its own beside them.
+        builder.AddNodeTelemetry();
         // The broker signs in researchers (cookies, OpenIddict's ASP.NET Core handlers): only a serving node has it.
         builder.AddBroker();
         // Partner nodes and the Beacon network: a serving node's (the CLI's direct mode fans nothing out).
@@ -51,6 +57,12 @@ public static class NodeWebApp
             federation.LocalBeaconId = beacon.Value.Id;
             federation.LocalApiVersion = GenomeNode.Beacon.Api.BeaconOptions.ApiVersion;
         });
+        // The keys of those cookies live with the node's data, not under $HOME: sign-ins survive a restart, and a node
+        // on a read-only root filesystem (docs/operations.md) writes nowhere but its data directory and /tmp.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("genome-node")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(
+                builder.Configuration[$"{NodeOptions.Section}:DataDirectory"] ?? Storage.DataDirectory.Default(), DataProtectionKeysDirectory)));
         // Registered after the web host's own reading of AllowedHosts, so it runs last.
         builder.Services.AddOptions<HostFilteringOptions>().PostConfigure<IConfiguration>(HostHeaderPolicy.Configure);
         // A passport carries its visas inline: room for one of Passport:MaxTokenBytes (64 KiB) beside other headers.
@@ -85,6 +97,8 @@ public static class NodeWebApp
         app.UseSecurityHeaders(NodeEndpoints.DocsPath);
         // Failures answer as RFC 7807 problem details, never with a stack trace.
         app.UseExceptionHandler();
+        // After the forwarded headers: the scrape endpoint admits callers by their address.
+        app.UseNodeTelemetry();
         app.UseStatusCodePages();
         // CORS per surface (NodeCors): endpoints without a policy answer no cross-origin request.
         app.UseCors();
