@@ -87,12 +87,14 @@ public static class Crypt4ghDelivery
             var slice = Crypt4ghSlice.Plan([.. parts.Select(part => new PlaintextRange(part.Offset, part.End))], registered.PlaintextSize);
             dataKeys = storedHeader.DataKeys;
             editList = slice.EditList;
+            // Long runs are split at whole segments: each data URL's bytes start a segment, which the node authenticates.
+            const long maxPart = TicketPlanner.MaxFilePartLength / Crypt4ghSegments.EncryptedSegmentLength * Crypt4ghSegments.EncryptedSegmentLength;
             foreach (var run in slice.Segments)
             {
                 var start = storedHeader.Length + run.EncryptedOffset;
-                for (var offset = start; offset < start + run.EncryptedLength; offset += TicketPlanner.MaxFilePartLength)
+                for (var offset = start; offset < start + run.EncryptedLength; offset += maxPart)
                 {
-                    var length = Math.Min(TicketPlanner.MaxFilePartLength, start + run.EncryptedLength - offset);
+                    var length = Math.Min(maxPart, start + run.EncryptedLength - offset);
                     urls.Add(DataUrl(new DataRange(registered.ObjectId, offset, length), DataDelivery.Stored));
                 }
             }
