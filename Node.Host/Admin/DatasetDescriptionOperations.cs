@@ -42,10 +42,13 @@ public sealed record DatasetUpdateArguments(
 {
     /// <summary>True when no description field (nor a metadata file, nor a removal) is given: only settings change.</summary>
     public bool ChangesNoDescription =>
-        MetadataJson is null && Title is null && Description is null && Keyword is null && Creator is null && Publisher is null
+        MetadataJson is null && None(Title) && None(Description) && None(Keyword) && None(Creator) && Publisher is null
         && PublisherEmail is null && ContactName is null && ContactEmail is null && ContactUrl is null && AccessRights is null
-        && Legislation is null && HealthCategory is null && Theme is null && Language is null && Format is null && HdabName is null
+        && None(Legislation) && None(HealthCategory) && None(Theme) && None(Language) && None(Format) && HdabName is null
         && HdabEmail is null && HdabUrl is null && Records is null && Individuals is null && AccessUrl is null && !RemoveDescription;
+
+    // The command line gives a repeatable option it was not given as an empty list.
+    private static bool None(IReadOnlyList<string>? values) => values is null || values.Count == 0;
 }
 
 /// <summary><c>dataset update</c>: the dataset's download policy (docs/htsget.md) and its description for the FAIR Data Point (docs/fdp.md).</summary>
