@@ -147,6 +147,12 @@ public sealed class Crypt4ghPlaintextStream : Stream
         _loadedSegment = -1;
         var encryptedOffset = segment * Crypt4ghSegments.EncryptedSegmentLength;
         var encryptedLength = (int)Math.Min(Crypt4ghSegments.EncryptedSegmentLength, _file.Length - _dataOffset - encryptedOffset);
+        if (encryptedLength <= Crypt4ghSegments.Overhead)
+        {
+            // The file shrank under us (it was registered longer): no segment where one should be.
+            throw new Crypt4ghException($"The Crypt4GH file ends before segment {segment}");
+        }
+
         _file.Position = _dataOffset + encryptedOffset;
         _file.ReadExactly(_encrypted, 0, encryptedLength);
         _loadedLength = Crypt4ghSegments.Decrypt(_dataKeys, _encrypted.AsSpan(0, encryptedLength), _plaintext, segment);
