@@ -113,8 +113,7 @@ public sealed class HtsgetService(
 
             if (clientKey is not null && registered.IsCrypt4gh)
             {
-                using var stored = StoredObjectFiles.OpenStored(registered);
-                storedHeader = files.ReadHeader(registered, stored);
+                storedHeader = files.ReadHeader(registered);
             }
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or HtsFormatException or Crypt4ghException)
@@ -265,7 +264,7 @@ public sealed class HtsgetService(
                 case DataDelivery.Plaintext:
                     return new DataAnswer(OpenPlaintextSlice(registered, bytes), null);
                 case DataDelivery.Stored:
-                    var header = ReadStoredHeader(registered);
+                    var header = files.ReadHeader(registered);
                     var firstSegment = (bytes.Offset - header.Length) / Crypt4ghSegments.EncryptedSegmentLength;
                     return new DataAnswer(null, async (output, cancellation) =>
                     {
@@ -288,12 +287,6 @@ public sealed class HtsgetService(
             Log.DataFileUnreadable(logger, registered.ObjectId, error);
             throw Unreadable(registered.ObjectId);
         }
-    }
-
-    private Crypt4ghHeader ReadStoredHeader(RegisteredObject registered)
-    {
-        using var stored = StoredObjectFiles.OpenStored(registered);
-        return files.ReadHeader(registered, stored);
     }
 
     private FileSliceStream OpenPlaintextSlice(RegisteredObject registered, DataRange bytes)

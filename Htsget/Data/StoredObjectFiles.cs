@@ -37,6 +37,13 @@ public sealed class StoredObjectFiles(NodeCrypt4ghKey nodeKey)
         }
     }
 
+    /// <summary>The header of the object's Crypt4GH file, read with the node's key from the file opened for just that.</summary>
+    public Crypt4ghHeader ReadHeader(RegisteredObject registered)
+    {
+        using var file = OpenStored(registered);
+        return ReadHeader(registered, file);
+    }
+
     /// <summary>The header of a Crypt4GH file, read from <paramref name="file"/> (the stored file) with the node's key.</summary>
     public Crypt4ghHeader ReadHeader(RegisteredObject registered, Stream file)
     {
