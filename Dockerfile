@@ -4,6 +4,13 @@
 # docs/operations.md ("Run in a container"). tests/Node.Host.Tests/DockerfileTests.cs checks this file in CI.
 
 ARG DOTNET_VERSION=10.0
+ARG NODE_VERSION=22
+
+# The web pages' scripts from npm, exactly as Node.Host/Web/package-lock.json pins them (the build embeds them).
+FROM node:${NODE_VERSION}-bookworm-slim AS web
+WORKDIR /web
+COPY Node.Host/Web/package.json Node.Host/Web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
 
 FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
 ARG TARGETARCH
@@ -21,9 +28,10 @@ COPY Beacon/ Beacon/
 COPY Broker/ Broker/
 COPY Federation/ Federation/
 COPY Node.Host/ Node.Host/
+COPY --from=web /web/node_modules Node.Host/Web/node_modules
 # Framework-dependent, precompiled for the target (ReadyToRun), with only that platform's DuckDB library.
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
-    dotnet publish Node.Host/Node.Host.csproj -c Release -a "$TARGETARCH" --self-contained false -o /app
+    dotnet publish Node.Host/Node.Host.csproj -c Release -a "$TARGETARCH" --self-contained false -p:InstallWebScripts=false -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS runtime
 WORKDIR /app

@@ -51,8 +51,6 @@ public static class NodeEndpoints
     public static IEndpointRouteBuilder MapNodeEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
-
         endpoints.MapGet("/service-info", GetServiceInfo)
             .WithName("GetServiceInfo")
             .WithTags("Node")

@@ -3,6 +3,7 @@ using GenomeNode.Beacon.Api;
 using GenomeNode.Broker;
 using GenomeNode.Committee;
 using GenomeNode.DataUseOntology.DataUse;
+using GenomeNode.Host.Web;
 using GenomeNode.Federation;
 using GenomeNode.Federation.Network;
 using GenomeNode.Host.Admin;
@@ -70,6 +71,7 @@ public static class NodeWebApp
         builder.Services.AddHostedService<NodeInitializer>();
         builder.Services.AddHostedService<AdminServer>();
         builder.Services.AddNodeEndpoints();
+        builder.Services.AddWebPages(builder.Configuration);
         builder.Services.AddNodeCors();
         builder.Services.AddProblemDetails();
         // A body that does not bind is the caller's fault (400), in every environment.
@@ -105,6 +107,7 @@ public static class NodeWebApp
         // Before the endpoints: OpenIddict answers its own endpoints (discovery, JWKS, token errors) here.
         app.UseBroker();
         app.MapNodeEndpoints();
+        app.MapWebPages();
         var portals = app.PortalGroup();
         portals.MapDataUse();
         portals.MapBeacon();

@@ -19,9 +19,10 @@ public sealed partial class PackagingTests
     public void The_image_is_built_in_an_sdk_stage_and_runs_in_an_aspnet_stage_of_the_sdk_version_global_json_names()
     {
         var froms = Dockerfile.Where(i => i.Keyword == "FROM").ToList();
-        Assert.Equal(2, froms.Count);
-        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/sdk:\$\{DOTNET_VERSION\} AS build$", froms[0].Arguments);
-        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/aspnet:\$\{DOTNET_VERSION\} AS runtime$", froms[1].Arguments);
+        Assert.Equal(3, froms.Count);
+        Assert.Matches(@"^node:\$\{NODE_VERSION\}-bookworm-slim AS web$", froms[0].Arguments);
+        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/sdk:\$\{DOTNET_VERSION\} AS build$", froms[1].Arguments);
+        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/aspnet:\$\{DOTNET_VERSION\} AS runtime$", froms[2].Arguments);
         var version = Dockerfile.Single(i => i.Keyword == "ARG" && i.Arguments.StartsWith("DOTNET_VERSION=", StringComparison.Ordinal)).Arguments.Split('=')[1];
         var sdk = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "global.json"))).RootElement.GetProperty("sdk").GetProperty("version").GetString()!;
         Assert.StartsWith(version + ".", sdk, StringComparison.Ordinal);
@@ -111,6 +112,13 @@ public sealed partial class PackagingTests
         var fromBuild = Stage("runtime").Single(i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=build", StringComparison.Ordinal));
         Assert.EndsWith(" /app /app", fromBuild.Arguments, StringComparison.Ordinal);
         Assert.Equal("genome-node", XDocument.Load(Path.Combine(Root, "Node.Host", "Node.Host.csproj")).Descendants("AssemblyName").Single().Value);
+
+        // The pages' npm scripts: installed from the lockfile in their own stage, embedded by the build without npm.
+        var web = Stage("web");
+        Assert.Contains(web, i => i.Keyword == "COPY" && Sources(i.Arguments).SequenceEqual(["Node.Host/Web/package.json", "Node.Host/Web/package-lock.json"]));
+        Assert.Contains(web, i => i.Keyword == "RUN" && i.Arguments.StartsWith("npm ci", StringComparison.Ordinal));
+        Assert.Contains(build, i => i.Keyword == "COPY" && i.Arguments == "--from=web /web/node_modules Node.Host/Web/node_modules");
+        Assert.Contains("-p:InstallWebScripts=false", publish, StringComparison.Ordinal);
     }
 
     [Fact]
