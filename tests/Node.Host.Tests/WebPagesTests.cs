@@ -97,6 +97,15 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
         await page.Locator("input[name='rangeEnd']").FillAsync("abc");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(page.Locator("#form-error")).ToContainTextAsync("End must be a whole number");
+
+        // A token the node refuses (here forged, unsigned) is dropped: the page goes on anonymously and says so.
+        await page.EvaluateAsync(
+            "() => sessionStorage.setItem('genome-node.session', JSON.stringify({ accessToken: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJkZW1vLXJlc2VhcmNoZXIifQ.', " +
+            "subject: 'demo-researcher', name: 'Mallory', expiresAt: Date.now() + 600000 }))");
+        await page.ReloadAsync();
+        await Expect(page.Locator("#form-error")).ToContainTextAsync("no longer accepts your sign-in");
+        await Expect(page.Locator("#session")).ToContainTextAsync("Not signed in");
+        await Expect(page.Locator("body[data-ready='true']")).ToBeAttachedAsync();
         Assert.Empty(consoleProblems);
     }
 
@@ -166,6 +175,35 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
         Assert.Empty(consoleProblems);
     }
 
+    [Fact]
+    public async Task Network_toggle_asks_the_partners_and_shows_each_beacons_answer()
+    {
+        using var partnerData = new TemporaryDirectory("web-pages-partner");
+        using var networkData = new TemporaryDirectory("web-pages-network");
+        await using var partner = await ServingNode.StartAsync(partnerData.Path, new Dictionary<string, string> { ["Beacon__Id"] = "se.example.partner.beacon" });
+        await using var networked = await ServingNode.StartAsync(networkData.Path, new Dictionary<string, string>
+        {
+            ["Federation__Partners__0__Id"] = "se",
+            ["Federation__Partners__0__BaseUrl"] = new Uri(partner.BaseAddress, "/api").ToString(),
+        });
+
+        var page = await OpenAsync(new Uri(networked.BaseAddress, "/").ToString());
+        await page.Locator("input[name='network']").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Example: chr17:43045712 G>A (BRCA1)" }).ClickAsync();
+        await Expect(page.Locator("#summary")).ToContainTextAsync("2 of 2 beacons answered");
+        var partnerRow = page.Locator("#datasets tr[data-beacon='se.example.partner.beacon']");
+        await Expect(partnerRow).ToContainTextAsync("partner se");
+        await Expect(partnerRow).ToContainTextAsync("record");
+        await Expect(page.Locator("#datasets thead")).ToContainTextAsync("Beacon");
+        var partnerRecords = page.Locator(".record[data-beacon='se.example.partner.beacon']");
+        await Expect(partnerRecords.Locator("table.records")).ToContainTextAsync("17:43045711:G:A");
+        // The partner's "demo" is another node's dataset: its reads are not this node's to open.
+        await Expect(partnerRecords.Locator("button")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".record[data-beacon='org.example.genome-node.beacon'] button")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "researcher-network-query.png"), FullPage = true });
+        Assert.Empty(consoleProblems);
+    }
+
     [Theory]
     [InlineData("no-such-client", "Web:ClientId 'no-such-client' is not a client in Broker:Clients")]
     [InlineData("demo-cli", "Web:ClientId 'demo-cli' must be a public client (Type public): a page cannot keep a secret")]
@@ -229,6 +267,7 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
 
     private async Task<IPage> OpenAsync(string path)
     {
+        var address = path.StartsWith("http", StringComparison.Ordinal) ? new Uri(path) : new Uri(origin, path);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
@@ -252,7 +291,7 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
                 consoleProblems.Add($"{page.Url}: {error}");
             }
         };
-        await page.GotoAsync(new Uri(origin, path).ToString());
+        await page.GotoAsync(address.ToString());
         await Expect(page.Locator("body[data-ready='true']")).ToBeAttachedAsync();
         return page;
     }

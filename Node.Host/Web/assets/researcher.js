@@ -1,6 +1,6 @@
 // The researcher page: Beacon v2 queries against this node (one request per dataset, so each answer shows the
 // granularity that dataset allowed this caller) or the Beacon network, frequency charts, records, and reads in igv.js.
-import { authorization, completeSignIn, currentSession, element, showSession, webConfig } from "/web/signin.js";
+import { authorization, completeSignIn, currentSession, element, forgetSession, showSession, webConfig } from "/web/signin.js";
 
 const form = document.getElementById("query");
 const formError = document.getElementById("form-error");
@@ -129,7 +129,11 @@ async function search(event) {
   const summary = document.getElementById("summary");
   summary.textContent = "Asking…";
 
-  if (form.elements.network?.checked) {
+  const network = form.elements.network?.checked === true;
+  const [first, second] = document.querySelectorAll("#datasets thead th");
+  first.textContent = network ? "Beacon" : "Dataset";
+  second.textContent = network ? "Status" : "Your access";
+  if (network) {
     await searchNetwork(body, rows, records, summary);
     return;
   }
@@ -165,25 +169,38 @@ async function searchNetwork(body, rows, records, summary) {
     summary.textContent = `The Beacon network refused the query: ${error}`;
     return;
   }
-  for (const set of answer.response?.resultSets ?? []) {
+  // One row per beacon, as the network reports each (a partner that failed or timed out says so).
+  const beacons = answer.info?.network?.beacons ?? [];
+  for (const beacon of beacons) {
     const row = element("tr");
-    row.append(element("td", `${set.id} (${set.beaconId ?? "this node"})`), element("td", "–"),
-      element("td", set.results ? "record" : (set.resultsCount === undefined ? "boolean" : "count")),
-      element("td", set.exists ? "yes" : "no"), element("td", set.resultsCount ?? "–"));
+    row.dataset.beacon = beacon.beaconId ?? beacon.partner;
+    const where = beacon.local ? "this node" : `partner ${beacon.partner}`;
+    row.append(element("td", `${beacon.beaconId ?? beacon.partner} (${where})`),
+      element("td", beacon.status === "ok" ? "answered" : beacon.status, beacon.status === "ok" ? "granted" : "refused"),
+      element("td", beacon.returnedGranularity ?? "–"), element("td", beacon.exists ? "yes" : "no"),
+      element("td", beacon.numTotalResults ?? "–"));
     rows.append(row);
-    showRecords(records, { id: set.id, name: `${set.id} at ${set.beaconId ?? "this node"}` }, set, null);
   }
-  summary.textContent = `The network answered: ${answer.responseSummary?.exists ? "found" : "not found"} ` +
-    `(${answer.responseSummary?.numTotalResults ?? 0} in all).`;
+  const local = beacons.find(beacon => beacon.local)?.beaconId;
+  for (const set of answer.response?.resultSets ?? []) {
+    const mine = set.beaconId === undefined || set.beaconId === local;
+    // Only this node's own datasets can open reads here; a partner's dataset of the same id is another dataset.
+    showRecords(records, { id: set.id, name: `${set.id} at ${mine ? "this node" : set.beaconId}` }, set,
+      mine ? body.query.requestParameters : null, mine);
+  }
+  const answered = beacons.filter(beacon => beacon.status === "ok").length;
+  summary.textContent = `The network (${answered} of ${beacons.length} beacons answered): ` +
+    `${answer.responseSummary?.exists ? "found" : "not found"}, ${answer.responseSummary?.numTotalResults ?? 0} in all.`;
 }
 
 /** One dataset's records: a frequency chart per variant and a table of the variants. */
-function showRecords(container, dataset, set, parameters) {
+function showRecords(container, dataset, set, parameters, local = true) {
   if (!set.results?.length) {
     return;
   }
   const block = element("div", undefined, "record");
   block.dataset.dataset = dataset.id;
+  if (set.beaconId) block.dataset.beacon = set.beaconId;
   block.append(element("h3", `${dataset.name}: ${set.resultsCount} variant(s)`));
   const table = element("table");
   table.className = "records";
@@ -209,7 +226,7 @@ function showRecords(container, dataset, set, parameters) {
   block.append(...charts, table);
   container.append(block);
 
-  const granted = access.datasets.find(d => d.id === dataset.id && d.granted && d.reads.length);
+  const granted = local && access.datasets.find(d => d.id === dataset.id && d.granted && d.reads.length);
   if (granted && parameters?.referenceName) {
     const start = parameters.start[0];
     const end = parameters.end?.[0] ?? start + 1;
@@ -346,9 +363,16 @@ function example() {
 }
 
 async function loadAccess() {
-  const response = await fetch("/web/api/access", { headers: authorization() });
+  let response = await fetch("/web/api/access", { headers: authorization() });
+  if (response.status === 401 && currentSession()) {
+    // The token was refused (revoked, or the node's keys changed): carry on anonymously and say so.
+    forgetSession();
+    await showSession(document.getElementById("session"), fail);
+    fail("The node no longer accepts your sign-in; sign in again.");
+    response = await fetch("/web/api/access");
+  }
   if (!response.ok) {
-    throw new Error(`the node refused your sign-in (${response.status}); sign in again`);
+    throw new Error(`the node could not tell what you may see (HTTP ${response.status})`);
   }
   access = await response.json();
 }

@@ -29,6 +29,10 @@ export function currentSession() {
   return null;
 }
 
+export function forgetSession() {
+  sessionStorage.removeItem(sessionKey);
+}
+
 export function authorization() {
   const session = currentSession();
   return session ? { Authorization: `Bearer ${session.accessToken}` } : {};
