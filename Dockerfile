@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Genome Node as a container: built with the .NET SDK, run on the ASP.NET Core runtime as a non-root user whose only
 # writable places are the data volume and /tmp. Usage and the flags that make the root filesystem read-only are in
-# docs/operations.md ("Run in a container"). tests/Node.Host.Tests/DockerfileTests.cs checks this file in CI.
+# docs/operations.md ("Run in a container"). tests/Node.Host.Tests/PackagingTests.cs checks this file in CI.
 
 ARG DOTNET_VERSION=10.0
 ARG NODE_VERSION=22

@@ -104,34 +104,14 @@ async function showApplication(id) {
 
   const decide = element("div", undefined, "decide");
   if (application.state === "submitted") {
-    const endLabel = element("label", "Access until");
-    const end = element("input");
-    end.type = "date";
-    end.name = "end";
-    end.value = defaultEnd();
-    endLabel.append(end);
-    const commentLabel = element("label", "Comment or reason");
-    const comment = element("input");
-    comment.name = "comment";
-    comment.size = 40;
-    commentLabel.append(comment);
-    const approve = element("button", "Approve", "primary");
-    approve.type = "button";
-    approve.addEventListener("click", () => decideOn(id, "approve", { end: end.value, comment: comment.value || undefined }).catch(fail));
-    const reject = element("button", "Reject", "danger");
-    reject.type = "button";
-    reject.addEventListener("click", () => decideOn(id, "reject", { reason: comment.value }).catch(fail));
-    decide.append(endLabel, commentLabel, approve, reject);
+    const [endLabel, end] = field("Access until", "end", { type: "date", value: defaultEnd() });
+    const [commentLabel, comment] = field("Comment or reason", "comment", { size: 40 });
+    decide.append(endLabel, commentLabel,
+      action("Approve", "primary", () => decideOn(id, "approve", { end: end.value, comment: comment.value || undefined })),
+      action("Reject", "danger", () => decideOn(id, "reject", { reason: comment.value })));
   } else if (application.state === "approved") {
-    const reasonLabel = element("label", "Reason");
-    const reason = element("input");
-    reason.name = "reason";
-    reason.size = 40;
-    reasonLabel.append(reason);
-    const revoke = element("button", "Revoke", "danger");
-    revoke.type = "button";
-    revoke.addEventListener("click", () => decideOn(id, "revoke", { reason: reason.value }).catch(fail));
-    decide.append(reasonLabel, revoke);
+    const [reasonLabel, reason] = field("Reason", "reason", { size: 40 });
+    decide.append(reasonLabel, action("Revoke", "danger", () => decideOn(id, "revoke", { reason: reason.value })));
   }
   panel.append(decide, element("h3", "Audit trail"));
 
@@ -149,6 +129,21 @@ async function showApplication(id) {
     trail.tBodies[0].append(row);
   }
   panel.append(trail);
+}
+
+/** A labelled input: [label, input]. */
+function field(label, name, properties) {
+  const wrapper = element("label", label);
+  const input = Object.assign(element("input"), { name, ...properties });
+  wrapper.append(input);
+  return [wrapper, input];
+}
+
+function action(text, className, run) {
+  const button = element("button", text, className);
+  button.type = "button";
+  button.addEventListener("click", () => run().catch(fail));
+  return button;
 }
 
 async function decideOn(id, decision, body) {
