@@ -43,11 +43,13 @@ public static class WebPages
             return endpoints;
         }
 
-        endpoints.MapGet("/", (HttpContext context, WebAssets assets) => Page(context, assets, "index.html")).ExcludeFromDescription();
-        endpoints.MapGet("/dac", (HttpContext context, WebAssets assets) => Page(context, assets, "dac.html")).ExcludeFromDescription();
+        // HEAD as well as GET for the files: monitors and link checkers ask with HEAD (Kestrel sends no body for it).
+        string[] read = [HttpMethods.Get, HttpMethods.Head];
+        endpoints.MapMethods("/", read, (HttpContext context, WebAssets assets) => Page(context, assets, "index.html")).ExcludeFromDescription();
+        endpoints.MapMethods("/dac", read, (HttpContext context, WebAssets assets) => Page(context, assets, "dac.html")).ExcludeFromDescription();
         endpoints.MapGet(AssetsPath + "/api/config", Config).ExcludeFromDescription();
         endpoints.MapGet(AssetsPath + "/api/access", AccessAsync).ExcludeFromDescription();
-        endpoints.MapGet(AssetsPath + "/{**name}", (string name, HttpContext context, WebAssets assets) => Page(context, assets, name))
+        endpoints.MapMethods(AssetsPath + "/{**name}", read, (string name, HttpContext context, WebAssets assets) => Page(context, assets, name))
             .ExcludeFromDescription();
         return endpoints;
     }

@@ -247,6 +247,27 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
 
         using var missing = await client.GetAsync("/web/../appsettings.json");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        using var headRequest = new HttpRequestMessage(HttpMethod.Head, "/");
+        using var head = await client.SendAsync(headRequest);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("text/html; charset=utf-8", head.Content.Headers.ContentType!.ToString());
+    }
+
+    [Fact]
+    public async Task Without_pages_the_root_leads_to_the_api_reference_and_the_console_is_not_there()
+    {
+        await using var factory = new NodeFactory();
+        factory.Settings["Web:Enabled"] = "false";
+        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var root = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
+        Assert.Equal("/docs", root.Headers.Location!.ToString());
+        using var console = await client.GetAsync("/dac");
+        Assert.Equal(HttpStatusCode.NotFound, console.StatusCode);
+        using var script = await client.GetAsync("/web/researcher.js");
+        Assert.Equal(HttpStatusCode.NotFound, script.StatusCode);
     }
 
     [Fact]
