@@ -69,15 +69,13 @@ public sealed class NetworkAggregator(LocalBeacon local, PartnerDirectory direct
         }
         catch
         {
-            await partners.CancelAsync();
-            await Task.WhenAll(asked);
+            await CallOffAsync(partners, asked);
             throw;
         }
 
         if (answer is null || !answer.IsSuccess)
         {
-            await partners.CancelAsync();
-            await Task.WhenAll(asked);
+            await CallOffAsync(partners, asked);
             return answer is null ? NotFound(path) : new LocalAnswerResult(answer);
         }
 
@@ -90,6 +88,22 @@ public sealed class NetworkAggregator(LocalBeacon local, PartnerDirectory direct
         }
 
         return new JsonObjectResult(ResponseMerger.Merge(kind, ownPart, parts, forwarded), StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// Cancels the partner calls still running and waits for them (none may outlive the request); a call ended by this
+    /// cancellation ends in <see cref="OperationCanceledException"/>, which is expected here and not the caller's failure.
+    /// </summary>
+    private static async Task CallOffAsync(CancellationTokenSource partners, Task<BeaconPart>[] asked)
+    {
+        await partners.CancelAsync();
+        try
+        {
+            await Task.WhenAll(asked);
+        }
+        catch (OperationCanceledException) when (partners.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>The node's /info, with the partners it fans out to (their beacon ids, names and API versions as last fetched).</summary>

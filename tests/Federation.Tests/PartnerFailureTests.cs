@@ -128,6 +128,18 @@ public sealed class PartnerFailureTests(PartnerFixture fixture) : IClassFixture<
         answer["info"]!["network"]!["beacons"]!.AsArray().OfType<JsonObject>().Single(b => (string?)b["partner"] == partner);
 
     [Fact]
+    public async Task A_query_the_node_refuses_is_answered_with_its_own_error_while_partners_are_still_being_asked()
+    {
+        // The node's own part refuses at once; the slow partner is still being asked and is called off, never a 500.
+        using var client = await fixture.ClientAsync();
+        using var response = await client.GetAsync(new Uri("/network/api/g_variants?referenceName=17&start=not-a-number", UriKind.Relative));
+        var json = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        BeaconSchemas.AssertValid(json, BeaconSchemas.ErrorResponse);
+    }
+
+    [Fact]
     public async Task Every_kind_of_partner_gives_one_merged_schema_valid_answer_with_the_failures_reported()
     {
         using var client = await fixture.ClientAsync();
