@@ -74,7 +74,8 @@ public static class WebPages
     }
 
     private static WebConfig Config(IOptions<WebOptions> web, IOptions<FederationOptions> federation) =>
-        new(web.Value.ClientId, "/connect/authorize", "/connect/token", "/connect/logout", federation.Value.Partners.Count > 0);
+        // Relative, like every path the pages use: behind a proxy that serves the node under a prefix they still resolve.
+        new(web.Value.ClientId, "connect/authorize", "connect/token", "connect/logout", federation.Value.Partners.Count > 0);
 
     /// <summary>
     /// The datasets the caller may see, whether its credentials grant each (and why, as the access decision words it),

@@ -1,6 +1,6 @@
 // The committee console: a member's pending requests with the DUO match explained, decisions, grants and each
 // request's audit trail, all from the committee API (/dac) with the member's token from the node's broker.
-import { authorization, completeSignIn, element, showSession } from "/web/signin.js";
+import { authorization, completeSignIn, element, showSession } from "./signin.js";
 
 const errorLine = document.getElementById("console-error");
 
@@ -10,7 +10,7 @@ function fail(error) {
 }
 
 async function dac(method, path, body) {
-  const response = await fetch(`/dac${path}`, {
+  const response = await fetch(`dac${path}`, {
     method,
     headers: { Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}), ...authorization() },
     body: body ? JSON.stringify(body) : undefined,

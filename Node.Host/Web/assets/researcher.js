@@ -1,6 +1,6 @@
 // The researcher page: Beacon v2 queries against this node (one request per dataset, so each answer shows the
 // granularity that dataset allowed this caller) or the Beacon network, frequency charts, records, and reads in igv.js.
-import { authorization, completeSignIn, currentSession, element, forgetSession, showSession, webConfig } from "/web/signin.js";
+import { authorization, completeSignIn, currentSession, element, forgetSession, showSession, webConfig } from "./signin.js";
 
 const form = document.getElementById("query");
 const formError = document.getElementById("form-error");
@@ -139,7 +139,7 @@ async function search(event) {
   }
 
   const answers = await Promise.all(access.datasets.map(async dataset =>
-    ({ dataset, ...(await post(`/api/datasets/${encodeURIComponent(dataset.id)}/g_variants`, body)) })));
+    ({ dataset, ...(await post(`api/datasets/${encodeURIComponent(dataset.id)}/g_variants`, body)) })));
   let found = 0;
   for (const { dataset, answer, error } of answers) {
     const row = element("tr");
@@ -164,7 +164,7 @@ async function search(event) {
 }
 
 async function searchNetwork(body, rows, records, summary) {
-  const { answer, error } = await post("/network/api/g_variants", body);
+  const { answer, error } = await post("network/api/g_variants", body);
   if (error) {
     summary.textContent = `The Beacon network refused the query: ${error}`;
     return;
@@ -293,10 +293,10 @@ async function showReads(dataset, referenceName, start, end) {
   const section = document.getElementById("genome");
   section.hidden = false;
   document.getElementById("genome-caption").textContent = `${dataset.reads[0]} (${dataset.name}) at ${locus}, streamed over htsget`;
-  const { default: igv } = await import("/web/vendor/igv.esm.min.js");
+  const { default: igv } = await import("./vendor/igv.esm.min.js");
   const track = {
     type: "alignment", format: "bam", sourceType: "htsget", name: dataset.reads[0],
-    url: `${location.origin}/htsget/reads/${encodeURIComponent(dataset.reads[0])}`,
+    url: new URL(`htsget/reads/${encodeURIComponent(dataset.reads[0])}`, document.baseURI).href,
     headers: authorization(),
   };
   if (browser) {
@@ -307,7 +307,7 @@ async function showReads(dataset, referenceName, start, end) {
   browser = await igv.createBrowser(container, {
     // Everything comes from this node: no genome list from igv.org (the page's policy would block it anyway).
     loadDefaultGenomes: false,
-    reference: { id: "GRCh38", name: "GRCh38 (sizes only)", format: "chromsizes", url: "/web/grch38.chrom.sizes" },
+    reference: { id: "GRCh38", name: "GRCh38 (sizes only)", format: "chromsizes", url: new URL("web/grch38.chrom.sizes", document.baseURI).href },
     locus,
     tracks: [track],
     showSequence: false,
@@ -316,7 +316,7 @@ async function showReads(dataset, referenceName, start, end) {
 }
 
 async function loadFilteringTerms() {
-  const response = await fetch("/api/filtering_terms", { headers: { Accept: "application/json", ...authorization() } });
+  const response = await fetch("api/filtering_terms", { headers: { Accept: "application/json", ...authorization() } });
   if (!response.ok) return;
   const list = document.getElementById("filtering-terms");
   for (const term of (await response.json()).response?.filteringTerms ?? []) {
@@ -363,13 +363,13 @@ function example() {
 }
 
 async function loadAccess() {
-  let response = await fetch("/web/api/access", { headers: authorization() });
+  let response = await fetch("web/api/access", { headers: authorization() });
   if (response.status === 401 && currentSession()) {
     // The token was refused (revoked, or the node's keys changed): carry on anonymously and say so.
     forgetSession();
     await showSession(document.getElementById("session"), fail);
     fail("The node no longer accepts your sign-in; sign in again.");
-    response = await fetch("/web/api/access");
+    response = await fetch("web/api/access");
   }
   if (!response.ok) {
     throw new Error(`the node could not tell what you may see (HTTP ${response.status})`);

@@ -6,7 +6,7 @@ const pendingKey = "genome-node.sign-in";
 let configuration;
 
 export async function webConfig() {
-  configuration ??= fetch("/web/api/config").then(r => r.json());
+  configuration ??= fetch("web/api/config").then(r => r.json());
   return configuration;
 }
 
