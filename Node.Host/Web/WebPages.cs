@@ -93,21 +93,21 @@ public static class WebPages
             return TypedResults.Json(new WebError("unauthorized", $"the token was refused: {rejection}"), statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        var answer = new List<WebDatasetAccess>();
-        foreach (var dataset in await datasets.ListAsync(() => catalog.Value, cancellationToken))
+        var visible = (await datasets.ListAsync(() => catalog.Value, cancellationToken))
+            .Select(dataset => (Dataset: dataset, Decision: access.Decide(caller, dataset)))
+            .Where(entry => visibility.IsVisible(entry.Dataset, entry.Decision))
+            .ToList();
+        // One read of the registered files for all granted datasets, not one per dataset.
+        IReadOnlyList<RegisteredObject> registered = visible.Any(entry => entry.Decision.Granted) ? objects.List() : [];
+        var files = registered.ToLookup(file => file.DatasetId, StringComparer.Ordinal);
+        var answer = visible.Select(entry =>
         {
-            var decision = access.Decide(caller, dataset);
-            if (!visibility.IsVisible(dataset, decision))
-            {
-                continue;
-            }
-
-            var files = decision.Granted ? objects.List(dataset.Id) : [];
-            answer.Add(new WebDatasetAccess(
-                dataset.Id, dataset.Name, dataset.Tier.ToName(), decision.Granted, decision.Reason, decision.Until,
-                [.. files.Where(f => f.Kind == HtsgetKind.Reads).Select(f => f.ObjectId).Distinct(StringComparer.Ordinal)],
-                [.. files.Where(f => f.Kind == HtsgetKind.Variants).Select(f => f.ObjectId).Distinct(StringComparer.Ordinal)]));
-        }
+            var granted = entry.Decision.Granted ? files[entry.Dataset.Id] : [];
+            return new WebDatasetAccess(
+                entry.Dataset.Id, entry.Dataset.Name, entry.Dataset.Tier.ToName(), entry.Decision.Granted, entry.Decision.Reason, entry.Decision.Until,
+                [.. granted.Where(f => f.Kind == HtsgetKind.Reads).Select(f => f.ObjectId).Distinct(StringComparer.Ordinal)],
+                [.. granted.Where(f => f.Kind == HtsgetKind.Variants).Select(f => f.ObjectId).Distinct(StringComparer.Ordinal)]);
+        }).ToList();
 
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new WebAccess(caller.Passport?.Subject, answer));
