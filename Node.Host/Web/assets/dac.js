@@ -1,6 +1,7 @@
 // The committee console: a member's pending requests with the DUO match explained, decisions, grants and each
 // request's audit trail, all from the committee API (/dac) with the member's token from the node's broker.
-import { authorization, completeSignIn, element, showSession } from "./signin.js";
+import { button, element } from "./dom.js";
+import { authorization, completeSignIn, showSession } from "./signin.js";
 
 const errorLine = document.getElementById("console-error");
 
@@ -140,10 +141,7 @@ function field(label, name, properties) {
 }
 
 function action(text, className, run) {
-  const button = element("button", text, className);
-  button.type = "button";
-  button.addEventListener("click", () => run().catch(fail));
-  return button;
+  return button(text, className, () => run().catch(fail));
 }
 
 async function decideOn(id, decision, body) {

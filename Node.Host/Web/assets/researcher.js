@@ -1,6 +1,7 @@
 // The researcher page: Beacon v2 queries against this node (one request per dataset, so each answer shows the
 // granularity that dataset allowed this caller) or the Beacon network, frequency charts, records, and reads in igv.js.
-import { authorization, completeSignIn, currentSession, element, forgetSession, showSession, webConfig } from "./signin.js";
+import { button, element, svgElement } from "./dom.js";
+import { authorization, completeSignIn, currentSession, forgetSession, showSession, webConfig } from "./signin.js";
 
 const form = document.getElementById("query");
 const formError = document.getElementById("form-error");
@@ -230,54 +231,34 @@ function showRecords(container, dataset, set, parameters, local = true) {
   if (granted && parameters?.referenceName) {
     const start = parameters.start[0];
     const end = parameters.end?.[0] ?? start + 1;
-    const button = element("button", `Show reads of ${granted.reads[0]}`);
-    button.type = "button";
-    button.addEventListener("click", () => showReads(granted, parameters.referenceName, start, end).catch(fail));
-    block.append(button);
+    block.append(button(`Show reads of ${granted.reads[0]}`, undefined,
+      () => showReads(granted, parameters.referenceName, start, end).catch(fail)));
   }
 }
 
 /** Allele frequency per population as horizontal bars (SVG built node by node: labels are data, never markup). */
 function frequencyChart(record) {
-  const svgNs = "http://www.w3.org/2000/svg";
   const frequencies = record.frequencyInPopulations.flatMap(entry => entry.frequencies ?? []);
   const barWidth = 320;
   const rowHeight = 22;
-  const figure = element("figure");
-  figure.className = "frequency-chart";
+  const figure = element("figure", undefined, "frequency-chart");
   const caption = element("figcaption", `Allele frequency of ${record.variantInternalId} per population`);
-  const svg = document.createElementNS(svgNs, "svg");
-  svg.setAttribute("class", "chart");
-  svg.setAttribute("width", String(barWidth + 260));
-  svg.setAttribute("height", String(frequencies.length * rowHeight + 4));
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", caption.textContent);
+  const svg = svgElement("svg", {
+    class: "chart", width: barWidth + 260, height: frequencies.length * rowHeight + 4, role: "img", "aria-label": caption.textContent,
+  });
   const maximum = Math.max(0.01, ...frequencies.map(f => f.alleleFrequency ?? 0));
   frequencies.forEach((frequency, index) => {
     const y = index * rowHeight + 2;
-    const label = document.createElementNS(svgNs, "text");
-    label.setAttribute("x", "0");
-    label.setAttribute("y", String(y + 14));
-    label.textContent = frequency.population;
-    const track = document.createElementNS(svgNs, "rect");
-    track.setAttribute("class", "track");
-    track.setAttribute("x", "70");
-    track.setAttribute("y", String(y));
-    track.setAttribute("width", String(barWidth));
-    track.setAttribute("height", "16");
-    const bar = document.createElementNS(svgNs, "rect");
-    bar.setAttribute("class", "bar");
-    bar.setAttribute("x", "70");
-    bar.setAttribute("y", String(y));
-    bar.setAttribute("width", String(Math.max(1, (frequency.alleleFrequency ?? 0) / maximum * barWidth)));
-    bar.setAttribute("height", "16");
+    const bar = svgElement("rect", {
+      class: "bar", x: 70, y, width: Math.max(1, (frequency.alleleFrequency ?? 0) / maximum * barWidth), height: 16,
+    });
     bar.dataset.population = frequency.population;
     bar.dataset.alleleFrequency = String(frequency.alleleFrequency);
-    const value = document.createElementNS(svgNs, "text");
-    value.setAttribute("x", String(barWidth + 80));
-    value.setAttribute("y", String(y + 14));
-    value.textContent = `${frequency.alleleFrequency} (${frequency.alleleCount}/${frequency.alleleNumber})`;
-    svg.append(label, track, bar, value);
+    svg.append(
+      svgElement("text", { x: 0, y: y + 14 }, frequency.population),
+      svgElement("rect", { class: "track", x: 70, y, width: barWidth, height: 16 }),
+      bar,
+      svgElement("text", { x: barWidth + 80, y: y + 14 }, `${frequency.alleleFrequency} (${frequency.alleleCount}/${frequency.alleleNumber})`));
   });
   figure.append(caption, svg);
   return figure;
@@ -339,13 +320,11 @@ function renderFilters() {
   const list = document.getElementById("filters");
   list.replaceChildren(...filters.map(id => {
     const item = element("li", id);
-    const remove = element("button", "×");
-    remove.type = "button";
-    remove.setAttribute("aria-label", `Remove filter ${id}`);
-    remove.addEventListener("click", () => {
+    const remove = button("×", undefined, () => {
       filters.splice(filters.indexOf(id), 1);
       renderFilters();
     });
+    remove.setAttribute("aria-label", `Remove filter ${id}`);
     item.append(remove);
     return item;
   }));

@@ -1,5 +1,7 @@
 // Sign-in at the node's broker: OpenID Connect code flow with PKCE for a public client. The access token lives in this
 // tab's sessionStorage only, and is sent as a Bearer token to the node's own APIs.
+import { button, element } from "./dom.js";
+
 const sessionKey = "genome-node.session";
 const pendingKey = "genome-node.sign-in";
 
@@ -105,44 +107,17 @@ export async function signOut() {
 }
 
 /** Fills the header's session area: who is signed in with a sign-out button, or a sign-in button. */
-export async function showSession(element, onError) {
+export async function showSession(container, onError) {
   const config = await webConfig();
-  element.replaceChildren();
   const session = currentSession();
   if (session) {
-    const who = document.createElement("span");
-    who.textContent = `Signed in as ${session.name}`;
+    const who = element("span", `Signed in as ${session.name}`);
     who.dataset.subject = session.subject;
-    const out = document.createElement("button");
-    out.type = "button";
-    out.textContent = "Sign out";
-    out.addEventListener("click", () => signOut().catch(onError));
-    element.append(who, out);
+    container.replaceChildren(who, button("Sign out", undefined, () => signOut().catch(onError)));
   } else if (config.clientId) {
-    const anonymous = document.createElement("span");
-    anonymous.textContent = "Not signed in";
-    const sign = document.createElement("button");
-    sign.type = "button";
-    sign.className = "primary";
-    sign.textContent = "Sign in";
-    sign.addEventListener("click", () => signIn().catch(onError));
-    element.append(anonymous, sign);
+    container.replaceChildren(element("span", "Not signed in"), button("Sign in", "primary", () => signIn().catch(onError)));
   } else {
-    const none = document.createElement("span");
-    none.textContent = "Sign-in is not configured on this node";
-    element.append(none);
+    container.replaceChildren(element("span", "Sign-in is not configured on this node"));
   }
   return session;
-}
-
-/** A table cell, or any element, with text content only (remote data never becomes markup). */
-export function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) {
-    node.textContent = String(text);
-  }
-  if (className) {
-    node.className = className;
-  }
-  return node;
 }
