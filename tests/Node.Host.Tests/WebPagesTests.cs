@@ -255,6 +255,22 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Access_summary_never_names_a_hidden_dataset_to_an_anonymous_caller()
+    {
+        await using var factory = new NodeFactory();
+        await PreparedData.AddDatasetsAsync(factory.Data.Path,
+            new GenomeNode.Passport.Datasets.NewDataset("open", "Open variants", GenomeNode.Passport.Datasets.AccessTier.Public),
+            new GenomeNode.Passport.Datasets.NewDataset("hidden", "Hidden controlled variants", GenomeNode.Passport.Datasets.AccessTier.Controlled, VisaValue: "urn:test:hidden"));
+        factory.Settings["Beacon:Datasets:hidden:MaxGranularity"] = "none";
+        using var client = factory.CreateClient();
+
+        var json = await client.GetStringAsync(new Uri("/web/api/access", UriKind.Relative));
+
+        Assert.DoesNotContain("hidden", json, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"id\":\"open\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_pages_the_root_leads_to_the_api_reference_and_the_console_is_not_there()
     {
         await using var factory = new NodeFactory();
