@@ -44,6 +44,8 @@ public sealed class FileSliceResult(FileSliceStream slice, string contentType) :
 
         var writer = response.BodyWriter;
         var cancellation = httpContext.RequestAborted;
+        // Started first: bytes written before the headers are held apart and copied again once they are written.
+        await response.StartAsync(cancellation);
         source.Position = start;
         long sent = 0;
         var unflushed = 0;
