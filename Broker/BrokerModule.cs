@@ -37,6 +37,14 @@ public static class BrokerModule
     /// <summary>The OpenIddict client's name for the upstream identity provider.</summary>
     public const string UpstreamProvider = "upstream";
 
+    // Every path OpenIddict or the session cookie answers: its discovery documents and everything under /connect.
+    private const string ConfigurationPath = ".well-known/openid-configuration";
+    private const string KeySetPath = ".well-known/jwks";
+    private const string ConnectPath = "/connect";
+
+    // The mark UseAuthentication leaves in IApplicationBuilder.Properties (ASP.NET Core's, not a public constant).
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
     public static Assembly Assembly => typeof(BrokerModule).Assembly;
 
     /// <summary>The module's versioned SQL scripts (embedded resources <c>Migrations/NNNN_name.sql</c>).</summary>
@@ -95,8 +103,8 @@ public static class BrokerModule
 
         openIddict.AddServer(server =>
         {
-            server.SetConfigurationEndpointUris(".well-known/openid-configuration")
-                .SetJsonWebKeySetEndpointUris(".well-known/jwks")
+            server.SetConfigurationEndpointUris(ConfigurationPath)
+                .SetJsonWebKeySetEndpointUris(KeySetPath)
                 .SetAuthorizationEndpointUris("connect/authorize")
                 .SetTokenEndpointUris("connect/token")
                 .SetUserInfoEndpointUris("connect/userinfo")
@@ -224,7 +232,20 @@ public static class BrokerModule
     public static IApplicationBuilder UseBroker(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.UseAuthentication();
+        // Only the broker's own paths: OpenIddict's server and client otherwise match every request of the node
+        // against their endpoints (a third of a small request's CPU), and nothing else authenticates through ASP.NET
+        // Core. A WebApplication adds the middleware for every request unless its own builder is marked as having it,
+        // which a UseWhen branch's call does not do.
+        app.Properties[AuthenticationMiddlewareSetKey] = true;
+        return app.UseWhen(IsBrokerPath, broker => broker.UseAuthentication());
+    }
+
+    private static bool IsBrokerPath(HttpContext context)
+    {
+        var path = context.Request.Path;
+        return path.StartsWithSegments(ConnectPath, StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/" + ConfigurationPath, StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/" + KeySetPath, StringComparison.OrdinalIgnoreCase);
     }
 }
 
