@@ -104,16 +104,19 @@ public sealed class HtsgetService(
                 $"Object '{registered.ObjectId}' was registered again while this ticket was made; ask again.");
         TicketPlan plan;
         Crypt4ghHeader? storedHeader = null;
+        bool readFile;
         try
         {
             using (var edges = objects.Edges(registered, () => files.OpenPlaintext(registered)))
             {
                 plan = TicketPlanning.Plan(snapshot, query, edges, shape);
+                readFile = edges.OpenedFile;
             }
 
             if (clientKey is not null && registered.IsCrypt4gh)
             {
                 storedHeader = files.ReadHeader(registered);
+                readFile = true;
             }
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or HtsFormatException or Crypt4ghException)
@@ -122,9 +125,12 @@ public sealed class HtsgetService(
             throw Unreadable(registered.ObjectId);
         }
 
-        // The edges were cut from the file while planning: a file rewritten meanwhile may have given bytes the
-        // snapshot's index does not describe, so such a plan is never handed out.
-        CheckUnchangedOnDisk(registered);
+        // Edges cut from the file while planning: a file rewritten meanwhile may have given bytes the snapshot's index
+        // does not describe, so such a plan is never handed out. A plan from memory alone rests on the check above.
+        if (readFile)
+        {
+            CheckUnchangedOnDisk(registered);
+        }
         var ticket = clientKey is not null
             ? Crypt4ghDelivery.RenderTicket(plan, registered, storedHeader, clientKey, dataBaseUrl, dataUrls, inlineUris, ticketId)
             : HtsgetEndpoints.Render(plan, registered, dataBaseUrl, dataUrls, inlineUris, ticketId);

@@ -55,6 +55,9 @@ public sealed class DataFileEdges(Func<Stream> open) : IDataFileEdges, IDisposab
 
     public void Dispose() => file?.Dispose();
 
+    /// <summary>Whether anything was read from the file (edges not all from memory).</summary>
+    public bool OpenedFile => file is not null;
+
     private Stream File => file ??= open();
 
     private (byte[] Data, int BlockLength) Inflate(long offset)

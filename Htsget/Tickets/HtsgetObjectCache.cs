@@ -348,6 +348,9 @@ public sealed class CachedFileEdges : IDataFileEdges, IDisposable
         this.entry = entry;
     }
 
+    /// <summary>Whether planning read anything from the file rather than from memory.</summary>
+    public bool OpenedFile => file.OpenedFile;
+
     public ReadOnlyMemory<byte> Read(long offset, int length) =>
         Cached('r', offset, length, 0, () => new BgzfCut(0, file.Read(offset, length))).Bgzf;
 
