@@ -116,8 +116,14 @@ internal sealed partial class BrokerNode : IAsyncDisposable
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = FailAsync });
         app.UseBroker();
         app.MapBroker();
+        // Whether a request went through the authentication middleware, which leaves IAuthenticationFeature behind.
+        app.MapGet(ProbePath, AuthenticationRan);
+        app.MapGet("/connect" + ProbePath, AuthenticationRan);
         app.StartAsync().GetAwaiter().GetResult();
     }
+
+    /// <summary>Answers "ran" or "skipped": whether the authentication middleware ran for the request.</summary>
+    public const string ProbePath = "/probe/authentication";
 
     public int Port { get; }
 
@@ -155,6 +161,9 @@ internal sealed partial class BrokerNode : IAsyncDisposable
         };
 
     public DuckDBConnection OpenConnection() => database.OpenConnection();
+
+    private static string AuthenticationRan(HttpContext context) =>
+        context.Features.Get<Microsoft.AspNetCore.Authentication.IAuthenticationFeature>() is null ? "skipped" : "ran";
 
     public long Count(string sql, params object?[] parameters)
     {
