@@ -112,7 +112,7 @@ public static class Crypt4ghDelivery
 
         using var header = new MemoryStream();
         Crypt4ghHeader.Write(header, clientKey, dataKeys, editList);
-        urls.Insert(0, new HtsgetUrl(new TicketUrl(inlineUris.For(HeaderMediaType, new InlinePart(DataClass.Header, header.ToArray()))), "header"));
+        urls.Insert(0, new HtsgetUrl(TicketUrl.FromJsonString(inlineUris.JsonStringFor(HeaderMediaType, new InlinePart(DataClass.Header, header.ToArray()))), "header"));
         return new HtsgetTicketResponse(new HtsgetTicket(plan.Format, urls));
 
         HtsgetUrl DataUrl(DataRange range, DataDelivery delivery) =>

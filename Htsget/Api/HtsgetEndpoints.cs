@@ -106,7 +106,7 @@ public static class HtsgetEndpoints
             HtsgetJsonContext.Web.HtsgetServiceInfo,
             TicketContentType);
 
-    private static async Task<Results<JsonHttpResult<HtsgetTicketResponse>, JsonHttpResult<HtsgetErrorResponse>>> GetTicketAsync(
+    private static async Task<Results<TicketResult, JsonHttpResult<HtsgetErrorResponse>>> GetTicketAsync(
         HtsgetKind kind, string id, HttpContext context, RequestAccess access, HtsgetService htsget, CancellationToken cancellationToken)
     {
         try
@@ -127,7 +127,7 @@ public static class HtsgetEndpoints
         }
     }
 
-    private static async Task<Results<JsonHttpResult<HtsgetTicketResponse>, JsonHttpResult<HtsgetErrorResponse>>> PostTicketAsync(
+    private static async Task<Results<TicketResult, JsonHttpResult<HtsgetErrorResponse>>> PostTicketAsync(
         HtsgetKind kind, string id, HttpContext context, RequestAccess access, HtsgetService htsget, HtsgetOptions options, CancellationToken cancellationToken)
     {
         try
@@ -171,10 +171,10 @@ public static class HtsgetEndpoints
     private static byte[]? ClientKey(HttpRequest request) =>
         Crypt4ghDelivery.ParseClientKey(request.Headers[Crypt4ghDelivery.ClientPublicKeyHeader].ToString());
 
-    private static JsonHttpResult<HtsgetTicketResponse> Ticket(HttpContext context, HtsgetKind kind, HtsgetTicketResponse ticket)
+    private static TicketResult Ticket(HttpContext context, HtsgetKind kind, HtsgetTicketResponse ticket)
     {
         Metrics(context)?.Ticket(kind, null);
-        return TypedResults.Json(ticket, HtsgetJsonContext.Web.HtsgetTicketResponse, TicketContentType);
+        return new TicketResult(ticket);
     }
 
     private static JsonHttpResult<HtsgetErrorResponse> TicketError(HttpContext context, HtsgetKind kind, HtsgetException error)
@@ -265,7 +265,7 @@ public static class HtsgetEndpoints
             FilePart file => new HtsgetUrl(
                 $"{dataBaseUrl}/{dataUrls.CreateToken(new DataRange(registered.ObjectId, file.Offset, file.Length), registered.Sha256, expires, ticketId)}",
                 ClassName(file.Class)),
-            InlinePart inline => new HtsgetUrl(new TicketUrl(inlineUris.For(mediaType, inline)), ClassName(inline.Class)),
+            InlinePart inline => new HtsgetUrl(TicketUrl.FromJsonString(inlineUris.JsonStringFor(mediaType, inline)), ClassName(inline.Class)),
             _ => throw new InvalidOperationException($"Unknown ticket part {part.GetType().Name}."),
         }).ToList();
         return new HtsgetTicketResponse(new HtsgetTicket(plan.Format, urls));

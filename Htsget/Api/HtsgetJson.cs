@@ -17,22 +17,38 @@ public sealed record HtsgetUrl(
     IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>
-/// A ticket URL as text, or as UTF-8 bytes kept from an earlier ticket (inline <c>data:</c> URIs of tens of kilobytes,
-/// which are written in small segments rather than as one string the writer would need one large buffer for).
+/// A ticket URL as text, or as a JSON string kept from an earlier ticket (an inline <c>data:</c> URI of tens of
+/// kilobytes, quotes included and nothing to escape, which the writer copies as it is).
 /// </summary>
 public readonly record struct TicketUrl
 {
     private readonly string? text;
-    private readonly ReadOnlyMemory<byte> utf8;
+    private readonly ReadOnlyMemory<byte> jsonString;
 
     public TicketUrl(string text) => this.text = text ?? throw new ArgumentNullException(nameof(text));
 
-    public TicketUrl(ReadOnlyMemory<byte> utf8) => this.utf8 = utf8;
+    private TicketUrl(ReadOnlyMemory<byte> jsonString) => this.jsonString = jsonString;
 
     public static implicit operator TicketUrl(string text) => new(text);
 
+    /// <summary>
+    /// A URL given as a JSON string of ASCII characters that need no escaping, quotes included: only what
+    /// <see cref="InlineDataUris"/> encodes, which checks the media type and writes base64 after it.
+    /// </summary>
+    internal static TicketUrl FromJsonString(ReadOnlyMemory<byte> jsonString)
+    {
+        System.Diagnostics.Debug.Assert(
+            jsonString.Length >= 2 && jsonString.Span[0] == (byte)'"' && jsonString.Span[^1] == (byte)'"'
+            && !jsonString.Span[1..^1].ContainsAnyExcept(UnescapedUriBytes),
+            "a JSON string of URI characters that need no escaping");
+        return new TicketUrl(jsonString);
+    }
+
+    /// <summary>About the length of the URL in a JSON document (exact for one kept as a JSON string).</summary>
+    internal int Utf8Length => text?.Length ?? jsonString.Length;
+
     /// <summary>The URL as a string (a copy for one kept as bytes).</summary>
-    public override string ToString() => text ?? System.Text.Encoding.UTF8.GetString(utf8.Span);
+    public override string ToString() => text ?? System.Text.Encoding.ASCII.GetString(jsonString.Span[1..^1]);
 
     internal void WriteTo(Utf8JsonWriter writer)
     {
@@ -42,17 +58,12 @@ public readonly record struct TicketUrl
             return;
         }
 
-        // Segments small enough that the writer's worst-case escaping of each fits a pooled buffer block.
-        const int SegmentLength = 512;
-        var remaining = utf8.Span;
-        while (remaining.Length > SegmentLength)
-        {
-            writer.WriteStringValueSegment(remaining[..SegmentLength], isFinalSegment: false);
-            remaining = remaining[SegmentLength..];
-        }
-
-        writer.WriteStringValueSegment(remaining, isFinalSegment: true);
+        writer.WriteRawValue(jsonString.Span, skipInputValidation: true);
     }
+
+    // What a data URI of base64 is made of: no quote, backslash or control character, so nothing JSON would escape.
+    private static readonly System.Buffers.SearchValues<byte> UnescapedUriBytes = System.Buffers.SearchValues.Create(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:;,./+-=_"u8);
 }
 
 /// <summary>Writes <see cref="TicketUrl"/> as a JSON string, reads one back.</summary>

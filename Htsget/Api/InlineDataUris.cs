@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using GenomeNode.Htsget.Tickets;
 using Microsoft.Extensions.Caching.Memory;
@@ -12,7 +14,8 @@ namespace GenomeNode.Htsget.Api;
 /// The <c>data:</c> URIs of tickets' inline parts, kept by content within <see cref="HtsgetOptions.EdgeCacheMegabytes"/>.
 /// Clients ask the same regions again (igv.js as it pans, pipelines per shard), so the same re-compressed edge blocks
 /// recur; encoding each again as base64 was a third of a ticket's CPU and put every URI of more than 42 KB on the large
-/// object heap. A hit is checked byte for byte, so two contents never share a URI whatever their hashes.
+/// object heap. A hit is checked byte for byte, so two contents never share a URI whatever their hashes. A part made of
+/// the very segments of an earlier one (the edge cache hands out the same immutable arrays) is found without hashing.
 /// </summary>
 public sealed class InlineDataUris : IDisposable
 {
@@ -20,6 +23,9 @@ public sealed class InlineDataUris : IDisposable
     public const int MinCachedLength = 1024;
 
     private readonly MemoryCache? uris;
+
+    // Keyed by the first segment's array; an entry lives no longer than its URI in the cache above.
+    private readonly ConditionalWeakTable<byte[], KnownSegments> bySegments = [];
     private long hits;
 
     public InlineDataUris(IOptions<HtsgetOptions> options)
@@ -36,6 +42,17 @@ public sealed class InlineDataUris : IDisposable
     /// <summary><c>data:{mediaType};base64,...</c> of the part's bytes, as UTF-8.</summary>
     public ReadOnlyMemory<byte> For(string mediaType, InlinePart part)
     {
+        var literal = JsonStringFor(mediaType, part);
+        return literal[1..^1];
+    }
+
+    /// <summary>
+    /// The URI as a JSON string, quotes included: ASCII that needs no escaping (a media type of letters, digits and
+    /// <c>./+-</c>, then base64), so a ticket writes it as it is. A part's segments never change once made (the planner
+    /// cuts edges into new arrays, and the edge cache keeps them as they are): an array seen again is the same bytes.
+    /// </summary>
+    public ReadOnlyMemory<byte> JsonStringFor(string mediaType, InlinePart part)
+    {
         ArgumentNullException.ThrowIfNull(mediaType);
         ArgumentNullException.ThrowIfNull(part);
         if (uris is null || part.Length < MinCachedLength)
@@ -43,25 +60,40 @@ public sealed class InlineDataUris : IDisposable
             return Encode(mediaType, part.Data.Span);
         }
 
-        var hash = new XxHash3();
-        foreach (var segment in part.Segments)
+        var first = MemoryMarshal.TryGetArray(part.Segments[0], out var segment) ? segment.Array : null;
+        if (first is not null && bySegments.TryGetValue(first, out var known) && known.IsFor(mediaType, part.Segments))
         {
-            hash.Append(segment.Span);
+            Interlocked.Increment(ref hits);
+            return known.Rendered.JsonString;
+        }
+
+        var hash = new XxHash3();
+        foreach (var each in part.Segments)
+        {
+            hash.Append(each.Span);
         }
 
         var key = new UriKey(mediaType, hash.GetCurrentHashAsUInt64(), part.Length);
         if (uris.TryGetValue(key, out Rendered? rendered) && SameBytes(rendered!.Data, part.Segments))
         {
             Interlocked.Increment(ref hits);
-            return rendered.Uri;
+        }
+        else
+        {
+            var data = part.Data.ToArray();
+            rendered = new Rendered(data, Encode(mediaType, data));
+            using var entry = uris.CreateEntry(key);
+            entry.Value = rendered;
+            entry.Size = data.Length + rendered.JsonString.Length + 64;
+            entry.RegisterPostEvictionCallback(static (_, value, _, state) => ((Rendered)value!).Evict((InlineDataUris)state!), this);
         }
 
-        var data = part.Data.ToArray();
-        var uri = Encode(mediaType, data);
-        using var entry = uris.CreateEntry(key);
-        entry.Value = new Rendered(data, uri);
-        entry.Size = data.Length + uri.Length + 64;
-        return uri;
+        if (first is not null)
+        {
+            Remember(first, new KnownSegments(mediaType, [.. part.Segments], rendered));
+        }
+
+        return rendered.JsonString;
     }
 
     public void Dispose() => uris?.Dispose();
@@ -84,18 +116,108 @@ public sealed class InlineDataUris : IDisposable
 
     private static byte[] Encode(string mediaType, ReadOnlySpan<byte> data)
     {
-        var prefix = $"data:{mediaType};base64,";
-        var uri = new byte[prefix.Length + Base64.GetMaxEncodedToUtf8Length(data.Length)];
-        var written = Encoding.ASCII.GetBytes(prefix, uri);
-        if (Base64.EncodeToUtf8(data, uri.AsSpan(written), out _, out _) != OperationStatus.Done)
+        if (mediaType.AsSpan().ContainsAnyExcept(MediaTypeCharacters))
+        {
+            throw new ArgumentException($"'{mediaType}' is not a media type a data URI carries as it is", nameof(mediaType));
+        }
+
+        var prefix = $"\"data:{mediaType};base64,";
+        var literal = new byte[prefix.Length + Base64.GetMaxEncodedToUtf8Length(data.Length) + 1];
+        var written = Encoding.ASCII.GetBytes(prefix, literal);
+        if (Base64.EncodeToUtf8(data, literal.AsSpan(written), out _, out _) != OperationStatus.Done)
         {
             throw new InvalidOperationException("base64 encoding did not complete");
         }
 
-        return uri;
+        literal[^1] = (byte)'"';
+        return literal;
     }
+
+    private static readonly SearchValues<char> MediaTypeCharacters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./+-");
 
     private readonly record struct UriKey(string MediaType, ulong Hash, int Length);
 
-    private sealed record Rendered(byte[] Data, byte[] Uri);
+    private void Remember(byte[] first, KnownSegments known)
+    {
+        known.Rendered.KnownBy(first);
+        bySegments.AddOrUpdate(first, known);
+        if (known.Rendered.Evicted)
+        {
+            // Evicted meanwhile: the identity entry must not outlive the URI in the budgeted cache.
+            Forget(first, known.Rendered);
+        }
+    }
+
+    private void Forget(byte[] first, Rendered rendered)
+    {
+        if (bySegments.TryGetValue(first, out var known) && ReferenceEquals(known.Rendered, rendered))
+        {
+            bySegments.Remove(first);
+        }
+    }
+
+    /// <summary>The exact segments (array, offset, length) a URI was rendered from: the same immutable bytes.</summary>
+    private sealed record KnownSegments(string MediaType, ReadOnlyMemory<byte>[] Segments, Rendered Rendered)
+    {
+        public bool IsFor(string mediaType, IReadOnlyList<ReadOnlyMemory<byte>> segments)
+        {
+            if (Rendered.Evicted || Segments.Length != segments.Count || !string.Equals(MediaType, mediaType, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < Segments.Length; i++)
+            {
+                // Memory equality is reference equality of the array with the same offset and length.
+                if (!Segments[i].Equals(segments[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    private sealed class Rendered(byte[] data, byte[] jsonString)
+    {
+        // Weak: a URI in the cache must not keep the edge cache's arrays alive.
+        private readonly List<WeakReference<byte[]>> firstArrays = [];
+        private volatile bool evicted;
+
+        public byte[] Data { get; } = data;
+
+        public byte[] JsonString { get; } = jsonString;
+
+        public bool Evicted => evicted;
+
+        public void KnownBy(byte[] first)
+        {
+            lock (firstArrays)
+            {
+                firstArrays.RemoveAll(known => !known.TryGetTarget(out var array) || ReferenceEquals(array, first));
+                firstArrays.Add(new WeakReference<byte[]>(first));
+            }
+        }
+
+        public void Evict(InlineDataUris owner)
+        {
+            evicted = true;
+            WeakReference<byte[]>[] known;
+            lock (firstArrays)
+            {
+                known = [.. firstArrays];
+                firstArrays.Clear();
+            }
+
+            foreach (var reference in known)
+            {
+                if (reference.TryGetTarget(out var first))
+                {
+                    owner.Forget(first, this);
+                }
+            }
+        }
+    }
 }

@@ -55,6 +55,38 @@ public sealed class InlineDataUrisTests
         Assert.Equal(0, some.Hits);
     }
 
+    [Fact]
+    public void The_same_segments_again_are_found_without_hashing_and_as_a_json_string_that_needs_no_escaping()
+    {
+        using var uris = new InlineDataUris(1 << 20);
+        var edge = Bytes(6000, seed: 5);
+        var eof = Bytes(28, seed: 6);
+        var first = uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, [edge.AsMemory(), eof.AsMemory()]));
+        var again = uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, [edge.AsMemory(), eof.AsMemory()]));
+
+        Assert.Equal($"\"data:{MediaType};base64,{Convert.ToBase64String([.. edge, .. eof])}\"", Text(first));
+        Assert.True(first.Span == again.Span, "the second answer is the first's memory");
+        Assert.Equal(1, uris.Hits);
+        Assert.Equal(Text(first)[1..^1], Text(uris.For(MediaType, new InlinePart(DataClass.Body, [edge.AsMemory(), eof.AsMemory()]))));
+
+        // The same first array with other segments, or under another media type, is not the same part.
+        var shorter = Text(uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, edge.AsMemory(0, 5000))));
+        var vcf = Text(uris.JsonStringFor("application/vnd.ga4gh.vcf", new InlinePart(DataClass.Body, [edge.AsMemory(), eof.AsMemory()])));
+        Assert.Equal($"\"data:{MediaType};base64,{Convert.ToBase64String(edge.AsSpan(0, 5000))}\"", shorter);
+        Assert.StartsWith("\"data:application/vnd.ga4gh.vcf;base64,", vcf, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("application/vnd.ga4gh.bam\"")]
+    [InlineData("text/plain; charset=\\x")]
+    [InlineData("application/x\u2028y")]
+    public void A_media_type_json_would_have_to_escape_is_refused(string mediaType)
+    {
+        using var uris = new InlineDataUris(1 << 20);
+        Assert.Throws<ArgumentException>(() => uris.JsonStringFor(mediaType, new InlinePart(DataClass.Body, Bytes(2000, seed: 7))));
+        Assert.Throws<ArgumentException>(() => uris.For(mediaType, new InlinePart(DataClass.Body, Bytes(20, seed: 7))));
+    }
+
     private static byte[] Bytes(int length, int seed)
     {
         var bytes = new byte[length];
