@@ -4,7 +4,8 @@
 #   scale-ingest   genome-node ingest vcf wall time, variants/s, peak RSS; / bcftools query over the same file
 #   scale-db-size  growth of node.duckdb / the bgzipped VCF
 #   scale-query-*  median time of one request of each query kind over random stored variants, as a client keeping its
-#                  connection sees it (one curl over loopback for all of a kind's requests, one at a time)
+#                  connection sees it (one curl over loopback for all of a kind's requests, one at a time): -after-start
+#                  on a node just started, -in-service on one started again and warmed up on other variants
 # The VCF is synthetic (bench/synthetic-vcf.py, BASE_VARIANTS x SAMPLES, fixed seed) laid COPIES times end to end on
 # chr1, so its making stays a few minutes; made once under bench/work/beacon-scale. About 10 minutes the first time.
 set -euo pipefail
@@ -90,13 +91,40 @@ wait_beacon_index "http://127.0.0.1:$port" 600 || { echo "the Beacon index was n
 IFS=$'\t' read -r chrom pos ref alt <"$work/picks.tsv"
 curl -fsS "$api?$(query sequence-count "$chrom" $((pos - 1)) "$ref" "$alt")" | grep -q '"exists":true' ||
   { echo "the stored variant $chrom:$pos $ref>$alt is not found" >&2; exit 1; }
-for kind in sequence-count sequence-record range-100kb-count range-100kb-record chromosome-deletions-count; do
-  # One curl for all of a kind's requests keeps its connection, so a request's time is the node's and the loopback's,
-  # not a process start and a TCP handshake (about 1.7 ms each here).
+kinds=(sequence-count sequence-record range-100kb-count range-100kb-record chromosome-deletions-count)
+requests() { # KIND PICKS: a curl config asking KIND once per pick
   while IFS=$'\t' read -r chrom pos ref alt; do
-    printf 'url = "%s?%s"\noutput = /dev/null\n' "$api" "$(query "$kind" "$chrom" $((pos - 1)) "$ref" "$alt")"
-  done <"$work/picks.tsv" >"$work/requests.curl"
-  mapfile -t times < <(curl -fsS --config "$work/requests.curl" -w '%{time_total}\n')
-  printf 'scale-query-%s: %.1f ms (median of %d, one request at a time over one connection)\n' "$kind" \
-    "$(printf '%s\n' "${times[@]}" | median | awk '{print $1 * 1000}')" "${#times[@]}"
+    printf 'url = "%s?%s"\noutput = /dev/null\n' "$api" "$(query "$1" "$chrom" $((pos - 1)) "$ref" "$alt")"
+  done <"$2"
+}
+measure() { # LABEL: each kind over the picks; one curl for all of a kind's requests keeps its connection, so a
+  # request's time is the node's and the loopback's, not a process start and a TCP handshake (about 1.7 ms each here)
+  for kind in "${kinds[@]}"; do
+    requests "$kind" "$work/picks.tsv" >"$work/requests.curl"
+    mapfile -t times < <(curl -fsS --config "$work/requests.curl" -w '%{time_total}\n')
+    printf 'scale-query-%s%s: %.1f ms (median of %d, one request at a time over one connection)\n' "$kind" "$1" \
+      "$(printf '%s\n' "${times[@]}" | median | awk '{print $1 * 1000}')" "${#times[@]}"
+  done
+}
+# First the requests of a node just started (their code still in the JIT's first tier), then of a node in service:
+# a fresh start, the same kinds over 200 other random variants, each at least 200 kb from every measured one (so
+# nothing they read is a measured request's record or row), then the measured ones.
+measure -after-start
+zcat "$base" | mawk -v p="$(echo "400 / $base_variants" | bc -l)" -v copies="$copies" "BEGIN {FS = \"\\n\"; srand(12)}
+  !/^#/ && rand() < p { k = int(rand() * copies); $relocate
+    split(substr(rest, t2 + 1), f, \"\\t\")
+    if (f[3] !~ /,/) printf \"chr1\\t%d\\t%s\\t%s\\n\", pos, f[2], f[3] }" |
+  mawk -v far=200000 'NR == FNR { measured[NR] = $2; n = NR; next }
+    { for (i = 1; i <= n; i++) if ($2 - measured[i] < far && measured[i] - $2 < far) next; if (++kept <= 200) print }' \
+    "$work/picks.tsv" - >"$work/warm-up.tsv"
+kill "$server"; wait "$server" 2>/dev/null || true
+"$node" serve --data "$data" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Default=Warning >"$work/serve.log" 2>&1 &
+server=$!
+wait_http "http://127.0.0.1:$port/health" 60 || { echo "the node did not start again (see $work/serve.log)" >&2; exit 1; }
+wait_beacon_index "http://127.0.0.1:$port" 600 || { echo "the Beacon index was not built again within 10 minutes" >&2; exit 1; }
+for kind in "${kinds[@]}"; do
+  requests "$kind" "$work/warm-up.tsv" >"$work/requests.curl"
+  curl -fsS --config "$work/requests.curl" >/dev/null
 done
+echo "scale-warm-up: $(wc -l <"$work/warm-up.tsv") other variants, each kind" >&2
+measure -in-service
