@@ -235,7 +235,7 @@ public sealed class GVariantService(
     /// frequencies of the dataset's <paramref name="populations"/> the caller may be given.
     /// </summary>
     public static GenomicVariation Document(
-        string datasetId, StoredVariant variant, IReadOnlyDictionary<int, string> individuals, DatasetPopulations populations)
+        string datasetId, StoredVariant variant, SampleNames individuals, DatasetPopulations populations)
     {
         ArgumentNullException.ThrowIfNull(variant);
         ArgumentNullException.ThrowIfNull(individuals);
@@ -271,21 +271,63 @@ public sealed class GVariantService(
                 fromGenotypes ? $"genotypes of dataset {datasetId}" : $"INFO AC/AN of dataset {datasetId}'s sites-only VCF",
                 perPopulation),
         ];
-        var cases = new List<CaseLevelVariant>(variant.CarrierCount);
-        void AddCases(IReadOnlyList<int> samples, OntologyTerm zygosity)
+        return new GenomicVariation(variant.VariantInternalId, variation, identifiers, molecular, frequencies, CaseLevelData(variant, individuals));
+    }
+
+    private static readonly OntologyTerm[] Zygosities = [Heterozygous, Homozygous, Hemizygous];
+
+    /// <summary>The variant's carriers with their zygosity, in the ordinal order of their ids; null without carriers.</summary>
+    private static List<CaseLevelVariant>? CaseLevelData(StoredVariant variant, SampleNames individuals)
+    {
+        var carriers = new[] { variant.Heterozygous, variant.Homozygous, variant.Hemizygous };
+        var total = carriers.Sum(samples => samples.Count);
+        if (total == 0)
         {
-            foreach (var sample in samples)
+            return null;
+        }
+
+        // Each carrier's place in the ids' order with its zygosity in the low bits: one sort of integers.
+        var keys = new long[total];
+        var next = 0;
+        for (var zygosity = 0; zygosity < carriers.Length; zygosity++)
+        {
+            foreach (var sample in carriers[zygosity])
             {
-                var id = individuals.TryGetValue(sample, out var name) ? name : $"sample-{sample}";
-                cases.Add(new CaseLevelVariant(id, id, zygosity));
+                if (!individuals.TryGetPlace(sample, out var place))
+                {
+                    return ByIdText(carriers, individuals);
+                }
+
+                keys[next++] = (long)place << 2 | (uint)zygosity;
             }
         }
 
-        AddCases(variant.Heterozygous, Heterozygous);
-        AddCases(variant.Homozygous, Homozygous);
-        AddCases(variant.Hemizygous, Hemizygous);
+        Array.Sort(keys);
+        var cases = new List<CaseLevelVariant>(total);
+        foreach (var key in keys)
+        {
+            var id = individuals.IdAt((int)(key >> 2));
+            cases.Add(new CaseLevelVariant(id, id, Zygosities[key & 3]));
+        }
+
+        return cases;
+    }
+
+    // A carrier without an id (one the individuals table does not name) is listed as sample-{index}, by its text.
+    private static List<CaseLevelVariant> ByIdText(IReadOnlyList<int>[] carriers, SampleNames individuals)
+    {
+        var cases = new List<CaseLevelVariant>();
+        for (var zygosity = 0; zygosity < carriers.Length; zygosity++)
+        {
+            foreach (var sample in carriers[zygosity])
+            {
+                var id = individuals.IdOf(sample);
+                cases.Add(new CaseLevelVariant(id, id, Zygosities[zygosity]));
+            }
+        }
+
         cases.Sort((a, b) => string.CompareOrdinal(a.IndividualId, b.IndividualId));
-        return new GenomicVariation(variant.VariantInternalId, variation, identifiers, molecular, frequencies, cases.Count == 0 ? null : cases);
+        return cases;
     }
 
     /// <summary>The genomic HGVS of a stored (left-trimmed, not 3'-shifted) allele.</summary>

@@ -30,7 +30,7 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     private Snapshot? snapshot;
     private long generation;
     private Task? building;
-    private readonly HeldUntilChange<string, IReadOnlyDictionary<int, string>> individualIds = new(StringComparer.Ordinal);
+    private readonly HeldUntilChange<string, SampleNames> individualIds = new(StringComparer.Ordinal);
     private readonly HeldUntilChange<long> maxSpan = new();
     private readonly HeldUntilChange<string, IReadOnlyDictionary<string, int[]>> fileIds = new(StringComparer.Ordinal);
     private readonly HeldUntilChange<string, IReadOnlyList<VariantFileSamples>> fileSamples = new(StringComparer.Ordinal);
@@ -55,8 +55,8 @@ public sealed class VariantIndex(IServiceScopeFactory scopes, VariantRecords? re
     /// A dataset's individual ids by sample index, read once per data change (they change only with an ingest or a
     /// dataset change, each of which invalidates this index).
     /// </summary>
-    public IReadOnlyDictionary<int, string> IndividualIds(string datasetId, Func<string, IReadOnlyDictionary<int, string>> read) =>
-        individualIds.Get(datasetId, read);
+    public SampleNames IndividualIds(string datasetId, Func<string, IReadOnlyDictionary<int, string>> read) =>
+        individualIds.Get(datasetId, id => new SampleNames(read(id)));
 
     /// <summary>A dataset's file ids per assembly, read once per data change.</summary>
     public IReadOnlyDictionary<string, int[]> FileIds(string datasetId, Func<string, IReadOnlyDictionary<string, int[]>> read) =>
