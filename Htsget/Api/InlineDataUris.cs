@@ -96,6 +96,9 @@ public sealed class InlineDataUris : IDisposable
         return rendered.JsonString;
     }
 
+    /// <summary>Whether a part starting with this array is found by its segments (for tests).</summary>
+    internal bool RemembersSegmentsOf(byte[] first) => bySegments.TryGetValue(first, out var known) && !known.Rendered.Evicted;
+
     public void Dispose() => uris?.Dispose();
 
     private static bool SameBytes(byte[] cached, IReadOnlyList<ReadOnlyMemory<byte>> segments)

@@ -76,6 +76,26 @@ public sealed class InlineDataUrisTests
         Assert.StartsWith("\"data:application/vnd.ga4gh.vcf;base64,", vcf, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_uri_the_budget_has_no_room_for_is_not_found_by_its_segments_either()
+    {
+        // Each part's entry is about 23 KB (its bytes, its URI): the budget holds one.
+        using var uris = new InlineDataUris(30_000);
+        var kept = Bytes(10_000, seed: 8);
+        var refused = Bytes(10_000, seed: 9);
+        uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, kept));
+        var uri = Text(uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, refused)));
+
+        Assert.True(SpinWait.SpinUntil(() => !uris.RemembersSegmentsOf(refused) || !uris.RemembersSegmentsOf(kept), TimeSpan.FromSeconds(5)),
+            "an entry the cache evicted or refused is still found by its segments");
+        var hits = uris.Hits;
+        var forgotten = uris.RemembersSegmentsOf(refused) ? kept : refused;
+        Assert.Equal($"\"data:{MediaType};base64,{Convert.ToBase64String(forgotten)}\"",
+            Text(uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, forgotten))));
+        Assert.Equal(hits, uris.Hits);
+        Assert.StartsWith("\"data:", uri, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("application/vnd.ga4gh.bam\"")]
     [InlineData("text/plain; charset=\\x")]
