@@ -25,8 +25,6 @@ public sealed class SampleNames
         }
     }
 
-    public int Count => idsInOrder.Length;
-
     /// <summary>The sample's place in the ordinal order of the dataset's ids; false for a sample without an id.</summary>
     public bool TryGetPlace(int sample, out int place) => placeBySample.TryGetValue(sample, out place);
 

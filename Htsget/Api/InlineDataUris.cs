@@ -39,15 +39,8 @@ public sealed class InlineDataUris : IDisposable
     /// <summary>Lookups answered from memory (for tests and diagnostics).</summary>
     public long Hits => Interlocked.Read(ref hits);
 
-    /// <summary><c>data:{mediaType};base64,...</c> of the part's bytes, as UTF-8.</summary>
-    public ReadOnlyMemory<byte> For(string mediaType, InlinePart part)
-    {
-        var literal = JsonStringFor(mediaType, part);
-        return literal[1..^1];
-    }
-
     /// <summary>
-    /// The URI as a JSON string, quotes included: ASCII that needs no escaping (a media type of letters, digits and
+    /// <c>"data:{mediaType};base64,..."</c> of the part's bytes: the URI as a JSON string, quotes included: ASCII that needs no escaping (a media type of letters, digits and
     /// <c>./+-</c>, then base64), so a ticket writes it as it is. A part's segments never change once made (the planner
     /// cuts edges into new arrays, and the edge cache keeps them as they are): an array seen again is the same bytes.
     /// </summary>

@@ -14,8 +14,8 @@ public sealed class InlineDataUrisTests
     {
         using var uris = new InlineDataUris(1 << 20);
         var bytes = Bytes(5000, seed: 1);
-        var whole = Text(uris.For(MediaType, new InlinePart(DataClass.Body, bytes)));
-        var split = Text(uris.For(MediaType, new InlinePart(DataClass.Body, [bytes.AsMemory(0, 1234), bytes.AsMemory(1234, 2), bytes.AsMemory(1236)])));
+        var whole = Uri(uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, bytes)));
+        var split = Uri(uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, [bytes.AsMemory(0, 1234), bytes.AsMemory(1234, 2), bytes.AsMemory(1236)])));
 
         Assert.Equal($"data:{MediaType};base64,{Convert.ToBase64String(bytes)}", whole);
         Assert.Equal(whole, split);
@@ -30,9 +30,9 @@ public sealed class InlineDataUrisTests
         var changed = (byte[])bytes.Clone();
         changed[4000] ^= 1;
 
-        var first = Text(uris.For(MediaType, new InlinePart(DataClass.Body, bytes)));
-        var second = Text(uris.For(MediaType, new InlinePart(DataClass.Body, changed)));
-        var vcf = Text(uris.For("application/vnd.ga4gh.vcf", new InlinePart(DataClass.Body, bytes)));
+        var first = Uri(uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, bytes)));
+        var second = Uri(uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, changed)));
+        var vcf = Uri(uris.JsonStringFor("application/vnd.ga4gh.vcf", new InlinePart(DataClass.Body, bytes)));
 
         Assert.Equal(Convert.ToBase64String(changed), second[(second.IndexOf(',', StringComparison.Ordinal) + 1)..]);
         Assert.NotEqual(first, second);
@@ -45,13 +45,13 @@ public sealed class InlineDataUrisTests
     {
         using var none = new InlineDataUris(0);
         var bytes = Bytes(3000, seed: 3);
-        Assert.Equal(Text(none.For(MediaType, new InlinePart(DataClass.Body, bytes))), Text(none.For(MediaType, new InlinePart(DataClass.Body, bytes))));
+        Assert.Equal(Uri(none.JsonStringFor(MediaType, new InlinePart(DataClass.Body, bytes))), Uri(none.JsonStringFor(MediaType, new InlinePart(DataClass.Body, bytes))));
         Assert.Equal(0, none.Hits);
 
         using var some = new InlineDataUris(1 << 20);
         var eof = Bytes(28, seed: 4);
-        some.For(MediaType, new InlinePart(DataClass.Body, eof));
-        Assert.Equal($"data:{MediaType};base64,{Convert.ToBase64String(eof)}", Text(some.For(MediaType, new InlinePart(DataClass.Body, eof))));
+        some.JsonStringFor(MediaType, new InlinePart(DataClass.Body, eof));
+        Assert.Equal($"data:{MediaType};base64,{Convert.ToBase64String(eof)}", Uri(some.JsonStringFor(MediaType, new InlinePart(DataClass.Body, eof))));
         Assert.Equal(0, some.Hits);
     }
 
@@ -67,7 +67,7 @@ public sealed class InlineDataUrisTests
         Assert.Equal($"\"data:{MediaType};base64,{Convert.ToBase64String([.. edge, .. eof])}\"", Text(first));
         Assert.True(first.Span == again.Span, "the second answer is the first's memory");
         Assert.Equal(1, uris.Hits);
-        Assert.Equal(Text(first)[1..^1], Text(uris.For(MediaType, new InlinePart(DataClass.Body, [edge.AsMemory(), eof.AsMemory()]))));
+        Assert.Equal(Text(first)[1..^1], Uri(uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, [edge.AsMemory(), eof.AsMemory()]))));
 
         // The same first array with other segments, or under another media type, is not the same part.
         var shorter = Text(uris.JsonStringFor(MediaType, new InlinePart(DataClass.Body, edge.AsMemory(0, 5000))));
@@ -104,7 +104,7 @@ public sealed class InlineDataUrisTests
     {
         using var uris = new InlineDataUris(1 << 20);
         Assert.Throws<ArgumentException>(() => uris.JsonStringFor(mediaType, new InlinePart(DataClass.Body, Bytes(2000, seed: 7))));
-        Assert.Throws<ArgumentException>(() => uris.For(mediaType, new InlinePart(DataClass.Body, Bytes(20, seed: 7))));
+        Assert.Throws<ArgumentException>(() => uris.JsonStringFor(mediaType, new InlinePart(DataClass.Body, Bytes(20, seed: 7))));
     }
 
     private static byte[] Bytes(int length, int seed)
@@ -115,4 +115,7 @@ public sealed class InlineDataUrisTests
     }
 
     private static string Text(ReadOnlyMemory<byte> utf8) => Encoding.ASCII.GetString(utf8.Span);
+
+    // The URI inside its JSON string's quotes.
+    private static string Uri(ReadOnlyMemory<byte> jsonString) => Text(jsonString)[1..^1];
 }
