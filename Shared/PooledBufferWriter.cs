@@ -1,10 +1,11 @@
 using System.Buffers;
 
-namespace GenomeNode.Htsget.Api;
+namespace GenomeNode.Shared;
 
 /// <summary>
-/// An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>: a ticket of tens of
-/// kilobytes is written into pooled memory and returned to the pool once sent, instead of a new array per answer.
+/// An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>: an answer (a ticket of
+/// tens of kilobytes, a Beacon record page of hundreds) is written into pooled memory and returned to the pool once
+/// sent, instead of a new array per answer.
 /// </summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
