@@ -40,13 +40,6 @@ internal sealed class NodeInitializer(
             {
                 await DemoAccess.SeedIfMissingAsync(services, cancellationToken);
             }
-
-            if (node.DatabaseThreads > 0)
-            {
-                // A setting of the database instance: every connection, the index build and the audit's moves included.
-                using var connection = services.GetRequiredService<NodeDatabase>().OpenConnection();
-                connection.Execute(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET threads = {node.DatabaseThreads}"));
-            }
         }
         catch (DuckDBException ex) when (NodeDatabase.DescribeDamage(services.GetRequiredService<NodeDatabase>().DatabasePath, ex) is { } damage)
         {

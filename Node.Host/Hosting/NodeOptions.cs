@@ -36,13 +36,6 @@ public sealed class NodeOptions
     /// <summary><c>plain</c> for people, <c>json</c> for log collectors.</summary>
     public string LogFormat { get; set; } = "plain";
 
-    /// <summary>
-    /// DuckDB's worker threads while the node serves (its <c>threads</c> setting); 0 leaves DuckDB's default, one per
-    /// core. A served query is small and its request already has a thread: with more, DuckDB's workers wake and spin
-    /// beside Kestrel's for each one (docs/performance.md).
-    /// </summary>
-    public int DatabaseThreads { get; set; } = 1;
-
     /// <summary>Serve the built-in synthetic demo dataset when the node has no datasets.</summary>
     public bool SeedDemo { get; set; } = true;
 
@@ -64,8 +57,6 @@ public sealed class OrganizationOptions
 public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 {
     public static IReadOnlyList<string> LogFormats { get; } = ["plain", "json"];
-
-    private const int MaxDatabaseThreads = 1024;
 
     public ValidateOptionsResult Validate(string? name, NodeOptions options)
     {
@@ -94,12 +85,6 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (options.PublicUrl is { Length: > 0 } publicUrl && PublicUrlFault(publicUrl) is { } publicUrlFault)
         {
             failures.Add(Fault("PublicUrl", publicUrl, publicUrlFault));
-        }
-
-        if (options.DatabaseThreads is < 0 or > MaxDatabaseThreads)
-        {
-            failures.Add(Fault("DatabaseThreads", options.DatabaseThreads.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                $"must be from 0 (DuckDB's default, one per core) to {MaxDatabaseThreads}"));
         }
 
         if (!LogFormats.Contains(options.LogFormat, StringComparer.OrdinalIgnoreCase))

@@ -66,7 +66,6 @@ public sealed class BadInputTests : IDisposable
     [InlineData("Node__Organization__Url", "not a url", "Node:Organization:Url must be an absolute http or https URL (got 'not a url')")]
     [InlineData("Node__ContactUrl", "ftp://example.org", "Node:ContactUrl must be an absolute http(s) URL or a mailto: address")]
     [InlineData("Node__LogFormat", "xml", "Node:LogFormat must be one of: plain, json (got 'xml')")]
-    [InlineData("Node__DatabaseThreads", "-1", "Node:DatabaseThreads must be from 0 (DuckDB's default, one per core) to 1024 (got '-1')")]
     [InlineData("Node__SeedDemo", "perhaps", "'perhaps' at 'Node:SeedDemo'")]
     public async Task Malformed_configuration_value_stops_the_node_naming_the_key(string variable, string value, string expected)
     {
