@@ -221,8 +221,8 @@ public sealed partial class AccessAuditWriter(AccessAudit audit, IServiceScopeFa
     /// <summary>
     /// The writer runs on a thread of its own: each append blocks in <c>fsync</c> (0.1-0.2 ms, more than a thousand
     /// times a second under load), which on a pool thread of a 2-core machine takes a worker from the requests and
-    /// leaves the others spinning and waking; measured on tickets, a pool thread gave 6,800-8,000 tickets/s and this
-    /// thread 8,600 with less CPU per ticket. Waiting with a timeout also sets no new timer per turn.
+    /// leaves the others spinning and waking; measured on tickets, a pool thread gave 5,962-7,130 tickets/s and this
+    /// thread 7,297-9,206 with less CPU per ticket. Waiting with a timeout also sets no new timer per turn.
     /// </summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
