@@ -129,6 +129,30 @@ public sealed class AccessAuditWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Rows_recorded_up_to_a_stop_reach_the_table_once_each_even_when_a_move_is_running()
+    {
+        // 20,000 journaled rows start a move; each round stops right after crossing that, while the move commits.
+        const int Requests = 64;
+        const int RowsPerRound = 20_100;
+        for (var round = 0; round < 3; round++)
+        {
+            await using var writer = await AuditWriter.StartAsync(database);
+            var recorded = 0;
+            while (recorded < RowsPerRound)
+            {
+                var batch = Math.Min(Requests, RowsPerRound - recorded);
+                await Task.WhenAll(Enumerable.Range(0, batch).Select(i => writer.Audit.RecordAsync(Entry($"round-{round}", "a"))));
+                recorded += batch;
+            }
+        }
+
+        var numbers = database.Connection.Read("SELECT seq FROM passport.access_decisions ORDER BY seq", reader => reader.GetInt64(0));
+        Assert.Equal(Enumerable.Range(1, 3 * RowsPerRound).Select(seq => (long)seq), numbers);
+        Assert.Empty(AuditJournal.Read(database.Database.DataDirectory));
+        Assert.Equal(3L * RowsPerRound, database.Connection.Scalar("SELECT last_seq FROM passport.access_decision_sequence"));
+    }
+
+    [Fact]
     public void A_damaged_line_before_the_journal_end_fails_loudly()
     {
         File.WriteAllText(AuditJournal.PathIn(database.Database.DataDirectory), "{\"seq\":1,\"broken\n{\"seq\":2}\n");
