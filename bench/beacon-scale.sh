@@ -66,16 +66,23 @@ printf 'scale-db-size: %.2f (node.duckdb grew %.0f MB, %.0f bytes per variant / 
   "$(echo "$growth / $vcf_size" | bc -l)" "$(echo "$growth / 1000000" | bc -l)" "$(echo "$growth / $variants" | bc -l)" \
   "$(echo "$vcf_size / 1000000" | bc -l)"
 
-"$node" serve --data "$data" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Default=Warning >"$work/serve.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-wait_http "http://127.0.0.1:$port/health" 60 || { echo "the node did not start (see $work/serve.log)" >&2; exit 1; }
-
-# Random stored biallelic records (from the base file, each moved as one of its copies).
-zcat "$base" | mawk -v p="$(echo "$queries * 2 / $base_variants" | bc -l)" -v copies="$copies" "BEGIN {FS = \"\\n\"; srand(11)}
-  !/^#/ && rand() < p { k = int(rand() * copies); $relocate
-    split(substr(rest, t2 + 1), f, \"\\t\")
-    if (f[3] !~ /,/ && ++picked <= $queries) printf \"chr1\\t%d\\t%s\\t%s\\n\", pos, f[2], f[3] }" >"$work/picks.tsv"
+start_node() { # the node on the scale data, once it answers and its in-memory index is built (DuckDB answers until then)
+  "$node" serve --data "$data" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Default=Warning >"$work/serve.log" 2>&1 &
+  server=$!
+  wait_http "http://127.0.0.1:$port/health" 60 || { echo "the node did not start (see $work/serve.log)" >&2; exit 1; }
+  wait_beacon_index "http://127.0.0.1:$port" 600 ||
+    { echo "the Beacon index was not built within 10 minutes (see $work/serve.log)" >&2; exit 1; }
+}
+random_records() { # SEED EXPECTED [LIMIT]: about EXPECTED random stored biallelic records, at most LIMIT (from the
+  # base file, each moved as one of its copies)
+  zcat "$base" | mawk -v p="$(echo "$2 / $base_variants" | bc -l)" -v copies="$copies" -v limit="${3:-1000000000}" "BEGIN {FS = \"\\n\"; srand($1)}
+    !/^#/ && rand() < p { k = int(rand() * copies); $relocate
+      split(substr(rest, t2 + 1), f, \"\\t\")
+      if (f[3] !~ /,/ && ++picked <= limit) printf \"chr1\\t%d\\t%s\\t%s\\n\", pos, f[2], f[3] }"
+}
+random_records 11 $((queries * 2)) "$queries" >"$work/picks.tsv"
+trap 'kill "${server:-}" 2>/dev/null || true' EXIT
+start_node
 api=http://127.0.0.1:$port/api/g_variants
 query() { # KIND CHROM START REF ALT: the request's parameters
   case $1 in
@@ -86,8 +93,6 @@ query() { # KIND CHROM START REF ALT: the request's parameters
     chromosome-deletions-count) echo "referenceName=$2&start=0&end=250000000&variantType=DEL&variantMinLength=$(($3 % 5 + 1))&requestedGranularity=count";;
   esac
 }
-# The node builds its in-memory index at start (DuckDB answers until then): measure once it is built.
-wait_beacon_index "http://127.0.0.1:$port" 600 || { echo "the Beacon index was not built within 10 minutes (see $work/serve.log)" >&2; exit 1; }
 IFS=$'\t' read -r chrom pos ref alt <"$work/picks.tsv"
 curl -fsS "$api?$(query sequence-count "$chrom" $((pos - 1)) "$ref" "$alt")" | grep -q '"exists":true' ||
   { echo "the stored variant $chrom:$pos $ref>$alt is not found" >&2; exit 1; }
@@ -110,18 +115,12 @@ measure() { # LABEL: each kind over the picks; one curl for all of a kind's requ
 # a fresh start, the same kinds over 200 other random variants, each at least 200 kb from every measured one (so
 # nothing they read is a measured request's record or row), then the measured ones.
 measure -after-start
-zcat "$base" | mawk -v p="$(echo "400 / $base_variants" | bc -l)" -v copies="$copies" "BEGIN {FS = \"\\n\"; srand(12)}
-  !/^#/ && rand() < p { k = int(rand() * copies); $relocate
-    split(substr(rest, t2 + 1), f, \"\\t\")
-    if (f[3] !~ /,/) printf \"chr1\\t%d\\t%s\\t%s\\n\", pos, f[2], f[3] }" |
+random_records 12 400 |
   mawk -v far=200000 'NR == FNR { measured[NR] = $2; n = NR; next }
     { for (i = 1; i <= n; i++) if ($2 - measured[i] < far && measured[i] - $2 < far) next; if (++kept <= 200) print }' \
     "$work/picks.tsv" - >"$work/warm-up.tsv"
 kill "$server"; wait "$server" 2>/dev/null || true
-"$node" serve --data "$data" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Default=Warning >"$work/serve.log" 2>&1 &
-server=$!
-wait_http "http://127.0.0.1:$port/health" 60 || { echo "the node did not start again (see $work/serve.log)" >&2; exit 1; }
-wait_beacon_index "http://127.0.0.1:$port" 600 || { echo "the Beacon index was not built again within 10 minutes" >&2; exit 1; }
+start_node
 for kind in "${kinds[@]}"; do
   requests "$kind" "$work/warm-up.tsv" >"$work/requests.curl"
   curl -fsS --config "$work/requests.curl" >/dev/null
