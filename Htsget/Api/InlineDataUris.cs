@@ -40,9 +40,10 @@ public sealed class InlineDataUris : IDisposable
     public long Hits => Interlocked.Read(ref hits);
 
     /// <summary>
-    /// <c>"data:{mediaType};base64,..."</c> of the part's bytes: the URI as a JSON string, quotes included: ASCII that needs no escaping (a media type of letters, digits and
-    /// <c>./+-</c>, then base64), so a ticket writes it as it is. A part's segments never change once made (the planner
-    /// cuts edges into new arrays, and the edge cache keeps them as they are): an array seen again is the same bytes.
+    /// <c>"data:{mediaType};base64,..."</c> of the part's bytes: the URI as a JSON string, quotes included: ASCII that
+    /// needs no escaping (a media type of letters, digits and <c>./+-</c>, then base64), so a ticket writes it as it is.
+    /// A part's segments never change once made (the planner cuts edges into new arrays, and the edge cache keeps them as
+    /// they are): an array seen again is the same bytes.
     /// </summary>
     public ReadOnlyMemory<byte> JsonStringFor(string mediaType, InlinePart part)
     {
