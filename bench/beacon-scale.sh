@@ -14,7 +14,7 @@ work=$PWD/bench/work/beacon-scale
 samples=${SAMPLES:-2504}
 base_variants=${BASE_VARIANTS:-100000}
 copies=${COPIES:-10}
-queries=${QUERIES:-25}
+queries=${QUERIES:-100}
 port=${BENCH_PORT:-18932}
 mkdir -p "$work"
 
