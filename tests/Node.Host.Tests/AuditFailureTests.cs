@@ -84,6 +84,50 @@ public sealed class AuditFailureTests
     }
 
     [Fact]
+    public async Task Records_are_not_sent_while_their_rows_cannot_be_recorded()
+    {
+        // A record answer's rows are queued before its records are read; the records still wait for them.
+        await using var node = new NodeFactory();
+        node.Settings["Audit:MaxWait"] = "00:00:01";
+        using var client = node.CreateClient();
+        var records = new Uri(Query + "&requestedGranularity=record", UriKind.Relative);
+        using (var before = await client.GetAsync(records))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+            Assert.Contains("\"caseLevelData\"", await before.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        BreakJournal(node);
+        HttpResponseMessage? refused = null;
+        var brokeAt = Stopwatch.StartNew();
+        while (refused is null && brokeAt.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            // As above, the first request after the break may still be answered; the writer's first failure stops them.
+            var response = await client.GetAsync(records);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                refused = response;
+            }
+            else
+            {
+                response.Dispose();
+                await Task.Delay(20);
+            }
+        }
+
+        Assert.NotNull(refused);
+        using (refused)
+        {
+            var body = await refused.Content.ReadAsStringAsync();
+            Assert.Contains("audit trail", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("resultSets", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("caseLevelData", body, StringComparison.Ordinal);
+        }
+
+        RepairJournal(node);
+    }
+
+    [Fact]
     public async Task A_data_url_is_not_streamed_before_its_fetch_is_recorded()
     {
         await using var node = new NodeFactory();
