@@ -68,6 +68,8 @@ public static class BrokerModule
         services.AddScoped<UpstreamVisaStore>();
         services.AddScoped<PassportMinter>();
         services.AddSingleton<IOwnBroker, OwnBroker>();
+        services.AddSingleton<BrokerPruner>();
+        services.AddHostedService(services => services.GetRequiredService<BrokerPruner>());
         services.AddSingleton<BrokerSecrets>();
         services.AddAntiforgery(options =>
         {

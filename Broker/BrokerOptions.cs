@@ -96,6 +96,15 @@ public sealed class BrokerOptions
 
     /// <summary>Lets the broker answer over http (tests, a local demo behind no proxy); https is required otherwise.</summary>
     public bool AllowHttp { get; set; }
+
+    /// <summary>
+    /// Expired, redeemed or revoked token entries, and sign-ins no token refers to, are deleted once they are this many
+    /// days old (<see cref="Stores.BrokerPruner"/>).
+    /// </summary>
+    public int PruneAfterDays { get; set; } = 14;
+
+    /// <summary>How often the broker's tables are pruned.</summary>
+    public int PruneEveryMinutes { get; set; } = 60;
 }
 
 internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
@@ -209,6 +218,11 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             || options.RefreshTokenDays is < 1 or > 365 || options.AuthorizationCodeSeconds is < 10 or > 600)
         {
             failures.Add("Broker: AccessTokenMinutes and PassportMinutes must be 1..1440, RefreshTokenDays 1..365, AuthorizationCodeSeconds 10..600");
+        }
+
+        if (options.PruneAfterDays is < 1 or > 3650 || options.PruneEveryMinutes is < 1 or > 7 * 24 * 60)
+        {
+            failures.Add("Broker: PruneAfterDays must be 1..3650 and PruneEveryMinutes 1..10080");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
