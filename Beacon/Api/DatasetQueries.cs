@@ -173,6 +173,29 @@ public sealed record AdmittedQuery(
         Trail.AddOthers(Considered, Answering, RefusalReasons());
         return Trail.RecordAsync();
     }
+
+    /// <summary>
+    /// Records the rows (as <see cref="RecordAsync"/>) while <paramref name="answer"/> builds the answer they describe,
+    /// so that reading its records overlaps the rows' append and fsync; the answer, or its error, waits for the rows.
+    /// </summary>
+    public async Task<T> RecordWhileAsync<T>(Func<T> answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var recorded = RecordAsync();
+        T result;
+        try
+        {
+            result = answer();
+        }
+        catch
+        {
+            await recorded.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        await recorded;
+        return result;
+    }
 }
 
 /// <summary>What an answer's counts make of it: the datasets with a hit, the granularity returned, the total and its precision.</summary>

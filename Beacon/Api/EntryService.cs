@@ -77,16 +77,16 @@ public sealed class EntryService(
                     : c.Privacy.Answer(c.Standing, result.Count, fewest, GVariantService.CountsShown(request.RequestedGranularity, c));
             }
 
-            var answer = Answer(target, request, admitted, answers, found, [.. FilterMatcher.WarningsOfAll(selections)]);
+            var decided = Decide(target, request, admitted, answers, [.. FilterMatcher.WarningsOfAll(selections)]);
             foreach (var c in admitted.Answering)
             {
                 var dataCost = queries.Cost(admitted, c, answers[c.Dataset.Id].Count, found[c.Dataset.Id].FewestSeenIn);
                 cost += dataCost;
-                admitted.Trail.Add(c, answer.Meta.ReturnedGranularity ?? "boolean", answers[c.Dataset.Id].Adjustment, dataCost);
+                admitted.Trail.Add(c, decided.Meta.ReturnedGranularity ?? "boolean", answers[c.Dataset.Id].Adjustment, dataCost);
             }
 
-            await admitted.RecordAsync();
-            return answer;
+            // As for g_variants: the rows become durable while the records (a variant page from DuckDB) are read.
+            return await admitted.RecordWhileAsync(() => Answer(request, decided, admitted.Answering, answers, found));
         }
         finally
         {
@@ -190,16 +190,19 @@ public sealed class EntryService(
         return linked ?? (from.Individual < 0 ? [] : dataset.Of(target).Where(e => e.Individual == from.Individual));
     }
 
-    private EntryAnswer Answer(
-        EntryType target, EntryRequest request, AdmittedQuery admitted, Dictionary<string, CountAnswer> answers, Dictionary<string, Found> found,
-        List<string> warnings)
+    /// <summary>What the answer will be, from the counts alone: its shape, meta and info (no records read yet).</summary>
+    private Decided Decide(EntryType target, EntryRequest request, AdmittedQuery admitted, Dictionary<string, CountAnswer> answers, List<string> warnings)
     {
-        var beacon = options.Value;
-        var answering = admitted.Answering;
-        var (hits, returned, total, precision) = admitted.Counted(answers, request.RequestedGranularity);
-        var meta = new ResponseMeta(beacon.Id, BeaconOptions.ApiVersion, ReturnedSchemas(target), returned.ToName(),
-            GVariantService.Summary(request.Received, request.RequestedGranularity, EntryService.ReturnedSchemas(target)), request.InTestMode);
-        var info = GVariantService.Info(request.RequestedGranularity, admitted, warnings);
+        var counts = admitted.Counted(answers, request.RequestedGranularity);
+        var meta = new ResponseMeta(options.Value.Id, BeaconOptions.ApiVersion, ReturnedSchemas(target), counts.Returned.ToName(),
+            GVariantService.Summary(request.Received, request.RequestedGranularity, ReturnedSchemas(target)), request.InTestMode);
+        return new Decided(counts, meta, GVariantService.Info(request.RequestedGranularity, admitted, warnings));
+    }
+
+    private EntryAnswer Answer(
+        EntryRequest request, Decided decided, List<ConsideredDataset> answering, Dictionary<string, CountAnswer> answers, Dictionary<string, Found> found)
+    {
+        var ((hits, returned, total, precision), meta, info) = decided;
         if (returned == Granularity.Boolean)
         {
             return new EntryAnswer(meta, new ResponseSummary(hits.Count > 0), null, info);

@@ -98,21 +98,8 @@ public sealed class GVariantService(
             }
 
             // The rows say what the counts decided, so they are made durable while the records are read (at scale the
-            // fsync's wait, 0.6-1 ms, then costs a record nothing); nothing goes out before they are, an error neither.
-            var recorded = admitted.RecordAsync();
-            GVariantAnswer answer;
-            try
-            {
-                answer = Answer(request, decided, answering, answers, HiddenBelow, carriersAmong);
-            }
-            catch
-            {
-                await recorded.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                throw;
-            }
-
-            await recorded;
-            return answer;
+            // fsync's wait, 0.6-1 ms, then costs a record nothing).
+            return await admitted.RecordWhileAsync(() => Answer(request, decided, answering, answers, HiddenBelow, carriersAmong));
         }
         finally
         {
