@@ -97,8 +97,8 @@ public sealed class GVariantService(
                 admitted.Trail.Add(c, decided.Meta.ReturnedGranularity ?? "boolean", dataset.Adjustment, dataCost);
             }
 
-            // The rows say what the counts decided, so they are made durable while the records are read (at scale the
-            // fsync's wait, 0.6-1 ms, then costs a record nothing).
+            // The rows say what the counts decided, so they are made durable while the records are read: at scale the
+            // 0.6-1 ms of the append and fsync pass during the records' statement instead of after it.
             return await admitted.RecordWhileAsync(() => Answer(request, decided, answering, answers, HiddenBelow, carriersAmong));
         }
         finally
