@@ -100,7 +100,11 @@ internal static class DemoDataset
         Log.DemoSeeded(scoped.GetRequiredService<ILoggerFactory>().CreateLogger("GenomeNode.Demo"), dataset.Id);
     }
 
-    /// <summary>Writes the demo files to &lt;data&gt;/demo, where the modules that serve files find them.</summary>
+    /// <summary>
+    /// Writes the demo files to &lt;data&gt;/demo, where the modules that serve files find them. A file already there
+    /// with the same bytes is left as it is: the public demo's htsget objects were registered with its size and time,
+    /// and rewriting it (as seeding the controlled demo beside it did) would make them unavailable.
+    /// </summary>
     private static string ExtractFiles(string dataDirectory)
     {
         var target = DirectoryIn(dataDirectory);
@@ -110,6 +114,12 @@ internal static class DemoDataset
         {
             using var resource = assembly.GetManifestResourceStream(ResourcePrefix + fileName)!;
             var path = Path.Combine(target, fileName);
+            if (HoldsSameBytes(path, resource))
+            {
+                continue;
+            }
+
+            resource.Position = 0;
             var temporary = path + ".tmp";
             using (var file = new FileStream(temporary, OwnerOnly.NewFile()))
             {
@@ -120,5 +130,18 @@ internal static class DemoDataset
         }
 
         return target;
+    }
+
+    private static bool HoldsSameBytes(string path, Stream resource)
+    {
+        if (!File.Exists(path) || new FileInfo(path).Length != resource.Length)
+        {
+            return false;
+        }
+
+        // The demo's files are under a megabyte each.
+        using var expected = new MemoryStream();
+        resource.CopyTo(expected);
+        return File.ReadAllBytes(path).AsSpan().SequenceEqual(expected.GetBuffer().AsSpan(0, (int)expected.Length));
     }
 }
