@@ -24,21 +24,9 @@ public sealed class TicketResult(HtsgetTicketResponse ticket)
 
     public string ContentType => HtsgetEndpoints.TicketContentType;
 
-    public async Task ExecuteAsync(HttpContext httpContext)
-    {
-        ArgumentNullException.ThrowIfNull(httpContext);
-        using var body = new PooledBufferWriter(EstimatedLength(Value));
-        using (var writer = new Utf8JsonWriter(body, WriterOptions))
-        {
-            JsonSerializer.Serialize(writer, Value, HtsgetJsonContext.Web.HtsgetTicketResponse);
-        }
-
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = ContentType;
-        response.ContentLength = body.WrittenMemory.Length;
-        await response.Body.WriteAsync(body.WrittenMemory, httpContext.RequestAborted);
-    }
+    public Task ExecuteAsync(HttpContext httpContext) => BufferedJsonResponse.WriteAsync(
+        httpContext, Value, HtsgetJsonContext.Web.HtsgetTicketResponse, WriterOptions, StatusCodes.Status200OK, ContentType,
+        EstimatedLength(Value));
 
     private static int EstimatedLength(HtsgetTicketResponse ticket)
     {
