@@ -21,7 +21,7 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
     /// <summary>A row's columns after its dataset and assembly, as <see cref="Read"/> reads them from ordinal 2.</summary>
     private const string RowColumns =
         "chrom, start, \"end\", ref, alt, variant_type, vcf_id, allele_count, allele_number, " +
-        "coalesce(het, []), hom, hemi, " +
+        "het, hom, hemi, " +
         "genes, effects, aa_changes, transcript_ids, transcript_changes, protein_hgvs, het_bitmap";
 
     private const string Columns = "dataset_id, assembly, " + RowColumns;
@@ -135,11 +135,14 @@ public sealed class VariantStore(DuckDBConnection connection, VariantIndex? inde
         // Measured at 1 M x 2,504 (a page of one row): literals, not parameters (3 ms against 12: any parameter, even
         // one only selected, and DuckDB no longer prunes row groups by the filters' zone maps before scanning); the
         // dataset's file ids rather than a join with variant_files (2 ms more); and nothing selected that the caller
-        // knows (two constant columns doubled the time). File ids and positions are integers; the chromosome is quoted.
+        // knows (two constant columns doubled the time). File ids and positions are integers; the chromosome is quoted,
+        // and bounded from both sides rather than compared: DuckDB then decides the row group left by the zone maps from
+        // its statistics (one chromosome) instead of comparing every row's text (0.25 ms less a statement there).
         using var command = connection.CreateCommand();
+        var quoted = chromosome.Replace("'", "''", StringComparison.Ordinal);
         command.CommandText = string.Create(CultureInfo.InvariantCulture,
             $"SELECT {RowColumns} FROM beacon.variants WHERE file_id IN ({string.Join(", ", fileIds)}) " +
-            $"AND chrom = '{chromosome.Replace("'", "''", StringComparison.Ordinal)}' AND start BETWEEN {first} AND {last}");
+            $"AND chrom >= '{quoted}' AND chrom <= '{quoted}' AND start BETWEEN {first} AND {last}");
         using var reader = command.ExecuteReader();
         var variants = new List<StoredVariant>();
         while (reader.Read())
