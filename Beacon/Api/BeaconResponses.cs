@@ -140,7 +140,7 @@ public sealed record GenomicVariation(
     Identifiers? Identifiers,
     MolecularAttributes? MolecularAttributes,
     IReadOnlyList<FrequencyInPopulations>? FrequencyInPopulations,
-    IReadOnlyList<CaseLevelVariant>? CaseLevelData);
+    [property: JsonConverter(typeof(CaseLevelDataConverter))] IReadOnlyList<CaseLevelVariant>? CaseLevelData);
 
 // ----- informational endpoints -----
 
@@ -218,6 +218,7 @@ public sealed record FilteringTermsResponse(ResponseMeta Meta, FilteringTermsBod
 [JsonSerializable(typeof(EntryResultSetsResponse))]
 [JsonSerializable(typeof(CollectionsResponse))]
 [JsonSerializable(typeof(GenomicVariation))]
+[JsonSerializable(typeof(CaseLevelVariant))]
 [JsonSerializable(typeof(SampleOnlyIndividual))]
 [JsonSerializable(typeof(JsonObject))]
 public sealed partial class BeaconJsonContext : JsonSerializerContext;

@@ -33,10 +33,6 @@ public sealed class GVariantService(
 
     public static IReadOnlyList<SchemaReference> ReturnedSchemas { get; } = [new(EntityType, DefaultSchemaId)];
 
-    private static readonly OntologyTerm Heterozygous = new("GENO:0000135", "heterozygous");
-    private static readonly OntologyTerm Homozygous = new("GENO:0000136", "homozygous");
-    private static readonly OntologyTerm Hemizygous = new("GENO:0000134", "hemizygous");
-
     /// <summary>
     /// The answer to <paramref name="request"/> from <paramref name="caller"/>: the summary, and at record granularity the
     /// result sets. <paramref name="asked"/> is the request as it came, for the audit.
@@ -278,10 +274,8 @@ public sealed class GVariantService(
         return new GenomicVariation(variant.VariantInternalId, variation, identifiers, molecular, frequencies, CaseLevelData(variant, individuals));
     }
 
-    private static readonly OntologyTerm[] Zygosities = [Heterozygous, Homozygous, Hemizygous];
-
     /// <summary>The variant's carriers with their zygosity, in the ordinal order of their ids; null without carriers.</summary>
-    private static List<CaseLevelVariant>? CaseLevelData(StoredVariant variant, SampleNames individuals)
+    private static IReadOnlyList<CaseLevelVariant>? CaseLevelData(StoredVariant variant, SampleNames individuals)
     {
         var carriers = new[] { variant.Heterozygous, variant.Homozygous, variant.Hemizygous };
         var total = carriers.Sum(samples => samples.Count);
@@ -307,14 +301,7 @@ public sealed class GVariantService(
         }
 
         Array.Sort(keys);
-        var cases = new List<CaseLevelVariant>(total);
-        foreach (var key in keys)
-        {
-            var id = individuals.IdAt((int)(key >> 2));
-            cases.Add(new CaseLevelVariant(id, id, Zygosities[key & 3]));
-        }
-
-        return cases;
+        return new CarrierCases(keys, individuals);
     }
 
     // A carrier without an id (one the individuals table does not name) is listed as sample-{index}, by its text.
@@ -326,7 +313,7 @@ public sealed class GVariantService(
             foreach (var sample in carriers[zygosity])
             {
                 var id = individuals.IdOf(sample);
-                cases.Add(new CaseLevelVariant(id, id, Zygosities[zygosity]));
+                cases.Add(new CaseLevelVariant(id, id, CarrierCases.Zygosities[zygosity]));
             }
         }
 

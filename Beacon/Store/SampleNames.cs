@@ -25,6 +25,9 @@ public sealed class SampleNames
         }
     }
 
+    /// <summary>How many ids (places) there are.</summary>
+    public int Count => idsInOrder.Length;
+
     /// <summary>The sample's place in the ordinal order of the dataset's ids; false for a sample without an id.</summary>
     public bool TryGetPlace(int sample, out int place) => placeBySample.TryGetValue(sample, out place);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GenomeNode.Beacon.Api;
 using GenomeNode.Beacon.Store;
 using GenomeNode.Beacon.Variants;
@@ -39,6 +40,27 @@ public sealed class CaseLevelDataTests
     {
         var names = new SampleNames(new Dictionary<int, string> { [0] = "a" });
         Assert.Null(GVariantService.Document("d", Variant([], [], []), names, NoPopulations).CaseLevelData);
+    }
+
+    [Fact]
+    public void Case_level_data_is_written_as_the_serializer_writes_each_entry()
+    {
+        // Ids the encoder escapes (quote, backslash, HTML-sensitive, non-ASCII) as well as plain ones; every zygosity.
+        var ids = new[] { "HG00096", "a\"b", "c\\d", "<script>", "O'Brien&co", "Väinö", "名前", "x+y", "tab\there", "" };
+        var names = new SampleNames(ids.Select((id, index) => (id, index)).ToDictionary(pair => pair.index, pair => pair.id));
+        var variant = Variant(heterozygous: [0, 2, 4, 6, 8], homozygous: [1, 5, 9], hemizygous: [3, 7]);
+        var document = GVariantService.Document("d", variant, names, NoPopulations);
+        var entryByEntry = document with { CaseLevelData = [.. document.CaseLevelData!] };
+
+        var encoded = JsonSerializer.Serialize(document, BeaconJsonContext.Default.GenomicVariation);
+
+        Assert.IsType<CarrierCases>(document.CaseLevelData);
+        Assert.Equal(JsonSerializer.Serialize(entryByEntry, BeaconJsonContext.Default.GenomicVariation), encoded);
+        // Twice: the second time from the entries encoded the first.
+        Assert.Equal(encoded, JsonSerializer.Serialize(document, BeaconJsonContext.Default.GenomicVariation));
+        var read = JsonSerializer.Deserialize(encoded, BeaconJsonContext.Default.GenomicVariation)!.CaseLevelData!;
+        Assert.Equal(ids.Length, read.Count);
+        Assert.Equal(document.CaseLevelData!.Select(c => $"{c.IndividualId} {c.Zygosity.Id}"), read.Select(c => $"{c.IndividualId} {c.Zygosity.Id}"));
     }
 
     private static StoredVariant Variant(int[] heterozygous, int[] homozygous, int[] hemizygous) => new(
