@@ -1,3 +1,4 @@
+using System.Globalization;
 using DuckDB.NET.Data;
 
 namespace GenomeNode.Storage;
@@ -88,6 +89,23 @@ public sealed class NodeDatabase(string dataDirectory) : IDisposable
                 connection.Dispose();
                 throw;
             }
+        }
+    }
+
+    /// <summary>Sets how many worker threads DuckDB runs statements on, for every connection of the process.</summary>
+    public void UseThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        lock (gate)
+        {
+            if (anchor is null)
+            {
+                throw new InvalidOperationException("the node database has not been opened yet");
+            }
+
+            using var command = anchor.CreateCommand();
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}");
+            command.ExecuteNonQuery();
         }
     }
 

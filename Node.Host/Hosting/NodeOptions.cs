@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace GenomeNode.Host.Hosting;
@@ -44,6 +45,15 @@ public sealed class NodeOptions
     /// (appsettings.Demo.json sets it, with the demo committee, researcher and broker client). Never on a real node.
     /// </summary>
     public bool SeedDemoAccess { get; set; }
+
+    /// <summary>
+    /// DuckDB's worker threads while serving. One: each statement runs on its request's thread, concurrency comes from
+    /// concurrent requests, and no DuckDB worker is woken to share a point read (docs/performance.md).
+    /// </summary>
+    public int DuckDbThreads { get; set; } = 1;
+
+    /// <summary>The most <see cref="DuckDbThreads"/> may be.</summary>
+    public const int MaxDuckDbThreads = 1024;
 }
 
 public sealed class OrganizationOptions
@@ -85,6 +95,11 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (options.PublicUrl is { Length: > 0 } publicUrl && PublicUrlFault(publicUrl) is { } publicUrlFault)
         {
             failures.Add(Fault("PublicUrl", publicUrl, publicUrlFault));
+        }
+
+        if (options.DuckDbThreads is < 1 or > NodeOptions.MaxDuckDbThreads)
+        {
+            failures.Add(Fault("DuckDbThreads", options.DuckDbThreads.ToString(CultureInfo.InvariantCulture), $"must be from 1 to {NodeOptions.MaxDuckDbThreads}"));
         }
 
         if (!LogFormats.Contains(options.LogFormat, StringComparer.OrdinalIgnoreCase))

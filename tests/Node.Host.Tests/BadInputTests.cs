@@ -67,6 +67,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("Node__ContactUrl", "ftp://example.org", "Node:ContactUrl must be an absolute http(s) URL or a mailto: address")]
     [InlineData("Node__LogFormat", "xml", "Node:LogFormat must be one of: plain, json (got 'xml')")]
     [InlineData("Node__SeedDemo", "perhaps", "'perhaps' at 'Node:SeedDemo'")]
+    [InlineData("Node__DuckDbThreads", "0", "Node:DuckDbThreads must be from 1 to 1024 (got '0')")]
     public async Task Malformed_configuration_value_stops_the_node_naming_the_key(string variable, string value, string expected)
     {
         var data = root.Combine("data");
