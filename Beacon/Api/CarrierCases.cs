@@ -21,13 +21,39 @@ public sealed class CarrierCases : IReadOnlyList<CaseLevelVariant>
         new("GENO:0000135", "heterozygous"), new("GENO:0000136", "homozygous"), new("GENO:0000134", "hemizygous"),
     ];
 
+    // place << 2 | zygosity index, sorted
     private readonly long[] keys;
 
-    /// <param name="keys">place &lt;&lt; 2 | zygosity index, sorted</param>
-    internal CarrierCases(long[] keys, SampleNames individuals)
+    private CarrierCases(long[] keys, SampleNames individuals)
     {
         this.keys = keys;
         Individuals = individuals;
+    }
+
+    /// <summary>
+    /// The carriers listed per zygosity (in <see cref="Zygosities"/>' order), in the ordinal order of their ids; null when
+    /// a carrier has no id among <paramref name="individuals"/>.
+    /// </summary>
+    internal static CarrierCases? Of(IReadOnlyList<int>[] carriersByZygosity, SampleNames individuals)
+    {
+        // Each carrier's place in the ids' order with its zygosity in the low bits: one sort of integers.
+        var keys = new long[carriersByZygosity.Sum(samples => samples.Count)];
+        var next = 0;
+        for (var zygosity = 0; zygosity < carriersByZygosity.Length; zygosity++)
+        {
+            foreach (var sample in carriersByZygosity[zygosity])
+            {
+                if (!individuals.TryGetPlace(sample, out var place))
+                {
+                    return null;
+                }
+
+                keys[next++] = (long)place << 2 | (uint)zygosity;
+            }
+        }
+
+        Array.Sort(keys);
+        return new CarrierCases(keys, individuals);
     }
 
     internal SampleNames Individuals { get; }

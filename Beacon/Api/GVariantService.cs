@@ -277,31 +277,18 @@ public sealed class GVariantService(
     /// <summary>The variant's carriers with their zygosity, in the ordinal order of their ids; null without carriers.</summary>
     private static IReadOnlyList<CaseLevelVariant>? CaseLevelData(StoredVariant variant, SampleNames individuals)
     {
-        var carriers = new[] { variant.Heterozygous, variant.Homozygous, variant.Hemizygous };
-        var total = carriers.Sum(samples => samples.Count);
-        if (total == 0)
+        IReadOnlyList<int>[] carriers = [variant.Heterozygous, variant.Homozygous, variant.Hemizygous];
+        if (carriers.All(samples => samples.Count == 0))
         {
             return null;
         }
 
-        // Each carrier's place in the ids' order with its zygosity in the low bits: one sort of integers.
-        var keys = new long[total];
-        var next = 0;
-        for (var zygosity = 0; zygosity < carriers.Length; zygosity++)
+        if (CarrierCases.Of(carriers, individuals) is { } cases)
         {
-            foreach (var sample in carriers[zygosity])
-            {
-                if (!individuals.TryGetPlace(sample, out var place))
-                {
-                    return ByIdText(carriers, individuals);
-                }
-
-                keys[next++] = (long)place << 2 | (uint)zygosity;
-            }
+            return cases;
         }
 
-        Array.Sort(keys);
-        return new CarrierCases(keys, individuals);
+        return ByIdText(carriers, individuals);
     }
 
     // A carrier without an id (one the individuals table does not name) is listed as sample-{index}, by its text.
