@@ -6,7 +6,8 @@
 #   mixed         wrk -t2 -c64 for MIXED_DURATION over all kinds in rotation: req/s / static req/s at 64 connections
 #                 (target >= 0.1), p50/p99 (p99 target < 50 ms), errors (target 0), resident memory before, during
 #                 (peak) and after (target: after within 50 MB of before)
-#   scale-<name>  (SCALE=1) p50 of one request at a time (curl) over random stored variants; count and record p50 < 5 ms
+#   scale-mixed   (SCALE=1) the same over random count and record queries on the scale dataset, with its memory
+#                 (scale-mixed-memory); one request at a time there is bench/beacon-scale.sh (count and record p50 < 5 ms)
 # Needs wrk, curl, python3, bc (installed as root with apt-get).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,22 @@ rss() { awk '/^VmRSS:/ {print $2 / 1024}' "/proc/$server/status"; }
 wrk_rps() { awk '/^Requests\/sec:/ {print $2}'; }
 wrk_pct() { awk -v p="$1" '$1 == p {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; print v}'; }
 wrk_errors() { awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i} END {print n + 0}'; }
+# The mix over 64 connections from a wrk script ($1) into $out, with the node's resident memory before, every half
+# second during (the peak), and 5 s after it (before, peak, after).
+mixed_run() {
+  before=$(rss)
+  ( while kill -0 "$server" 2>/dev/null; do rss; sleep 0.5; done ) > "$work/rss.samples" &
+  local sampler=$!
+  out=$(wrk -t2 -c64 -d"$mixed_duration" --latency -s "$1" "$base" 2>&1)
+  kill "$sampler" 2>/dev/null || true
+  peak=$(sort -g "$work/rss.samples" | tail -1)
+  sleep 5
+  after=$(rss)
+}
+print_memory() {
+  printf '%s: %.0f MB before, %.0f MB peak, %.0f MB after (after - before %.0f MB; target <= 50)\n' \
+    "$1" "$before" "$peak" "$after" "$(echo "$after - $before" | bc -l)"
+}
 
 # The request kinds of issue 16's table, on the demo (its BRCA1 variants; htsget objects demo-reads, demo-variants).
 declare -A kinds=(
@@ -98,20 +115,11 @@ request = function()
 end
 LUA
 static64=$(wrk -t2 -c64 -d"$duration" "$base$static_path" 2>&1 | wrk_rps)
-before=$(rss)
-peak=$before
-( while kill -0 "$server" 2>/dev/null; do rss; sleep 0.5; done ) > "$work/rss.samples" &
-sampler=$!
-out=$(wrk -t2 -c64 -d"$mixed_duration" --latency -s "$work/mixed.lua" "$base" 2>&1)
-kill "$sampler" 2>/dev/null || true
-peak=$(sort -g "$work/rss.samples" | tail -1)
-sleep 5
-after=$(rss)
+mixed_run "$work/mixed.lua"
 printf 'mixed: %.3f (%.0f req/s over %d kinds / static %.0f req/s at 64 connections; p50 %.2f ms, p99 %.2f ms; %d errors; targets >= 0.1, p99 < 50 ms, 0 errors)\n' \
   "$(echo "$(wrk_rps <<<"$out") / $static64" | bc -l)" "$(wrk_rps <<<"$out")" "${#order[@]}" "$static64" \
   "$(wrk_pct 50% <<<"$out")" "$(wrk_pct 99% <<<"$out")" "$(wrk_errors <<<"$out")"
-printf 'mixed-memory: %.0f MB before, %.0f MB peak, %.0f MB after (after - before %.0f MB; target <= 50)\n' \
-  "$before" "$peak" "$after" "$(echo "$after - $before" | bc -l)"
+print_memory mixed-memory
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 
@@ -146,7 +154,8 @@ LUA
 wait_beacon_index "$base" 600 || { echo "the Beacon index was not built within 10 minutes; see $work/serve-scale.log" >&2; exit 1; }
 wrk -t1 -c4 -d5s -s "$work/scale.lua" "$base" >/dev/null 2>&1 # warm-up (JIT, individual ids)
 static64=$(wrk -t2 -c64 -d"$duration" "$base$static_path" 2>&1 | wrk_rps)
-out=$(wrk -t2 -c64 -d"$mixed_duration" --latency -s "$work/scale.lua" "$base" 2>&1)
+mixed_run "$work/scale.lua"
 printf 'scale-mixed: %.3f (%.0f req/s of sequence and 100 kb range count and record queries at random stored variants / static %.0f req/s at 64 connections; p50 %.2f ms, p99 %.2f ms; %d errors)\n' \
   "$(echo "$(wrk_rps <<<"$out") / $static64" | bc -l)" "$(wrk_rps <<<"$out")" "$static64" \
   "$(wrk_pct 50% <<<"$out")" "$(wrk_pct 99% <<<"$out")" "$(wrk_errors <<<"$out")"
+print_memory scale-mixed-memory

@@ -29,7 +29,7 @@ internal sealed class NodeInitializer(
         try
         {
             NodeComposition.OpenDatabase(services);
-            services.GetRequiredService<NodeDatabase>().UseThreads(node.DuckDbThreads);
+            services.GetRequiredService<NodeDatabase>().ConfigureForServing(node.DuckDbThreads, node.DuckDbMemoryLimitMiB);
             // The node's first signing key, if it has none yet, before anything is signed or published.
             _ = services.GetRequiredService<GenomeNode.Passport.Issuing.INodeSigningKeys>().Current;
             if (node.SeedDemo)

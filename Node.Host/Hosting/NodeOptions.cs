@@ -54,6 +54,16 @@ public sealed class NodeOptions
 
     /// <summary>The most <see cref="DuckDbThreads"/> may be.</summary>
     public const int MaxDuckDbThreads = 1024;
+
+    /// <summary>
+    /// The most memory DuckDB may hold while serving, in MiB; none: DuckDB's own default, 80 % of the machine's memory.
+    /// What it holds beyond its working memory is cache, among it every audit row written since the node started
+    /// (about 30 bytes each), evicted only at this limit (docs/performance.md).
+    /// </summary>
+    public int? DuckDbMemoryLimitMiB { get; set; }
+
+    /// <summary>The least <see cref="DuckDbMemoryLimitMiB"/> may be: a smaller figure is likelier a unit mistaken than meant.</summary>
+    public const int MinDuckDbMemoryLimitMiB = 128;
 }
 
 public sealed class OrganizationOptions
@@ -100,6 +110,12 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (options.DuckDbThreads is < 1 or > NodeOptions.MaxDuckDbThreads)
         {
             failures.Add(Fault("DuckDbThreads", options.DuckDbThreads.ToString(CultureInfo.InvariantCulture), $"must be from 1 to {NodeOptions.MaxDuckDbThreads}"));
+        }
+
+        if (options.DuckDbMemoryLimitMiB is < NodeOptions.MinDuckDbMemoryLimitMiB)
+        {
+            failures.Add(Fault("DuckDbMemoryLimitMiB", options.DuckDbMemoryLimitMiB.Value.ToString(CultureInfo.InvariantCulture),
+                $"must be at least {NodeOptions.MinDuckDbMemoryLimitMiB} (MiB), or left out for DuckDB's default"));
         }
 
         if (!LogFormats.Contains(options.LogFormat, StringComparer.OrdinalIgnoreCase))

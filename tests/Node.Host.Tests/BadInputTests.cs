@@ -68,6 +68,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData("Node__LogFormat", "xml", "Node:LogFormat must be one of: plain, json (got 'xml')")]
     [InlineData("Node__SeedDemo", "perhaps", "'perhaps' at 'Node:SeedDemo'")]
     [InlineData("Node__DuckDbThreads", "0", "Node:DuckDbThreads must be from 1 to 1024 (got '0')")]
+    [InlineData("Node__DuckDbMemoryLimitMiB", "2", "Node:DuckDbMemoryLimitMiB must be at least 128 (MiB), or left out for DuckDB's default (got '2')")]
+    [InlineData("Node__DuckDbMemoryLimitMiB", "2GB", "'2GB' at 'Node:DuckDbMemoryLimitMiB'")]
     public async Task Malformed_configuration_value_stops_the_node_naming_the_key(string variable, string value, string expected)
     {
         var data = root.Combine("data");
