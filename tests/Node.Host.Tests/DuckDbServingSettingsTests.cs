@@ -15,57 +15,49 @@ public sealed class DuckDbServingSettingsTests
     [InlineData("3", 3L)]
     public async Task A_serving_node_runs_DuckDB_with_the_configured_threads(string? configured, long expected)
     {
-        await using var node = new NodeFactory();
-        if (configured is not null)
-        {
-            node.Settings["Node:DuckDbThreads"] = configured;
-        }
+        var threads = await SettingOfAStartedNode("threads", "Node:DuckDbThreads", configured);
 
-        using var client = node.CreateClient(); // starts the node
-        using var scope = node.Services.CreateScope();
-        using var command = scope.ServiceProvider.GetRequiredService<DuckDBConnection>().CreateCommand();
-        command.CommandText = "SELECT current_setting('threads')";
-
-        Assert.Equal(expected, Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected, Convert.ToInt64(threads, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
-    public async Task A_serving_node_runs_DuckDBs_allocator_background_threads()
-    {
-        await using var node = new NodeFactory();
-        using var client = node.CreateClient(); // starts the node
-        using var scope = node.Services.CreateScope();
-        using var command = scope.ServiceProvider.GetRequiredService<DuckDBConnection>().CreateCommand();
-        command.CommandText = "SELECT current_setting('allocator_background_threads')";
-
-        Assert.Equal(true, command.ExecuteScalar());
-    }
+    public async Task A_serving_node_runs_DuckDBs_allocator_background_threads() =>
+        Assert.Equal(true, await SettingOfAStartedNode("allocator_background_threads"));
 
     [Theory]
     [InlineData(null, null)]
     [InlineData("512", "512.0 MiB")]
     public async Task A_serving_node_gives_DuckDB_the_configured_memory_limit(string? configured, string? expected)
     {
+        var limit = await SettingOfAStartedNode("memory_limit", "Node:DuckDbMemoryLimitMiB", configured);
+
+        using var fresh = new DuckDBConnection("DataSource=:memory:"); // unset: DuckDB's own default
+        Assert.Equal(expected ?? SettingOf(fresh, "memory_limit"), limit);
+    }
+
+    /// <summary>A DuckDB setting as a node started with <paramref name="key"/> = <paramref name="configured"/> has it.</summary>
+    private static async Task<object?> SettingOfAStartedNode(string setting, string? key = null, string? configured = null)
+    {
         await using var node = new NodeFactory();
-        if (configured is not null)
+        if (key is not null && configured is not null)
         {
-            node.Settings["Node:DuckDbMemoryLimitMiB"] = configured;
+            node.Settings[key] = configured;
         }
 
         using var client = node.CreateClient(); // starts the node
         using var scope = node.Services.CreateScope();
-        using var command = scope.ServiceProvider.GetRequiredService<DuckDBConnection>().CreateCommand();
-        command.CommandText = "SELECT current_setting('memory_limit')";
-
-        Assert.Equal(expected ?? DuckDbsDefaultMemoryLimit(), command.ExecuteScalar());
+        return SettingOf(scope.ServiceProvider.GetRequiredService<DuckDBConnection>(), setting);
     }
 
-    private static string DuckDbsDefaultMemoryLimit()
+    private static object? SettingOf(DuckDBConnection connection, string setting)
     {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            connection.Open();
+        }
+
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT current_setting('memory_limit')";
-        return (string)command.ExecuteScalar()!;
+        command.CommandText = $"SELECT current_setting('{setting}')";
+        return command.ExecuteScalar();
     }
 }
