@@ -104,26 +104,18 @@ public sealed class NodeDatabase(string dataDirectory) : IDisposable
     public void ConfigureForServing(int threads, int? memoryLimitMiB)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        if (memoryLimitMiB is { } limit)
+        var settings = string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}; SET allocator_background_threads = true");
+        if (memoryLimitMiB is { } mebibytes)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+            ArgumentOutOfRangeException.ThrowIfLessThan(mebibytes, 1, nameof(memoryLimitMiB));
+            settings += string.Create(CultureInfo.InvariantCulture, $"; SET memory_limit = '{mebibytes}MiB'");
         }
 
         lock (gate)
         {
-            if (anchor is null)
-            {
-                throw new InvalidOperationException("the node database has not been opened yet");
-            }
-
-            using var command = anchor.CreateCommand();
-            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}; SET allocator_background_threads = true");
+            using var command = OpenedAnchor().CreateCommand();
+            command.CommandText = settings;
             command.ExecuteNonQuery();
-            if (memoryLimitMiB is { } mebibytes)
-            {
-                command.CommandText = string.Create(CultureInfo.InvariantCulture, $"SET memory_limit = '{mebibytes}MiB'");
-                command.ExecuteNonQuery();
-            }
         }
     }
 
@@ -133,16 +125,16 @@ public sealed class NodeDatabase(string dataDirectory) : IDisposable
         bool access;
         lock (gate)
         {
-            if (anchor is null)
-            {
-                throw new InvalidOperationException("the node database has not been opened yet");
-            }
-
+            _ = OpenedAnchor();
             access = readOnly;
         }
 
         return Connect(access);
     }
+
+    /// <summary>The connection that keeps the database open (under <c>gate</c>); it fails before <c>Open</c>.</summary>
+    private DuckDBConnection OpenedAnchor() =>
+        anchor ?? throw new InvalidOperationException("the node database has not been opened yet");
 
     /// <summary>
     /// One line for an operator when <paramref name="error"/> says the database file or its write-ahead log is damaged,
