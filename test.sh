@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(samtools bcftools tabix htslib-test samtools-test python-pysam-tests chromium python3-nacl curl jq git nodejs)
+packages=(samtools bcftools tabix htslib-test samtools-test python-pysam-tests chromium python3-nacl curl jq git nodejs nginx-light)
 missing=()
 # The FAIR Data Point tests harvest and SHACL-validate with npm packages on Debian's node (tests/Node.Host.Tests/shacl).
 command -v node >/dev/null || missing+=(nodejs)

@@ -63,7 +63,8 @@ internal static partial class BrokerEndpoints
                 return Forbid(Errors.LoginRequired, "The user is not signed in.");
             }
 
-            var returnUrl = context.Request.PathBase + context.Request.Path + QueryForReturn(context.Request);
+            // Below the path base, as the sign-in form checks it; the form and the upstream sign-in add the base.
+            var returnUrl = context.Request.Path + QueryForReturn(context.Request);
             var settings = options.CurrentValue;
             if (settings.LocalAccounts.Count > 0)
             {
@@ -72,7 +73,7 @@ internal static partial class BrokerEndpoints
 
             if (settings.Upstream.IsConfigured)
             {
-                return UpstreamChallenge(returnUrl);
+                return UpstreamChallenge(context.Request.PathBase + returnUrl);
             }
 
             return Forbid(Errors.AccessDenied, "No way to sign in is configured at this broker (Broker:Upstream or Broker:LocalAccounts).");

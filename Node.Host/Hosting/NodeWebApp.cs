@@ -95,6 +95,11 @@ public static class NodeWebApp
             app.UseForwardedHeaders();
         }
 
+        // Before anything builds a URL or a redirect from the request, and before routing sees the path (which
+        // WebApplication would otherwise match first).
+        app.UsePublicUrl(app.Configuration);
+        app.UseRouting();
+
         // First, so that every answer carries them, errors included.
         app.UseSecurityHeaders(NodeEndpoints.DocsPath);
         // Failures answer as RFC 7807 problem details, never with a stack trace.

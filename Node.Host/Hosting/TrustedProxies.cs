@@ -5,9 +5,9 @@ namespace GenomeNode.Host.Hosting;
 
 /// <summary>
 /// <c>Privacy:TrustedProxies</c>: the reverse proxies (addresses, or networks in CIDR notation) whose
-/// <c>X-Forwarded-For</c> names the client. The client a request is audited and budgeted as is then the address the
-/// nearest untrusted hop gave; with none configured (the default) the header is ignored, so no caller can pose as
-/// another client by sending it.
+/// <c>X-Forwarded-For</c> names the client and <c>X-Forwarded-Proto</c> the scheme. The client a request is audited and
+/// budgeted as is then the address the nearest untrusted hop gave; with none configured (the default) the headers are
+/// ignored, so no caller can pose as another client, or as a TLS connection, by sending them.
 /// </summary>
 internal static class TrustedProxies
 {
@@ -19,7 +19,8 @@ internal static class TrustedProxies
     /// <summary>ASP.NET Core's forwarded-headers handling, trusting exactly the configured proxies.</summary>
     public static void Configure(ForwardedHeadersOptions options, IReadOnlyList<string> proxies)
     {
-        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+        // The scheme too: a proxy that terminates TLS forwards https requests as http.
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         // The defaults trust loopback: only what the operator names is trusted.
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Reflection;
 using System.Security.Cryptography;
 using GenomeNode.Federation;
+using GenomeNode.Host.Hosting;
 using GenomeNode.Htsget.Registration;
 using GenomeNode.Passport.Access;
 using GenomeNode.Passport.Datasets;
@@ -39,7 +40,7 @@ public static class WebPages
         ArgumentNullException.ThrowIfNull(endpoints);
         if (!endpoints.ServiceProvider.GetRequiredService<IOptions<WebOptions>>().Value.Enabled)
         {
-            endpoints.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
+            endpoints.MapGet("/", (HttpContext context) => TypedResults.Redirect(context.Request.PathBase + NodeEndpoints.DocsPath)).ExcludeFromDescription();
             return endpoints;
         }
 

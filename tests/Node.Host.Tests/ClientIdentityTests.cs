@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using GenomeNode.Tests;
 
 namespace GenomeNode.Node.Host.Tests;
@@ -30,6 +32,34 @@ public sealed class ClientIdentityTests
             // The nearest untrusted hop counts, not what the client claims before it.
             Assert.Equal(429, await StatusAsync(proxied, "198.51.100.1, 203.0.113.7", 2));
         }
+    }
+
+    [Fact]
+    public async Task X_forwarded_proto_makes_a_request_https_only_when_the_sender_is_a_trusted_proxy()
+    {
+        using var root = new TemporaryDirectory("genome-node-proxy");
+        await using (var direct = await ServingNode.StartAsync(root.Combine("direct")))
+        {
+            // The broker answers https only: a caller cannot claim TLS it did not use.
+            var (status, body) = await DiscoveryAsync(direct);
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains("only accepts HTTPS", body, StringComparison.Ordinal);
+        }
+
+        await using var proxied = await ServingNode.StartAsync(
+            root.Combine("proxied"), new Dictionary<string, string> { ["Privacy__TrustedProxies__0"] = "127.0.0.0/8" });
+        var (trustedStatus, trustedBody) = await DiscoveryAsync(proxied);
+        Assert.Equal(HttpStatusCode.OK, trustedStatus);
+        Assert.Equal($"https://{proxied.BaseAddress.Authority}/", (string)JsonNode.Parse(trustedBody)!["issuer"]!);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> DiscoveryAsync(ServingNode node)
+    {
+        using var client = new HttpClient { BaseAddress = node.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/openid-configuration");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
