@@ -49,7 +49,7 @@ public sealed class PathPrefixDeploymentTests(PrefixedNodeFixture deployment) : 
     }
 
     [Fact]
-    public async Task The_beacon_map_and_htsget_tickets_point_below_the_prefix_and_samtools_streams_through_the_proxy()
+    public async Task The_beacon_map_the_catalogue_and_htsget_tickets_point_below_the_prefix_and_samtools_streams_through_the_proxy()
     {
         using var client = deployment.PublicClient();
         var map = await client.GetStringAsync("api/map");
@@ -60,6 +60,17 @@ public sealed class PathPrefixDeploymentTests(PrefixedNodeFixture deployment) : 
             .ToList();
         Assert.NotEmpty(urls);
         Assert.All(urls, url => Assert.StartsWith(deployment.PublicUrl + "/api/", url, StringComparison.Ordinal));
+
+        // The catalogue a portal harvests names itself and its catalogue below the prefix, and they dereference there.
+        using var turtle = new HttpRequestMessage(HttpMethod.Get, "fdp");
+        turtle.Headers.Accept.ParseAdd("text/turtle");
+        using var fdp = await client.SendAsync(turtle);
+        var description = await fdp.Content.ReadAsStringAsync();
+        Assert.Contains($"<{deployment.PublicUrl}/fdp> a fdp-o:MetadataService", description, StringComparison.Ordinal);
+        var catalogue = System.Text.RegularExpressions.Regex.Match(description, @"fdp-o:metadataCatalog <([^>]+)>").Groups[1].Value;
+        Assert.StartsWith(deployment.PublicUrl + "/fdp/catalog/", catalogue, StringComparison.Ordinal);
+        using var catalogueAnswer = await client.GetAsync(catalogue);
+        Assert.Equal(HttpStatusCode.OK, catalogueAnswer.StatusCode);
 
         const string Region = "htsget/reads/demo-reads?referenceName=chr17&start=43044000&end=43126000";
         var ticket = JsonNode.Parse(await client.GetStringAsync(Region))!;
