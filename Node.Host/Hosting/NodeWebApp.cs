@@ -95,13 +95,13 @@ public static class NodeWebApp
             app.UseForwardedHeaders();
         }
 
+        // First, so that every answer carries them, errors included.
+        app.UseSecurityHeaders();
         // Before anything builds a URL or a redirect from the request, and before routing sees the path (which
         // WebApplication would otherwise match first).
         app.UsePublicUrl(app.Configuration);
         app.UseRouting();
-
-        // First, so that every answer carries them, errors included.
-        app.UseSecurityHeaders(NodeEndpoints.DocsPath);
+        app.UseDocsPagePolicy(NodeEndpoints.DocsPath);
         // Failures answer as RFC 7807 problem details, never with a stack trace.
         app.UseExceptionHandler();
         // After the forwarded headers: the scrape endpoint admits callers by their address.

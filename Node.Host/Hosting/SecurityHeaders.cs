@@ -25,8 +25,8 @@ internal static partial class SecurityHeaders
     [GeneratedRegex(@"<script(?![^>]*\bsrc\s*=)[^>]*>(?<body>.*?)</script>", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex InlineScript();
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, PathString docsPath) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
         {
             var response = context.Response;
             // On starting: after any handler (the exception handler clears headers), right before they are sent.
@@ -44,15 +44,12 @@ internal static partial class SecurityHeaders
                 return Task.CompletedTask;
             });
 
-            if (IsDocsPage(context.Request.Path, docsPath))
-            {
-                await WithInlineScriptsHashedAsync(context, next);
-            }
-            else
-            {
-                await next(context);
-            }
+            return next(context);
         });
+
+    /// <summary>The reference page's own policy; after the request's path is final (below any path prefix).</summary>
+    public static IApplicationBuilder UseDocsPagePolicy(this IApplicationBuilder app, PathString docsPath) =>
+        app.Use((context, next) => IsDocsPage(context.Request.Path, docsPath) ? WithInlineScriptsHashedAsync(context, next) : next(context));
 
     /// <summary>The reference page itself (<c>/docs</c>, <c>/docs/</c>, <c>/docs/{document}</c>), not its script and image files.</summary>
     private static bool IsDocsPage(PathString path, PathString docsPath) =>

@@ -93,6 +93,12 @@ public sealed class PathPrefixDeploymentTests(PrefixedNodeFixture deployment) : 
         using var bare = await direct.GetAsync("genome?x=1");
         Assert.Equal(HttpStatusCode.Redirect, bare.StatusCode);
         Assert.Equal("/genome/?x=1", bare.Headers.Location!.OriginalString);
+        Assert.Equal("nosniff", bare.Headers.GetValues("X-Content-Type-Options").Single());
+
+        // The reference page gets its own policy (its inline scripts by hash) below the prefix as at the root.
+        using var docs = await direct.GetAsync("genome/docs/");
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Contains("script-src 'self' 'sha256-", docs.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
 
         using var kept = await direct.GetAsync("genome/api/info");
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
