@@ -14,8 +14,9 @@ namespace GenomeNode.Node.Host.Tests;
 /// <summary>
 /// The node as operations.md deploys it, below a path prefix: nginx terminates TLS at <c>https://127.0.0.1:P/genome/</c>,
 /// strips the prefix and forwards plain http to a real <c>genome-node serve</c> (Demo environment, the broker's https
-/// requirement on, nginx its trusted proxy). The OpenID discovery document, the sign-in, the Beacon map, htsget
-/// tickets and their data, and the pages in chromium all work through the proxy, and nothing points outside the prefix.
+/// requirement on, nginx its trusted proxy, an upstream provider configured). The OpenID discovery document, the
+/// sign-in (the demo form and the upstream provider's callback), the Beacon map, the FAIR Data Point, htsget tickets and
+/// their data, and the pages in chromium all work through the proxy, and nothing points outside the prefix.
 /// </summary>
 public sealed class PathPrefixDeploymentTests(PrefixedNodeFixture deployment) : IClassFixture<PrefixedNodeFixture>
 {
@@ -46,6 +47,23 @@ public sealed class PathPrefixDeploymentTests(PrefixedNodeFixture deployment) : 
         var forgedDiscovery = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
         Assert.Equal(deployment.PublicUrl + "/", (string)forgedDiscovery["issuer"]!);
         Assert.Equal(deployment.PublicUrl + "/connect/token", (string)forgedDiscovery["token_endpoint"]!);
+    }
+
+    [Fact]
+    public async Task Signing_in_upstream_hands_the_provider_a_callback_below_the_public_url()
+    {
+        using var client = deployment.PublicClient(followRedirects: false);
+        var returnUrl = Uri.EscapeDataString("/connect/authorize?client_id=genome-node-web");
+        var form = await client.GetStringAsync($"connect/login?returnUrl={returnUrl}");
+        Assert.Contains($"href=\"/genome/connect/login/upstream?returnUrl=", form, StringComparison.Ordinal);
+
+        using var challenge = await client.GetAsync($"connect/login/upstream?returnUrl={returnUrl}");
+        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
+        var location = challenge.Headers.Location!;
+        Assert.StartsWith(deployment.UpstreamIssuer + "authorize?", location.AbsoluteUri, StringComparison.Ordinal);
+        var redirectUri = location.Query.TrimStart('?').Split('&').Select(pair => pair.Split('=', 2))
+            .Single(pair => pair[0] == "redirect_uri")[1];
+        Assert.Equal(deployment.PublicUrl + "/connect/callback", Uri.UnescapeDataString(redirectUri));
     }
 
     [Fact]
@@ -176,6 +194,9 @@ public sealed class PrefixedNodeFixture : IAsyncLifetime, IDisposable
     /// <summary>The node itself, behind the proxy.</summary>
     public Uri NodeAddress { get; private set; } = null!;
 
+    /// <summary>An upstream OpenID provider's issuer (its discovery and keys as static files nginx serves over http).</summary>
+    public string UpstreamIssuer { get; private set; } = "";
+
     /// <summary>The proxy's certificate as PEM, for htslib (<c>CURL_CA_BUNDLE</c>).</summary>
     public string CertificatePath => directory.Combine("proxy.crt");
 
@@ -184,9 +205,12 @@ public sealed class PrefixedNodeFixture : IAsyncLifetime, IDisposable
         Assert.True(File.Exists(Nginx), $"{Nginx} is missing: run ./test.sh, which installs Debian's nginx-light");
         var proxyPort = FreePort();
         var nodePort = FreePort();
+        var upstreamPort = FreePort();
         PublicUrl = $"https://127.0.0.1:{proxyPort}/genome";
         NodeAddress = new Uri($"http://127.0.0.1:{nodePort}/");
+        UpstreamIssuer = $"http://127.0.0.1:{upstreamPort}/idp/";
         WriteCertificate();
+        WriteUpstreamProvider();
 
         var environment = new Dictionary<string, string>
         {
@@ -197,6 +221,10 @@ public sealed class PrefixedNodeFixture : IAsyncLifetime, IDisposable
             ["Privacy__TrustedProxies__0"] = "127.0.0.1",
             ["Broker__Clients__1__RedirectUris__10"] = PublicUrl + "/",
             ["Broker__Clients__1__PostLogoutRedirectUris__10"] = PublicUrl + "/",
+            ["Broker__Upstream__Issuer"] = UpstreamIssuer,
+            ["Broker__Upstream__ClientId"] = "genome-node",
+            ["Broker__Upstream__ClientSecret"] = "upstream-secret",
+            ["Broker__Upstream__DisplayName"] = "the test provider",
         };
         node = await ServingNode.StartAsync(directory.Combine("data"), environment, NodeAddress.ToString().TrimEnd('/'));
 
@@ -220,6 +248,11 @@ public sealed class PrefixedNodeFixture : IAsyncLifetime, IDisposable
                   proxy_request_buffering off;
                 }
               }
+              server {
+                listen 127.0.0.1:{{upstreamPort}};
+                root {{directory.Combine("upstream")}};
+                default_type application/json;
+              }
             }
             """);
         var start = new ProcessStartInfo(Nginx) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
@@ -233,8 +266,31 @@ public sealed class PrefixedNodeFixture : IAsyncLifetime, IDisposable
     }
 
     /// <summary>A client of the public URL (a trailing slash, so relative paths stay below the prefix).</summary>
-    public HttpClient PublicClient() =>
-        new(new HttpClientHandler { ServerCertificateCustomValidationCallback = TrustsTheProxy }) { BaseAddress = new Uri(PublicUrl + "/") };
+    public HttpClient PublicClient(bool followRedirects = true) =>
+        new(new HttpClientHandler { ServerCertificateCustomValidationCallback = TrustsTheProxy, AllowAutoRedirect = followRedirects })
+        {
+            BaseAddress = new Uri(PublicUrl + "/"),
+        };
+
+    private void WriteUpstreamProvider()
+    {
+        var root = Directory.CreateDirectory(directory.Combine("upstream", "idp", ".well-known")).Parent!.FullName;
+        using var keys = new TestTokenIssuer(UpstreamIssuer, UpstreamIssuer + "jwks");
+        File.WriteAllText(Path.Combine(root, "jwks"), keys.Jwks());
+        File.WriteAllText(Path.Combine(root, ".well-known", "openid-configuration"), new JsonObject
+        {
+            ["issuer"] = UpstreamIssuer,
+            ["authorization_endpoint"] = UpstreamIssuer + "authorize",
+            ["token_endpoint"] = UpstreamIssuer + "token",
+            ["userinfo_endpoint"] = UpstreamIssuer + "userinfo",
+            ["jwks_uri"] = UpstreamIssuer + "jwks",
+            ["response_types_supported"] = new JsonArray("code"),
+            ["subject_types_supported"] = new JsonArray("public"),
+            ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            ["code_challenge_methods_supported"] = new JsonArray("S256"),
+            ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic"),
+        }.ToJsonString());
+    }
 
     private bool TrustsTheProxy(HttpRequestMessage request, X509Certificate2? presented, X509Chain? chain, SslPolicyErrors errors) =>
         presented is not null && presented.RawData.AsSpan().SequenceEqual(certificate.RawData);
