@@ -142,6 +142,15 @@ public static class NodeWebApp
             new ServiceType("org.ga4gh", "htsget", "1.3.0"),
             $"{HtsgetEndpoints.Prefix}/variants",
             "htsget variants API: slices of variant calls (VCF, BCF) by region"));
+        // The prefix is checked against what was just mapped; OpenIddict's discovery and the scrape endpoint answer
+        // from middleware, so their paths are named here.
+        var served = PublicUrlRequestsExtensions.ServedPaths(
+            ((IEndpointRouteBuilder)app).DataSources, "/.well-known", app.Services.GetRequiredService<NodeTelemetry.ScrapePolicy>().Options.Path);
+        if (PublicUrlRequestsExtensions.PrefixFault(app.Configuration[$"{NodeOptions.Section}:PublicUrl"], served) is { } prefixFault)
+        {
+            throw new OptionsValidationException(NodeOptions.Section, typeof(NodeOptions), [prefixFault]);
+        }
+
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using GenomeNode.Passport.Web;
+using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace GenomeNode.Host.Hosting;
 
@@ -53,6 +54,36 @@ internal sealed class PublicUrlRequests
 
 internal static class PublicUrlRequestsExtensions
 {
+    /// <summary>
+    /// Why <paramref name="publicUrl"/>'s path cannot serve as the node's prefix, or null: when its first segment is
+    /// also one the node serves (<c>/api</c>, say), a request a proxy stripped the prefix from could not be told apart
+    /// from one whose proxy kept it.
+    /// </summary>
+    /// <param name="servedPaths">the node's own first path segments: its endpoints' and those its middleware answers</param>
+    public static string? PrefixFault(string? publicUrl, IEnumerable<string> servedPaths)
+    {
+        if (string.IsNullOrWhiteSpace(publicUrl) || !Uri.TryCreate(publicUrl, UriKind.Absolute, out var uri)
+            || uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is not { } first)
+        {
+            return null;
+        }
+
+        var segment = Uri.UnescapeDataString(first);
+        return servedPaths.Contains(segment, StringComparer.OrdinalIgnoreCase)
+            ? $"{NodeOptions.Section}:PublicUrl must not begin with a path the node serves itself ('/{segment}'): a request " +
+              $"a proxy stripped the prefix from could not be told apart from one that kept it; choose another prefix (got '{publicUrl}')"
+            : null;
+    }
+
+    /// <summary>The first path segment of every route endpoint, and the paths middleware answers before routing.</summary>
+    public static IEnumerable<string> ServedPaths(IEnumerable<EndpointDataSource> sources, params string[] middlewarePaths) =>
+        sources.SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()
+            .Select(endpoint => endpoint.RoutePattern.PathSegments is [{ Parts: [RoutePatternLiteralPart literal] }, ..] ? literal.Content : null)
+            .Concat(middlewarePaths.Select(path => path.Trim('/').Split('/')[0]))
+            .OfType<string>()
+            .Where(segment => segment.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Requests as addressed to <c>Node:PublicUrl</c>; nothing when the node has none.</summary>
     /// <remarks>Read from configuration here: the setting is validated when the node starts, before the middleware is built.</remarks>
     public static IApplicationBuilder UsePublicUrl(this IApplicationBuilder app, IConfiguration configuration) =>

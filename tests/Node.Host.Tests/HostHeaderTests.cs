@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using GenomeNode.Host.Hosting;
 using GenomeNode.Passport.Clearinghouse;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -166,6 +167,48 @@ public sealed class HostHeaderTests
 
         Assert.True(result.Failed);
         Assert.Equal($"Node:PublicUrl {rule} (got '{value}')", Assert.Single(result.Failures!));
+    }
+
+    [Theory]
+    [InlineData("https://genome.example.fi/api", "api")]
+    [InlineData("https://genome.example.fi/HTSGET/v1", "HTSGET")]
+    [InlineData("https://genome.example.fi/.well-known", ".well-known")]
+    [InlineData("https://genome.example.fi/metrics", "metrics")]
+    [InlineData("https://genome.example.fi/apis", null)]
+    [InlineData("https://genome.example.fi/node/api", null)]
+    [InlineData("https://genome.example.fi/", null)]
+    public async Task A_public_url_whose_path_begins_with_a_path_the_node_serves_is_refused(string publicUrl, string? served)
+    {
+        // The node's own first segments, read from a started node's endpoints and its middleware's paths.
+        await using var factory = new NodeFactory();
+        var paths = PublicUrlRequestsExtensions.ServedPaths([factory.Services.GetRequiredService<EndpointDataSource>()], "/.well-known", "/metrics").ToList();
+        Assert.Contains("api", paths);
+        Assert.Contains("htsget", paths);
+        Assert.Contains("connect", paths);
+        Assert.Contains("fdp", paths);
+
+        var fault = PublicUrlRequestsExtensions.PrefixFault(publicUrl, paths);
+        if (served is null)
+        {
+            Assert.Null(fault);
+        }
+        else
+        {
+            Assert.Equal(
+                $"Node:PublicUrl must not begin with a path the node serves itself ('/{served}'): a request a proxy stripped the prefix " +
+                $"from could not be told apart from one that kept it; choose another prefix (got '{publicUrl}')", fault);
+        }
+    }
+
+    [Fact]
+    public async Task A_node_whose_public_url_begins_with_its_own_api_path_stops_at_start_naming_the_key()
+    {
+        using var data = new GenomeNode.Tests.TemporaryDirectory("genome-node-prefix");
+        var result = await GenomeNodeProcess.RunAsync(
+            new Dictionary<string, string> { ["Node__PublicUrl"] = "https://genome.example.fi/api" },
+            "serve", "--data", data.Path, "--urls", "http://127.0.0.1:0");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Node:PublicUrl must not begin with a path the node serves itself ('/api')", result.Error + result.Output, StringComparison.Ordinal);
     }
 
     private static List<string> Audiences(NodeFactory factory) =>

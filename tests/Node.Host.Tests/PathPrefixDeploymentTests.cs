@@ -58,7 +58,7 @@ public sealed class PathPrefixDeploymentTests(PrefixedNodeFixture deployment) : 
         Assert.Contains($"href=\"/genome/connect/login/upstream?returnUrl=", form, StringComparison.Ordinal);
 
         using var challenge = await client.GetAsync($"connect/login/upstream?returnUrl={returnUrl}");
-        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
+        Assert.True(challenge.StatusCode == HttpStatusCode.Redirect, $"{challenge.StatusCode}: {await challenge.Content.ReadAsStringAsync()}\n{deployment.NodeLog}");
         var location = challenge.Headers.Location!;
         Assert.StartsWith(deployment.UpstreamIssuer + "authorize?", location.AbsoluteUri, StringComparison.Ordinal);
         var redirectUri = location.Query.TrimStart('?').Split('&').Select(pair => pair.Split('=', 2))
@@ -191,6 +191,9 @@ public sealed class PrefixedNodeFixture : IAsyncLifetime, IDisposable
     /// <summary>The node's public URL, without a trailing slash.</summary>
     public string PublicUrl { get; private set; } = "";
 
+    /// <summary>What the node has logged.</summary>
+    public string NodeLog => node.Log;
+
     /// <summary>The node itself, behind the proxy.</summary>
     public Uri NodeAddress { get; private set; } = null!;
 
@@ -290,6 +293,17 @@ public sealed class PrefixedNodeFixture : IAsyncLifetime, IDisposable
             ["code_challenge_methods_supported"] = new JsonArray("S256"),
             ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic"),
         }.ToJsonString());
+
+        // nginx's workers run as nobody under root, and a node started inside this test process sets the umask to 077.
+        const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode Searchable = Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        foreach (var path in new[] { directory.Path, directory.Combine("upstream"), root, Path.Combine(root, ".well-known") })
+        {
+            File.SetUnixFileMode(path, Searchable);
+        }
+
+        File.SetUnixFileMode(Path.Combine(root, "jwks"), Readable);
+        File.SetUnixFileMode(Path.Combine(root, ".well-known", "openid-configuration"), Readable);
     }
 
     private bool TrustsTheProxy(HttpRequestMessage request, X509Certificate2? presented, X509Chain? chain, SslPolicyErrors errors) =>
