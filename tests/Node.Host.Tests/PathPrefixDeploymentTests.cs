@@ -127,7 +127,7 @@ public sealed class PathPrefixDeploymentTests(PrefixedNodeFixture deployment) : 
     }
 
     [Fact]
-    public async Task A_researcher_signs_in_through_the_proxy_and_opens_reads_in_igv()
+    public async Task A_researcher_and_a_committee_member_sign_in_through_the_proxy_and_the_researcher_opens_reads_in_igv()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run ./test.sh, which installs Debian's chromium");
         using var playwright = await Playwright.CreateAsync();
@@ -173,6 +173,28 @@ public sealed class PathPrefixDeploymentTests(PrefixedNodeFixture deployment) : 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.Locator("#session")).ToContainTextAsync("Not signed in");
         Assert.StartsWith(deployment.PublicUrl + "/", page.Url, StringComparison.Ordinal);
+
+        // The committee console below the prefix: a member signs in and sees the demo committee's requests and grants.
+        var console = await context.NewPageAsync();
+        console.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(deployment.PublicUrl + "/", StringComparison.Ordinal))
+            {
+                lock (outside)
+                {
+                    outside.Add(request.Url);
+                }
+            }
+        };
+        await console.GotoAsync(deployment.PublicUrl + "/dac");
+        await Expect(console.Locator("body[data-ready='true']")).ToBeAttachedAsync();
+        await console.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await console.Locator("#username").FillAsync("demo-dac-member");
+        await console.Locator("#password").FillAsync("demo-dac-member-password");
+        var applications = console.WaitForResponseAsync(r => r.Url.StartsWith(deployment.PublicUrl + "/dac/applications", StringComparison.Ordinal));
+        await console.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(console.Locator("#session")).ToContainTextAsync("Signed in as");
+        Assert.Equal(200, (await applications).Status);
         Assert.Empty(outside);
     }
 
@@ -224,6 +246,7 @@ public sealed class PrefixedNodeFixture : IAsyncLifetime, IDisposable
             ["Privacy__TrustedProxies__0"] = "127.0.0.1",
             ["Broker__Clients__1__RedirectUris__10"] = PublicUrl + "/",
             ["Broker__Clients__1__PostLogoutRedirectUris__10"] = PublicUrl + "/",
+            ["Broker__Clients__1__RedirectUris__11"] = PublicUrl + "/dac",
             ["Broker__Upstream__Issuer"] = UpstreamIssuer,
             ["Broker__Upstream__ClientId"] = "genome-node",
             ["Broker__Upstream__ClientSecret"] = "upstream-secret",
