@@ -20,8 +20,6 @@ namespace GenomeNode.Node.Host.Tests;
 /// </summary>
 public sealed class PathPrefixDeploymentTests(PrefixedNodeFixture deployment) : IClassFixture<PrefixedNodeFixture>
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task Discovery_names_every_endpoint_below_the_public_url_whatever_host_a_request_names()
     {
@@ -129,14 +127,8 @@ public sealed class PathPrefixDeploymentTests(PrefixedNodeFixture deployment) : 
     [Fact]
     public async Task A_researcher_and_a_committee_member_sign_in_through_the_proxy_and_the_researcher_opens_reads_in_igv()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run ./test.sh, which installs Debian's chromium");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
         var page = await context.NewPageAsync();
         var outside = new List<string>();

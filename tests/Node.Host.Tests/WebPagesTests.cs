@@ -16,7 +16,6 @@ namespace GenomeNode.Node.Host.Tests;
 /// </summary>
 public sealed class WebPagesTests : IAsyncLifetime, IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
     private const string Researcher = "demo-researcher";
     private const string Member = "demo-dac-member";
 
@@ -31,7 +30,6 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run ./test.sh, which installs Debian's chromium");
         var port = FreePort();
         origin = new Uri($"http://127.0.0.1:{port}");
         // The pages' broker client returns to the page it started from: this node's / and /dac, on this test's port.
@@ -45,12 +43,7 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
 
         node = await ServingNode.StartAsync(data.Path, environment, origin.ToString().TrimEnd('/'));
         playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        });
+        browser = await HeadlessChromium.LaunchAsync(playwright);
         Directory.CreateDirectory(Screenshots);
     }
 
