@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -55,7 +54,7 @@ internal sealed partial class BrokerNode : IAsyncDisposable
         Issuers = WireMockServer.Start();
         Dac = new TestTokenIssuer(DacIssuer, $"http://127.0.0.1:{Issuers.Port}/dac/jwks");
         Serve(Dac, "/dac/jwks");
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         BaseUrl = $"http://127.0.0.1:{Port}";
         var settings = new Dictionary<string, string?>
         {
@@ -270,13 +269,6 @@ internal sealed partial class BrokerNode : IAsyncDisposable
 
         context.Response.StatusCode = 500;
         await context.Response.WriteAsync(feature?.Error.ToString() ?? "failure");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using GenomeNode.Tests;
 using WireMock.Server;
 
 namespace GenomeNode.Federation.Tests;
@@ -12,7 +12,7 @@ public sealed class PartnerHealthTests
     {
         using var up = WireMockServer.Start();
         PartnerStubs.Metadata(up, "/up", "org.partner.up", "v2.1.1");
-        var closed = FreePort();
+        var closed = LoopbackPorts.Free();
         await using var node = new NetworkNode(new Dictionary<string, string>
         {
             ["Federation:HealthProbeSeconds"] = "0.001",
@@ -43,12 +43,5 @@ public sealed class PartnerHealthTests
     {
         using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using GenomeNode.Beacon.Tests;
 using GenomeNode.Node.Host.Tests;
@@ -24,7 +22,7 @@ public sealed class TwoNodes : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var (portA, portB) = (FreePort(), FreePort());
+        var (portA, portB) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         await PrepareAsync(dataA.Path, "fi-cohort", "43050000\t.\tC\tT");
         await PrepareAsync(dataB.Path, "se-cohort", "43060000\t.\tA\tG");
         var startA = ServingNode.StartAsync(dataA.Path, Settings("fi.node.a", "b", portB), $"http://127.0.0.1:{portA}");
@@ -97,12 +95,6 @@ public sealed class TwoNodes : IAsyncLifetime, IDisposable
         dataB.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 public sealed class TwoNodeNetworkTests(TwoNodes nodes) : IClassFixture<TwoNodes>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -220,9 +219,9 @@ public sealed class PrefixedNodeFixture : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(Nginx), $"{Nginx} is missing: run ./test.sh, which installs Debian's nginx-light");
-        var proxyPort = FreePort();
-        var nodePort = FreePort();
-        var upstreamPort = FreePort();
+        var proxyPort = LoopbackPorts.Free();
+        var nodePort = LoopbackPorts.Free();
+        var upstreamPort = LoopbackPorts.Free();
         PublicUrl = $"https://127.0.0.1:{proxyPort}/genome";
         NodeAddress = new Uri($"http://127.0.0.1:{nodePort}/");
         UpstreamIssuer = $"http://127.0.0.1:{upstreamPort}/idp/";
@@ -361,13 +360,6 @@ public sealed class PrefixedNodeFixture : IAsyncLifetime, IDisposable
 
         var log = File.Exists(directory.Combine("nginx-error.log")) ? File.ReadAllText(directory.Combine("nginx-error.log")) : "";
         throw new InvalidOperationException($"nginx did not forward to the node: {log}\n{node.Log}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task DisposeAsync()

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using GenomeNode.Tests;
@@ -30,7 +29,7 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         origin = new Uri($"http://127.0.0.1:{port}");
         // The pages' broker client returns to the page it started from: this node's / and /dac, on this test's port.
         var pages = new[] { $"{origin}", $"{origin}dac" };
@@ -365,13 +364,6 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.True((bool?)answer["success"] == true, $"{path}: {answer}");
         return answer;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
